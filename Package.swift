@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Portico",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "portico", targets: ["portico"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
+    ],
+    targets: [
+        // Debian's libcmark-gfm and its extensions, seen through pkg-config.
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // The default theme: the top-level templates/ folder, shipped inside the binary's bundle.
+        .target(name: "PorticoTheme", path: "templates",
+                exclude: ["README.md"],
+                sources: ["PorticoTheme.swift"],
+                resources: [.copy("theme")]),
+        .target(name: "PorticoCore", dependencies: [
+            "CCmarkGFM",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "PorticoGate", dependencies: [
+            "PorticoCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources/gate.js")]),
+        .target(name: "PorticoFeedback", dependencies: [
+            "PorticoCore", "PorticoGate",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "PorticoPreview", dependencies: [
+            "PorticoCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "PorticoCLI", dependencies: [
+            "PorticoCore", "PorticoGate", "PorticoFeedback", "PorticoPreview", "PorticoTheme",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "portico", dependencies: ["PorticoCLI"]),
+        .testTarget(name: "PorticoCoreTests", dependencies: ["PorticoCore", "PorticoTheme"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PorticoGateTests", dependencies: ["PorticoGate", "PorticoCore"]),
+        .testTarget(name: "PorticoFeedbackTests", dependencies: [
+            "PorticoFeedback", "PorticoGate", "PorticoCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

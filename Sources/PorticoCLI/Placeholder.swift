@@ -1,0 +1,2 @@
+import Foundation
+public struct PorticoCommand { public static func main() {} }

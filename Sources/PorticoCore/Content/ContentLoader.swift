@@ -1,0 +1,116 @@
+import Foundation
+
+/// Stage 1: reads a content folder into a `Portal`, reporting every problem it finds.
+public struct ContentLoader {
+    public let root: URL
+    private let fileManager = FileManager.default
+
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
+    }
+
+    public func load(into log: DiagnosticLog) -> Portal {
+        let portalText = read("portal.yml", log: log, missingHint: "create content/portal.yml with `title:` and `base_url:` (see docs/content.md)")
+        let (config, configDiagnostics) = portalText.map { ConfigParser.portal($0) } ?? (PortalConfig(), [])
+        log.report(contentsOf: configDiagnostics)
+
+        var portal = Portal(config: config)
+        portal.library = loadPages(in: "library", origin: .library, log: log)
+        portal.libraryAssets = files(under: "library/assets")
+        for slug in directories(under: "accounts") {
+            let base = "accounts/\(slug)"
+            guard slug.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) != nil else {
+                log.report(.error("bad-account-slug", at: SourceLocation(file: base), "account folder `\(slug)` is not a valid slug",
+                                  hint: "use lowercase letters, digits and hyphens"))
+                continue
+            }
+            guard let text = read("\(base)/account.yml", log: log, missingHint: "add \(base)/account.yml with at least `name:`") else { continue }
+            let (accountConfig, diagnostics) = ConfigParser.account(text, slug: slug, file: "\(base)/account.yml")
+            log.report(contentsOf: diagnostics)
+            let account = Account(config: accountConfig,
+                                  pages: loadPages(in: base, origin: .account(slug), log: log),
+                                  assets: files(under: "\(base)/assets"))
+            if let logo = accountConfig.brand.logo, !account.assets.contains("\(base)/\(logo)") {
+                log.report(.error("missing-logo", at: SourceLocation(file: "\(base)/account.yml"),
+                                  "brand.logo `\(logo)` does not exist", hint: "put the file at \(base)/\(logo) or fix the path"))
+            }
+            for page in account.pages {
+                if let sme = page.sme, accountConfig.sme(named: sme) == nil {
+                    let known = accountConfig.smes.map(\.name)
+                    log.report(.error("unknown-sme", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
+                                      "`sme: \(sme)` is not one of the account's SMEs",
+                                      hint: known.isEmpty ? "add the SME under `smes:` in \(base)/account.yml" : "use one of: \(known.joined(separator: ", "))"))
+                }
+            }
+            portal.accounts.append(account)
+        }
+        for page in portal.library where page.sme != nil {
+            log.report(.error("sme-in-library", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
+                              "library pages cannot name an `sme` (SMEs belong to accounts)", hint: "remove `sme:` or move the page into an account"))
+        }
+        return portal
+    }
+
+    private func read(_ path: String, log: DiagnosticLog, missingHint: String) -> String? {
+        let url = root.appendingPathComponent(path)
+        guard let data = fileManager.contents(atPath: url.path) else {
+            log.report(.error("missing-file", at: SourceLocation(file: path), "\(path) is missing", hint: missingHint))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            log.report(.error("encoding", at: SourceLocation(file: path), "\(path) is not UTF-8 text", hint: "save the file as UTF-8"))
+            return nil
+        }
+        return text
+    }
+
+    private func loadPages(in base: String, origin: PageOrigin, log: DiagnosticLog) -> [SourcePage] {
+        var pages: [SourcePage] = []
+        for kind in PageKind.allCases {
+            for path in files(under: "\(base)/\(kind.rawValue)") {
+                guard path.hasSuffix(".md") else {
+                    log.report(.warning("stray-file", at: SourceLocation(file: path), "only Markdown (.md) files are read here",
+                                        hint: "move images and other files to \(base)/assets/"))
+                    continue
+                }
+                guard let text = read(path, log: log, missingHint: "") else { continue }
+                let (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
+                log.report(contentsOf: diagnostics)
+                if let page { pages.append(page) }
+            }
+        }
+        var seen: [String: String] = [:]
+        for page in pages {
+            let key = "\(page.kind.rawValue)/\(page.slug)"
+            if let other = seen[key] {
+                log.report(.error("duplicate-slug", at: SourceLocation(file: page.sourcePath, line: 1), "the slug `\(key)` is also used by \(other)",
+                                  hint: "rename one of the files"))
+            }
+            seen[key] = page.sourcePath
+        }
+        return pages
+    }
+
+    /// Regular files under a folder (recursively), relative to the content root, sorted; hidden files skipped.
+    func files(under path: String) -> [String] {
+        let url = root.appendingPathComponent(path)
+        guard let enumerator = fileManager.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey],
+                                                      options: [.skipsHiddenFiles]) else { return [] }
+        var result: [String] = []
+        for case let file as URL in enumerator {
+            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let relative = String(file.standardizedFileURL.path.dropFirst(root.path.count + 1))
+            result.append(relative)
+        }
+        return result.sorted()
+    }
+
+    private func directories(under path: String) -> [String] {
+        let url = root.appendingPathComponent(path)
+        let names = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && fileManager.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }.sorted()
+    }
+}

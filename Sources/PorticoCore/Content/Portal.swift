@@ -1,0 +1,34 @@
+import Foundation
+
+/// Everything loaded from a content folder: the parsed model the later stages work on.
+public struct Portal: Sendable {
+    public var config: PortalConfig
+    public var library: [SourcePage]
+    /// Files under `library/assets/`, relative to the content folder.
+    public var libraryAssets: [String]
+    public var accounts: [Account]
+
+    public init(config: PortalConfig, library: [SourcePage] = [], libraryAssets: [String] = [], accounts: [Account] = []) {
+        self.config = config
+        self.library = library
+        self.libraryAssets = libraryAssets
+        self.accounts = accounts
+    }
+
+    public func account(_ slug: String) -> Account? { accounts.first { $0.config.slug == slug } }
+}
+
+public struct Account: Sendable {
+    public var config: AccountConfig
+    public var pages: [SourcePage]
+    /// Files under `accounts/<slug>/assets/`, relative to the content folder.
+    public var assets: [String]
+
+    public init(config: AccountConfig, pages: [SourcePage] = [], assets: [String] = []) {
+        self.config = config
+        self.pages = pages
+        self.assets = assets
+    }
+
+    public var slug: String { config.slug }
+}

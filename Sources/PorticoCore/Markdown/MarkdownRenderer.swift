@@ -1,0 +1,156 @@
+import CCmarkGFM
+import Foundation
+
+/// A link or image destination found in Markdown, with its position in the Markdown text (1-based).
+public struct MarkdownLink: Sendable, Equatable {
+    public var url: String
+    public var isImage: Bool
+    public var line: Int
+    public var column: Int
+}
+
+public struct TocEntry: Sendable, Equatable {
+    public var level: Int
+    public var id: String
+    public var text: String
+}
+
+public struct RenderedMarkdown: Sendable {
+    public var html: String
+    public var toc: [TocEntry]
+    /// The visible text, for search and reading time.
+    public var text: String
+}
+
+/// Stage 3a: Markdown to HTML through Debian's libcmark-gfm with the GFM extensions and footnotes.
+/// Destinations pass through `rewrite` (return nil to keep one as written).
+public struct MarkdownRenderer: Sendable {
+    public static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    public var unsafeHTML: Bool
+    public var headingIDs: Bool
+
+    public init(unsafeHTML: Bool = false, headingIDs: Bool = true) {
+        self.unsafeHTML = unsafeHTML
+        self.headingIDs = headingIDs
+        Self.registerExtensions
+    }
+
+    private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+
+    var options: Int32 {
+        var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG
+        if unsafeHTML { options |= CMARK_OPT_UNSAFE }
+        return options
+    }
+
+    public func render(_ markdown: String, rewrite: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
+        let parser = cmark_parser_new(options)!
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        let root = cmark_parser_finish(parser)!
+        defer { cmark_node_free(root) }
+
+        var toc: [TocEntry] = []
+        var text = ""
+        var usedIDs: [String: Int] = [:]
+        let iterator = cmark_iter_new(root)!
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            let node = cmark_iter_get_node(iterator)!
+            let type = cmark_node_get_type(node)
+            if event == CMARK_EVENT_ENTER {
+                if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                    let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                    let (line, column) = Self.position(of: node)
+                    if let replacement = rewrite(MarkdownLink(url: url, isImage: type == CMARK_NODE_IMAGE, line: line, column: column)) {
+                        cmark_node_set_url(node, replacement)
+                    }
+                } else if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE {
+                    if let literal = cmark_node_get_literal(node) { text += String(cString: literal) }
+                } else if type == CMARK_NODE_HEADING, headingIDs {
+                    let title = Self.plainText(of: node)
+                    var id = Slug.make(title)
+                    if id.isEmpty { id = "section" }
+                    if let count = usedIDs[id] { usedIDs[id] = count + 1; id += "-\(count + 1)" } else { usedIDs[id] = 1 }
+                    toc.append(TocEntry(level: Int(cmark_node_get_heading_level(node)), id: id, text: title))
+                }
+            } else if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_ITEM || type == CMARK_NODE_CODE_BLOCK {
+                text += "\n"
+            }
+            if event == CMARK_EVENT_ENTER, type == CMARK_NODE_CODE_BLOCK, let literal = cmark_node_get_literal(node) {
+                text += String(cString: literal)
+            }
+        }
+        let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser))!
+        var html = String(cString: rendered)
+        free(rendered)
+        if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
+        return RenderedMarkdown(html: html, toc: toc, text: text)
+    }
+
+    /// Inline nodes may carry no position in cmark; use the nearest ancestor that has one.
+    static func position(of node: OpaquePointer) -> (Int, Int) {
+        var current: OpaquePointer? = node
+        while let n = current {
+            let line = Int(cmark_node_get_start_line(n))
+            if line > 0 { return (line, max(1, Int(cmark_node_get_start_column(n)))) }
+            current = cmark_node_parent(n)
+        }
+        return (1, 1)
+    }
+
+    static func plainText(of node: OpaquePointer) -> String {
+        var result = ""
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            let type = cmark_node_get_type(c)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(c) {
+                result += String(cString: literal)
+            } else {
+                result += plainText(of: c)
+            }
+            child = cmark_node_next(c)
+        }
+        return result
+    }
+
+    /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.
+    static func addHeadingIDs(_ html: String, _ toc: [TocEntry]) -> String {
+        var output = ""
+        output.reserveCapacity(html.utf8.count + toc.count * 24)
+        var rest = html[...]
+        for entry in toc {
+            let tag = "<h\(entry.level)>"
+            guard let range = rest.range(of: tag) else { break }
+            output += rest[..<range.lowerBound]
+            output += "<h\(entry.level) id=\"\(entry.id)\">"
+            rest = rest[range.upperBound...]
+        }
+        output += rest
+        return output
+    }
+}
+
+/// URL-safe identifiers from titles: lowercase ASCII words joined by hyphens; CJK characters kept as they are.
+public enum Slug {
+    public static func make(_ text: String) -> String {
+        var result = ""
+        var pendingHyphen = false
+        for scalar in text.lowercased().unicodeScalars {
+            let isASCIIWord = (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")
+            let isCJK = (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+            if isASCIIWord || isCJK {
+                if pendingHyphen && !result.isEmpty { result += "-" }
+                pendingHyphen = false
+                result.unicodeScalars.append(scalar)
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// What turns a rendered account into files on disk. The plain writer leaves pages readable (preview,
+/// validation); PorticoGate's sealer encrypts them. Core knows only this protocol.
+public protocol AccountPublisher: Sendable {
+    /// The folder name of the account under `site/`.
+    func directory(for account: AccountConfig) -> String
+    /// Prepares per-account state (keys) once before pages are emitted.
+    func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing?
+    /// Files for `site/_portico/` beyond the theme's assets (scripts), by name.
+    func sharedFiles() -> [String: Data]
+}
+
+/// Per-account writing: pages and assets, sealed or not.
+public protocol AccountSealing {
+    func page(_ page: RenderedPage) throws -> Data
+    /// Returns the output path (relative to the account root) and the bytes for an asset.
+    func asset(_ data: Data, reference: AssetReference) throws -> (path: String, data: Data)
+}
+
+/// Writes pages as rendered: no encryption. For preview and checks, never for publishing.
+public struct PlainPublisher: AccountPublisher {
+    public let script: Data?
+
+    public init(script: Data? = nil) { self.script = script }
+
+    public func directory(for account: AccountConfig) -> String { account.slug }
+
+    public func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing? { Plain() }
+
+    public func sharedFiles() -> [String: Data] { script.map { ["gate.js": $0] } ?? [:] }
+
+    struct Plain: AccountSealing {
+        func page(_ page: RenderedPage) throws -> Data { Data(page.html.utf8) }
+        func asset(_ data: Data, reference: AssetReference) throws -> (path: String, data: Data) { (reference.outputPath, data) }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+public struct BuildSummary: Sendable {
+    public var accounts: Int
+    public var pages: Int
+    public var files: Int
+    public var warnings: Int
+    public var seconds: Double
+}
+
+/// The whole build, as a flat list of stages: load → resolve → render → write.
+public struct SiteBuilder: Sendable {
+    public var contentRoot: URL
+    public var themeFolders: [URL]
+    public var output: URL
+    public var options: BuildOptions
+    public var publisher: any AccountPublisher
+    public var preview: Bool
+
+    public init(contentRoot: URL, themeFolders: [URL], output: URL, options: BuildOptions, publisher: any AccountPublisher, preview: Bool = false) {
+        self.contentRoot = contentRoot
+        self.themeFolders = themeFolders
+        self.output = output
+        self.options = options
+        self.publisher = publisher
+        self.preview = preview
+    }
+
+    /// Loads and resolves without writing anything (for `check` and the first half of `build`).
+    public func loadAndResolve(log: DiagnosticLog) -> (Portal, [ResolvedAccount]) {
+        var portal = ContentLoader(root: contentRoot).load(into: log)
+        if let baseURL = options.baseURL { portal.config.baseURL = baseURL }
+        let resolver = AccountResolver(portal: portal, options: options)
+        return (portal, portal.accounts.map { resolver.resolve($0, log: log) })
+    }
+
+    /// Builds the site; on any error (or warning with `strict`) nothing is replaced and `BuildFailed` is thrown.
+    public func build(log: DiagnosticLog, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BuildSummary {
+        let start = Date()
+        let theme = Theme(folders: themeFolders, log: log)
+        let (portal, accounts) = loadAndResolve(log: log)
+        let writer = try SiteWriter(output: output)
+        do {
+            let pages = try renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: writer, log: log, progress: progress)
+            try writeShared(portal: portal, theme: theme, writer: writer)
+            if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
+                writer.abort()
+                throw BuildFailed(diagnostics: log.all)
+            }
+            try writer.commit()
+            return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
+                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    func renderAccounts(portal: Portal, accounts: [ResolvedAccount], theme: Theme, writer: SiteWriter, log: DiagnosticLog,
+                        progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
+        let knownPages = Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) })
+        let knownAssets = Set(portal.libraryAssets + portal.accounts.flatMap(\.assets))
+        let total = accounts.reduce(0) { $0 + $1.pages.count + PageKind.allCases.count + 2 }
+        let counter = Counter()
+        let failures = ErrorBox()
+        let publisher = self.publisher
+        let contentRoot = self.contentRoot
+        let preview = self.preview
+        DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
+            let account = accounts[index]
+            let directory = publisher.directory(for: account.config)
+            guard let sealing = publisher.begin(account, theme: theme, log: log) else { return }
+            let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
+                                           knownAssets: knownAssets, accountPath: directory, preview: preview)
+            var usedAssets = Set<AssetReference>()
+            do {
+                try renderer.renderAll(log: log) { page in
+                    try writer.write(try sealing.page(page), to: "\(directory)/\(page.path)")
+                    usedAssets.formUnion(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) })
+                    let done = counter.increment()
+                    progress?(done, total)
+                }
+                // An account's own assets are all published; library assets only where a page shows them.
+                for path in account.account.assets {
+                    if let output = LinkResolver.outputPath(ofAsset: path) {
+                        usedAssets.insert(AssetReference(url: "", sourcePath: path, outputPath: output))
+                    }
+                }
+                for asset in usedAssets.sorted(by: { $0.outputPath < $1.outputPath }) {
+                    let data = try Data(contentsOf: contentRoot.appendingPathComponent(asset.sourcePath))
+                    let (path, bytes) = try sealing.asset(data, reference: asset)
+                    try writer.write(bytes, to: "\(directory)/\(path)")
+                }
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let error = failures.first { throw error }
+        return counter.value
+    }
+
+    func writeShared(portal: Portal, theme: Theme, writer: SiteWriter) throws {
+        let neutral: [String: Any] = ["portal": ["title": portal.config.title], "lang": Language.en.rawValue,
+                                      "t": theme.strings(for: .en), "t2": theme.strings(for: .zhCN), "assets": "_portico/"]
+        try writer.write(theme.render("index", neutral), to: "index.html")
+        try writer.write("User-agent: *\nDisallow: /\n", to: "robots.txt")
+        for (name, url) in theme.assets.sorted(by: { $0.key < $1.key }) {
+            try writer.copy(url, to: "_portico/\(name)")
+        }
+        for (name, data) in publisher.sharedFiles().sorted(by: { $0.key < $1.key }) {
+            try writer.write(data, to: "_portico/\(name)")
+        }
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private var errors: [any Error] = []
+    private let lock = NSLock()
+    func record(_ error: any Error) { lock.lock(); errors.append(error); lock.unlock() }
+    var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return errors.first }
+}

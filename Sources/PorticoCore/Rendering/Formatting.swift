@@ -1,0 +1,53 @@
+import Foundation
+
+/// Dates and reading times as each language writes them.
+public enum Formatting {
+    static let monthsEN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `12 Sep 2026` / `2026年9月12日`.
+    public static func date(_ day: Day, _ language: Language) -> String {
+        switch language {
+        case .en: "\(day.day) \(monthsEN[day.month - 1]) \(day.year)"
+        case .zhCN: "\(day.year)年\(day.month)月\(day.day)日"
+        }
+    }
+
+    /// Minutes to read: Chinese at 400 characters a minute, other text at 220 words a minute; at least 1.
+    public static func readingMinutes(_ text: String) -> Int {
+        var cjk = 0
+        var words = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            if (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value) {
+                cjk += 1
+                inWord = false
+            } else if CharacterSet.alphanumerics.contains(scalar) {
+                if !inWord { words += 1 }
+                inWord = true
+            } else {
+                inWord = false
+            }
+        }
+        let minutes = Double(cjk) / 400 + Double(words) / 220
+        return max(1, Int(minutes.rounded()))
+    }
+}
+
+/// Relative URLs between output files, so a site works under any prefix and from any host.
+public enum RelativeURL {
+    /// `from` and `to` are paths relative to one root (`insights/x/index.html`); a trailing `index.html` becomes `/`.
+    public static func between(_ from: String, _ to: String) -> String {
+        let fromDir = from.split(separator: "/").dropLast()
+        var target = to
+        if target == "index.html" { target = "" } else if target.hasSuffix("/index.html") { target = String(target.dropLast("index.html".count)) }
+        let up = String(repeating: "../", count: fromDir.count)
+        let result = up + target
+        return result.isEmpty ? "./" : result
+    }
+
+    /// `../` repeated once per folder above `path`.
+    public static func toRoot(from path: String) -> String {
+        let depth = path.split(separator: "/").count - 1
+        return depth == 0 ? "./" : String(repeating: "../", count: depth)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// Resolves relative Markdown links and images of one page inside one account, reporting what is broken.
+struct LinkResolver {
+    let account: ResolvedAccount
+    /// Every Markdown file in the content folder (relative paths), published or not.
+    let knownPages: Set<String>
+    /// Every asset file in the content folder (relative paths).
+    let knownAssets: Set<String>
+
+    /// Output path (relative to the account root) of a content asset.
+    static func outputPath(ofAsset path: String) -> String? {
+        if path.hasPrefix("library/assets/") { return "assets/library/" + path.dropFirst("library/assets/".count) }
+        let parts = path.split(separator: "/", maxSplits: 3)
+        if parts.count == 4, parts[0] == "accounts", parts[2] == "assets" { return "assets/" + parts[3] }
+        return nil
+    }
+
+    /// Returns the destination to write, or nil to keep the link as written.
+    func resolve(_ link: MarkdownLink, on page: ResolvedPage, assets: inout [AssetReference], diagnostics: inout [Diagnostic]) -> String? {
+        let url = link.url
+        if url.isEmpty || url.hasPrefix("#") || url.hasPrefix("//") || url.hasPrefix("/") || Self.hasScheme(url) { return nil }
+        let location = SourceLocation(file: page.source.sourcePath, line: page.source.bodyStartLine + link.line - 1, column: link.column)
+        var path = url
+        var fragment = ""
+        if let hash = path.firstIndex(of: "#") {
+            fragment = String(path[hash...])
+            path = String(path[..<hash])
+        }
+        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+        path = path.removingPercentEncoding ?? path
+        let sourceDir = (page.source.sourcePath as NSString).deletingLastPathComponent
+        guard let target = Self.normalize(sourceDir + "/" + path) else {
+            diagnostics.append(.error(link.isImage ? "missing-image" : "broken-link", at: location,
+                                      "`\(url)` points outside the content folder", hint: "link to a file inside content/"))
+            return nil
+        }
+        if path.hasSuffix(".md") && !link.isImage {
+            if let published = account.bySource[target] {
+                return RelativeURL.between(page.outputPath, published.outputPath) + fragment
+            }
+            if knownPages.contains(target) {
+                diagnostics.append(.error("link-not-included", at: location,
+                                          "`\(url)` links to \(target), which account `\(account.slug)` does not publish",
+                                          hint: "include it in accounts/\(account.slug)/account.yml (include: - pages: [...]), or remove the link; drafts and future pages are left out unless --drafts/--future"))
+            } else {
+                diagnostics.append(.error("broken-link", at: location, "`\(url)` links to \(target), which does not exist",
+                                          hint: "fix the path (it is relative to \(page.source.sourcePath))"))
+            }
+            return nil
+        }
+        guard knownAssets.contains(target), let output = Self.outputPath(ofAsset: target) else {
+            let what = link.isImage ? "image" : "file"
+            let exists = knownPages.contains(target)
+            diagnostics.append(.error(link.isImage ? "missing-image" : "broken-link", at: location,
+                                      exists ? "`\(url)` points to \(target), which is not under an assets/ folder"
+                                             : "\(what) `\(url)` not found (looked for \(target))",
+                                      hint: "put \(what)s under library/assets/ or accounts/\(account.slug)/assets/ and link relatively"))
+            return nil
+        }
+        if case .account(let owner) = page.source.origin, !target.hasPrefix("accounts/\(owner)/"), !target.hasPrefix("library/") {
+            diagnostics.append(.error("foreign-asset", at: location, "`\(url)` uses another account's file", hint: "copy it into this account's assets/"))
+            return nil
+        }
+        if page.source.origin == .library, !target.hasPrefix("library/") {
+            diagnostics.append(.error("foreign-asset", at: location, "library pages may only use files under library/assets/"))
+            return nil
+        }
+        let relative = RelativeURL.between(page.outputPath, output)
+        assets.append(AssetReference(url: relative, sourcePath: target, outputPath: output))
+        return relative + fragment
+    }
+
+    static func hasScheme(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":") else { return false }
+        let scheme = url[..<colon]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
+
+    /// Resolves `.` and `..`; nil when the path climbs above the root.
+    static func normalize(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}
+
+/// An asset a page shows: the URL as written into the page, and the file behind it.
+public struct AssetReference: Sendable, Hashable {
+    public var url: String
+    public var sourcePath: String
+    /// Relative to the account root (`assets/logo.svg`).
+    public var outputPath: String
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// One finished HTML page of an account, before it is written (and, when gated, sealed).
+public struct RenderedPage: Sendable {
+    /// Relative to the account root: `index.html`, `insights/index.html`, `insights/x/index.html`.
+    public var path: String
+    public var html: String
+    public var language: Language
+    public var title: String
+    /// Images and other files the page shows, as the URLs written in `html`.
+    public var assets: [AssetReference]
+}

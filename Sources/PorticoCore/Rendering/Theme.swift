@@ -1,0 +1,95 @@
+import Foundation
+import Mustache
+import Yams
+
+/// The templates, UI strings and static assets of a build: a portal's own folder layered over the default theme.
+public struct Theme: Sendable {
+    public let library: MustacheLibrary
+    public let strings: [Language: [String: String]]
+    /// Static files for `site/_portico/`, by file name.
+    public let assets: [String: URL]
+    /// Where each template came from, for error messages.
+    public let sources: [String: String]
+
+    public static let requiredTemplates = ["layout", "home", "list", "article", "search", "index", "gate"]
+
+    /// Loads `folders` in order; a file in an earlier folder overrides the same file in a later one.
+    public init(folders: [URL], log: DiagnosticLog) {
+        var library = MustacheLibrary()
+        var sources: [String: String] = [:]
+        var strings: [Language: [String: String]] = [:]
+        var assets: [String: URL] = [:]
+        let fileManager = FileManager.default
+        for folder in folders.reversed() {
+            for (name, url) in Self.templateFiles(in: folder) {
+                let path = url.path
+                do {
+                    let text = try String(contentsOf: url, encoding: .utf8)
+                    library.register(try MustacheTemplate(string: text), named: name)
+                    sources[name] = path
+                } catch {
+                    log.report(.error("template", at: SourceLocation(file: path), "template `\(name)` does not parse: \(error)",
+                                      hint: "check that every {{#section}} has a matching {{/section}}"))
+                }
+            }
+            let stringsURL = folder.appendingPathComponent("strings.yml")
+            if let text = try? String(contentsOf: stringsURL, encoding: .utf8) {
+                Self.mergeStrings(text, file: stringsURL.path, into: &strings, log: log)
+            }
+            let assetFolder = folder.appendingPathComponent("assets")
+            for name in ((try? fileManager.contentsOfDirectory(atPath: assetFolder.path)) ?? []).sorted() where !name.hasPrefix(".") {
+                assets[name] = assetFolder.appendingPathComponent(name)
+            }
+        }
+        for name in Self.requiredTemplates where sources[name] == nil {
+            log.report(.error("missing-template", at: SourceLocation(file: folders.first?.path ?? "templates"),
+                              "template `\(name).mustache` is missing", hint: "add it, or remove --templates to use the default theme"))
+        }
+        self.library = library
+        self.sources = sources
+        self.strings = strings
+        self.assets = assets
+    }
+
+    static func templateFiles(in folder: URL) -> [(String, URL)] {
+        var result: [(String, URL)] = []
+        for sub in ["", "partials"] {
+            let dir = sub.isEmpty ? folder : folder.appendingPathComponent(sub)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+            for name in names where name.hasSuffix(".mustache") {
+                result.append((String(name.dropLast(".mustache".count)), dir.appendingPathComponent(name)))
+            }
+        }
+        return result
+    }
+
+    static func mergeStrings(_ text: String, file: String, into strings: inout [Language: [String: String]], log: DiagnosticLog) {
+        do {
+            guard let top = try Yams.load(yaml: text) as? [String: Any] else { return }
+            for (tag, value) in top {
+                guard let language = Language(tag: tag), let map = value as? [String: Any] else {
+                    log.report(.error("strings", at: SourceLocation(file: file), "strings.yml: `\(tag)` is not a supported language map",
+                                      hint: "use top-level keys en and zh-CN"))
+                    continue
+                }
+                for (key, text) in map { strings[language, default: [:]][key] = "\(text)" }
+            }
+        } catch {
+            log.report(.error("strings", at: SourceLocation(file: file), "strings.yml is not valid YAML: \(error)"))
+        }
+    }
+
+    public func strings(for language: Language) -> [String: String] {
+        strings[language] ?? strings[.en] ?? [:]
+    }
+
+    public func string(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
+        var text = strings(for: language)[key] ?? strings(for: .en)[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    public func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}

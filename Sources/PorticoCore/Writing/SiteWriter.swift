@@ -1,0 +1,67 @@
+import Foundation
+
+/// Stage 4: writes a site into a fresh folder beside the output and swaps it in only when the build succeeds,
+/// so a failed build leaves the previous output exactly as it was.
+public final class SiteWriter: @unchecked Sendable {
+    public let output: URL
+    public let staging: URL
+    private let fileManager = FileManager.default
+    private var createdDirectories = Set<String>()
+    private let lock = NSLock()
+    private(set) public var filesWritten = 0
+
+    public init(output: URL) throws {
+        self.output = output.standardizedFileURL
+        let parent = self.output.deletingLastPathComponent()
+        try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fileManager.removeItem(at: staging)
+        try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
+    /// Writes `data` at `path` (relative to the site root).
+    public func write(_ data: Data, to path: String) throws {
+        let url = staging.appendingPathComponent(path)
+        let directory = url.deletingLastPathComponent().path
+        lock.lock()
+        let needsDirectory = createdDirectories.insert(directory).inserted
+        filesWritten += 1
+        lock.unlock()
+        if needsDirectory { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try data.write(to: url)
+    }
+
+    public func write(_ text: String, to path: String) throws {
+        try write(Data(text.utf8), to: path)
+    }
+
+    public func copy(_ source: URL, to path: String) throws {
+        try write(try Data(contentsOf: source), to: path)
+    }
+
+    /// Swaps the staged site in place of the output folder.
+    public func commit() throws {
+        // Keep a committed placeholder (site/.gitkeep) so the repository stays clean after a build.
+        let keep = output.appendingPathComponent(".gitkeep")
+        if fileManager.fileExists(atPath: keep.path) { try? fileManager.copyItem(at: keep, to: staging.appendingPathComponent(".gitkeep")) }
+        if fileManager.fileExists(atPath: output.path) {
+            let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+            try? fileManager.removeItem(at: old)
+            try fileManager.moveItem(at: output, to: old)
+            do {
+                try fileManager.moveItem(at: staging, to: output)
+            } catch {
+                try? fileManager.moveItem(at: old, to: output)
+                throw error
+            }
+            try? fileManager.removeItem(at: old)
+        } else {
+            try fileManager.moveItem(at: staging, to: output)
+        }
+    }
+
+    /// Throws the staged files away; the output folder is untouched.
+    public func abort() {
+        try? fileManager.removeItem(at: staging)
+    }
+}

@@ -1,0 +1,263 @@
+/* Portico gate v1: decrypts a gated page in the browser (docs/design/gate-format.md) and
+   enhances the page (brand colours, images, watermark, sign-out, feedback, search).
+   No dependencies. Loaded without a DOM (Node tests) it only defines its helpers and exports
+   them as globalThis.PorticoGateInternals. */
+(function () {
+  'use strict';
+  var G = globalThis, S = G.crypto.subtle, enc = new TextEncoder();
+
+  // ---- bytes and base64 ----
+  function bytes(s) { return typeof s === 'string' ? enc.encode(s) : s; }
+  function unb64(s) {
+    s = s.replace(/-/g, '+').replace(/_/g, '/');
+    var b = atob(s + '==='.slice((s.length + 3) % 4)), a = new Uint8Array(b.length);
+    for (var i = 0; i < b.length; i++) a[i] = b.charCodeAt(i);
+    return a;
+  }
+  function b64(a) {
+    a = new Uint8Array(a);
+    for (var s = '', i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
+    return btoa(s);
+  }
+  function b64u(a) { return b64(a).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); }
+
+  // ---- crypto ----
+  async function hkdf(ikm, info, n) {
+    var k = await S.importKey('raw', bytes(ikm), 'HKDF', false, ['deriveBits']);
+    return new Uint8Array(await S.deriveBits(
+      { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('portico/v1'), info: enc.encode(info) }, k, n * 8));
+  }
+  async function hmac(key, msg) {
+    var k = await S.importKey('raw', bytes(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return new Uint8Array(await S.sign('HMAC', k, bytes(msg)));
+  }
+  async function open(key, iv, ct, ad) {   // AES-256-GCM, ct = ciphertext || tag
+    var k = await S.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt']);
+    return new Uint8Array(await S.decrypt({ name: 'AES-GCM', iv: iv, additionalData: enc.encode(ad) }, k, ct));
+  }
+
+  // ---- format ----
+  async function deriveFromToken(token) {
+    var t = unb64(token);
+    if (t.length !== 16) throw new Error('token');
+    return {
+      keyId: b64u(await hkdf(t, 'id', 9)),
+      wrapKeyB64: b64(await hkdf(t, 'wrap', 32)),
+      feedbackKeyB64: b64(await hkdf(t, 'feedback', 32))
+    };
+  }
+  async function keyCheck(kB64) { return b64u((await hmac(unb64(kB64), 'check')).slice(0, 12)); }
+  async function unwrap(entry, wrapKeyB64, path) {   // -> {k, v, n, x}
+    return JSON.parse(new TextDecoder().decode(
+      await open(unb64(wrapKeyB64), unb64(entry.iv), unb64(entry.ct), 'portico-keyring\0' + path)));
+  }
+  async function decryptPage(page, kB64, path) {
+    return new TextDecoder('utf-8', { fatal: true }).decode(
+      await open(unb64(kB64), unb64(page.iv), unb64(page.ct), 'portico-page\0' + path + '\0' + page.p));
+  }
+  function decryptAsset(file, kB64, path, name) {   // file = iv (12) || ct
+    file = new Uint8Array(file);
+    return open(unb64(kB64), file.slice(0, 12), file.slice(12), 'portico-asset\0' + path + '\0' + name);
+  }
+  async function proof(fkB64, body) { return b64u(await hmac(unb64(fkB64), body)); }
+
+  // ---- search matching (pure) ----
+  var CJ = '[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}]',
+    CJK = new RegExp(CJ, 'u'), SEP = /[^\p{L}\p{N}]+/u;
+  function norm(t) { return String(t || '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase(); }
+  // ' w1 w2 …': Latin words, and each CJK character on its own (so 'AI' in '使用AI' is a word)
+  function words(t) { return ' ' + norm(t).replace(new RegExp(CJ, 'gu'), ' $& ').split(SEP).join(' '); }
+  function hit(term, text, w) { return CJK.test(term) ? text.indexOf(term) >= 0 : w.indexOf(' ' + term) >= 0; }
+  function prepare(idx) {
+    return idx.map(function (e) {
+      var all = [e.t, e.s, e.k, e.x].join(' ');
+      return { e: e, tt: norm(e.t), tw: words(e.t), at: norm(all), aw: words(all) };
+    });
+  }
+  function find(rows, query) {   // -> index entries, title hits first, else index order
+    var terms = norm(query).split(SEP).filter(Boolean), res = [];
+    if (!terms.length) return res;
+    rows.forEach(function (r, i) {
+      if (!terms.every(function (q) { return hit(q, r.at, r.aw); })) return;
+      res.push({ e: r.e, score: terms.filter(function (q) { return hit(q, r.tt, r.tw); }).length * 1e6 - i });
+    });
+    return res.sort(function (a, b) { return b.score - a.score; }).map(function (x) { return x.e; });
+  }
+
+  var I = {
+    unb64: unb64, b64: b64, b64u: b64u, hkdf: hkdf, hmac: hmac, open: open,
+    deriveFromToken: deriveFromToken, keyCheck: keyCheck, unwrap: unwrap,
+    decryptPage: decryptPage, decryptAsset: decryptAsset, proof: proof,
+    prepare: prepare, find: find
+  };
+  if (typeof document === 'undefined') { G.PorticoGateInternals = I; return; }
+  if (G.PorticoGate) return;   // loaded twice
+  G.PorticoGate = { deriveFromToken: deriveFromToken };
+
+  // ---- DOM helpers ----
+  var doc = document;
+  function $(sel, root) { return (root || doc).querySelector(sel); }
+  function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+  function readJSON(id) { var e = doc.getElementById(id); try { return e && JSON.parse(e.textContent); } catch (_) { return null; } }
+  function store(kind) { try { return G[kind]; } catch (_) { return null; } }   // may throw when disabled
+  function get(st, key) { try { return st && JSON.parse(st.getItem(key)); } catch (_) { return null; } }
+  function put(st, key, v) { try { st && (v ? st.setItem(key, JSON.stringify(v)) : st.removeItem(key)); } catch (_) {} }
+  function today() { return new Date(Date.now() - new Date().getTimezoneOffset() * 6e4).toISOString().slice(0, 10); }
+
+  // ---- gate ----
+  function show(state) {
+    $$('#portico-gate [data-state]').forEach(function (e) { e.hidden = e.getAttribute('data-state') !== state; });
+  }
+
+  async function gate(ring, page) {
+    var path = ring.a, key = 'portico:' + path, ss = store('sessionStorage'), ls = store('localStorage'), s, m;
+    show('working');
+    m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
+    if (m) {
+      history.replaceState(history.state, '', location.pathname + location.search);
+      var d, e, o;
+      try { d = await deriveFromToken(m[1]); } catch (_) { return show('invalid'); }
+      e = (ring.e || []).filter(function (x) { return x.id === d.keyId; })[0];
+      if (!e) return show('invalid');
+      try {
+        o = await unwrap(e, d.wrapKeyB64, path);
+        if (await keyCheck(o.k) !== ring.kc) throw 0;
+      } catch (_) { return show('damaged'); }
+      s = { k: o.k, kc: ring.kc, v: o.v, n: o.n, x: o.x, fk: d.feedbackKeyB64 };
+      put(ss, key, s);
+      if (get(ls, key)) put(ls, key, s);   // remembered device: keep the newest key
+    } else {
+      s = get(ss, key);
+      if (!s) {
+        s = get(ls, key);
+        if (s && s.x && s.x < today()) { put(ls, key, null); s = null; }
+      }
+      if (!s) return show('locked');
+      if (s.kc !== ring.kc) { put(ss, key, null); put(ls, key, null); return show('changed'); }
+    }
+    var html;
+    try { html = await decryptPage(page, s.k, path); } catch (_) { return show('damaged'); }
+    var nd = new DOMParser().parseFromString(html, 'text/html'), root = doc.documentElement;
+    Array.prototype.forEach.call(nd.documentElement.attributes, function (a) {
+      if (a.name !== 'style') root.setAttribute(a.name, a.value);
+    });
+    root.replaceChild(doc.adoptNode(nd.head), doc.head);
+    root.replaceChild(doc.adoptNode(nd.body), doc.body);
+    enhance({ s: s, key: key, path: path, ss: ss, ls: ls });
+  }
+
+  // ---- enhancements (gated and preview) ----
+  function enhance(c) {
+    var root = doc.documentElement, s = c && c.s;
+    [['accent', 'accent'], ['accent-ink', 'accent-ink'], ['accent-soft', 'accent-soft'], ['on-accent', 'on-accent']]
+      .forEach(function (p) {
+        var v = root.getAttribute('data-brand-' + p[0]);
+        if (v) root.style.setProperty('--' + p[1], v);
+      });
+    if (s) {
+      $$('img[data-portico-asset]').forEach(function (img) {
+        fetch(img.getAttribute('data-portico-asset'))
+          .then(function (r) { if (!r.ok) throw 0; return r.arrayBuffer(); })
+          .then(function (buf) { return decryptAsset(buf, s.k, c.path, img.getAttribute('data-portico-name')); })
+          .then(function (pt) {
+            img.src = URL.createObjectURL(new Blob([pt], { type: img.getAttribute('data-portico-type') || '' }));
+          })
+          .catch(function () {});
+      });
+      $$('[data-portico-watermark]').forEach(function (e) {
+        e.textContent = (e.getAttribute('data-label') || '{name}').replace('{name}', s.n || s.v);
+      });
+      $$('[data-portico-signout]').forEach(function (e) {
+        e.addEventListener('click', function (ev) {
+          ev.preventDefault();
+          put(c.ss, c.key, null); put(c.ls, c.key, null);
+          location.reload();
+        });
+      });
+      $$('input[data-portico-remember]').forEach(function (e) {
+        e.checked = !!get(c.ls, c.key);
+        e.addEventListener('change', function () { put(c.ls, c.key, e.checked ? s : null); });
+      });
+    }
+    $$('form[data-portico-feedback]').forEach(function (f) { feedback(f, s); });
+    search();
+  }
+
+  // ---- feedback ----
+  function feedback(form, s) {
+    var status = $('[data-portico-feedback-status]', form) || $('[data-portico-feedback-status]');
+    function say(t) { if (status) status.textContent = t; }
+    form.addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      var fields = {}, hp = '', btn = $('[type=submit]', form);
+      Array.prototype.forEach.call(form.elements, function (el) {
+        var n = el.name, t = el.type;
+        if (!n || el.disabled || t === 'submit' || t === 'button' || t === 'reset' || t === 'file') return;
+        if (n === 'website') { hp = el.value; return; }
+        if (t === 'checkbox') { fields[n] = el.checked; return; }
+        if (t === 'radio' && !el.checked) return;
+        if (el.closest('[data-portico-rating]')) { if (el.value !== '') fields[n] = parseInt(el.value, 10); return; }
+        fields[n] = el.value;
+      });
+      var nonce = new Uint8Array(16);
+      G.crypto.getRandomValues(nonce);
+      var body = JSON.stringify({
+        account: form.getAttribute('data-account'), page: form.getAttribute('data-page'),
+        viewer: s ? s.v : '', timestamp: Math.floor(Date.now() / 1000), nonce: b64u(nonce),
+        fields: fields, website: hp
+      });
+      var h = { 'Content-Type': 'application/json' };
+      if (btn) btn.disabled = true;
+      say('');
+      try {
+        if (s && s.fk) h['X-Portico-Proof'] = await proof(s.fk, body);
+        var r = await fetch(form.getAttribute('data-endpoint'), { method: 'POST', headers: h, body: body });
+        if (r.ok) { say(form.getAttribute('data-success') || ''); form.reset(); }
+        else {
+          var detail = '';
+          try { detail = (await r.json()).detail || ''; } catch (_) {}
+          say((form.getAttribute('data-error') || '') + (detail ? ' ' + detail : ''));
+        }
+      } catch (_) { say(form.getAttribute('data-error') || ''); }
+      if (btn) btn.disabled = false;
+    });
+  }
+
+  // ---- search ----
+  function search() {
+    var idx = readJSON('portico-search-index'), input = $('input[data-portico-search]'),
+      out = $('[data-portico-search-results]');
+    if (!Array.isArray(idx) || !input || !out) return;
+    var rows = prepare(idx);
+    function run() {
+      var res = find(rows, input.value);
+      out.textContent = '';
+      if (!input.value.trim()) return;
+      res.forEach(function (x) {
+        var li = doc.createElement('li'), a = doc.createElement('a'), p = doc.createElement('p');
+        a.href = x.u; a.textContent = x.t; p.textContent = x.s || '';
+        li.appendChild(a); li.appendChild(p); out.appendChild(li);
+      });
+      if (!res.length && out.getAttribute('data-empty')) {
+        var li = doc.createElement('li'); li.textContent = out.getAttribute('data-empty'); out.appendChild(li);
+      }
+    }
+    input.addEventListener('input', run);
+    var q = new URLSearchParams(location.search).get('q');
+    if (q && !input.value) input.value = q;
+    if (input.value) run();
+  }
+
+  // ---- start ----
+  function start() {
+    var ring = readJSON('portico-keyring'), page = readJSON('portico-page');
+    if (ring && page) {
+      gate(ring, page).catch(function () { show('damaged'); });
+      // a link pasted into this tab only changes the hash: start again with it
+      G.addEventListener('hashchange', function () { if (/(^#|&)k=/.test(location.hash)) location.reload(); });
+    }
+    else enhance(null);
+  }
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
