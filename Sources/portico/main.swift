@@ -1,2 +1,3 @@
 import PorticoCLI
-PorticoCommand.main()
+
+await PorticoCommand.start()

@@ -113,13 +113,16 @@ def build_site(d, V):
         f.write(M.asset_blob(apath, ckey, img_name, png_1x1()))
 
     html = ('<!DOCTYPE html><html lang="en" %s data-kind="article"><head><meta charset="utf-8">'
-            '<title>Hello</title><link rel="stylesheet" href="../../../_portico/portico.css"></head><body>'
+            '<meta http-equiv="Content-Security-Policy" content="%s">'
+            '<title>Hello</title><link rel="stylesheet" href="../../../_portico/portico.css">'
+            # the layout may load gate.js in the page too: it must not run a second time
+            '<script src="../../../_portico/gate.js" integrity="sha256-%s"></script></head><body>'
             '<p id="marker">Secret marker ZEBRAFISH</p>'
             '<p id="wm" data-portico-watermark data-label="Prepared for {name}"></p>'
             '<img id="img" data-portico-asset="../../%s" data-portico-name="%s" data-portico-type="image/png" alt="dot">'
             '<label><input id="remember" type="checkbox" data-portico-remember> Remember</label>'
             '<button id="signout" type="button" data-portico-signout>Sign out</button>%s'
-            '</body></html>') % (BRAND, bin_name, img_name, feedback_form(apath, PAGE_PATH))
+            '</body></html>') % (BRAND, csp(h), h, bin_name, img_name, feedback_form(apath, PAGE_PATH))
     ring = V["keyring"]
     payload = M.page_payload(apath, ckey, PAGE_PATH, html)
     tag = '<script src="../../../_portico/gate.js" integrity="sha256-%s"></script>' % h
@@ -251,6 +254,8 @@ def main():
         # --- feedback ---------------------------------------------------------------------
         drv.find_element(By.ID, "send").click()
         wait.until(lambda _: js("return document.getElementById('fbstatus').textContent") != "")
+        time.sleep(0.3)
+        check("one POST per submit (gate.js not wired twice)", len(Handler.posts) == 1, len(Handler.posts))
         check("feedback success text", js("return document.getElementById('fbstatus').textContent") == "Thank you.")
         p = Handler.posts[-1]
         want = base64.urlsafe_b64encode(_hmac.new(fk, p["raw"], hashlib.sha256).digest()).decode().rstrip("=")

@@ -7,7 +7,7 @@ public protocol AccountPublisher: Sendable {
     func directory(for account: AccountConfig) -> String
     /// Prepares per-account state (keys) once before pages are emitted.
     func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing?
-    /// Files for `site/_portico/` beyond the theme's assets (scripts), by name.
+    /// Files beyond the theme's assets (scripts, host configuration), by path relative to the site root.
     func sharedFiles() -> [String: Data]
 }
 
@@ -28,7 +28,7 @@ public struct PlainPublisher: AccountPublisher {
 
     public func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing? { Plain() }
 
-    public func sharedFiles() -> [String: Data] { script.map { ["gate.js": $0] } ?? [:] }
+    public func sharedFiles() -> [String: Data] { script.map { ["_portico/gate.js": $0] } ?? [:] }
 
     struct Plain: AccountSealing {
         func page(_ page: RenderedPage) throws -> Data { Data(page.html.utf8) }

@@ -108,7 +108,7 @@ public struct SiteBuilder: Sendable {
             try writer.copy(url, to: "_portico/\(name)")
         }
         for (name, data) in publisher.sharedFiles().sorted(by: { $0.key < $1.key }) {
-            try writer.write(data, to: "_portico/\(name)")
+            try writer.write(data, to: name)
         }
     }
 }

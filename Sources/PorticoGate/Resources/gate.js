@@ -149,11 +149,10 @@
   // ---- enhancements (gated and preview) ----
   function enhance(c) {
     var root = doc.documentElement, s = c && c.s;
-    [['accent', 'accent'], ['accent-ink', 'accent-ink'], ['accent-soft', 'accent-soft'], ['on-accent', 'on-accent']]
-      .forEach(function (p) {
-        var v = root.getAttribute('data-brand-' + p[0]);
-        if (v) root.style.setProperty('--' + p[1], v);
-      });
+    ['accent', 'accent-ink', 'accent-soft', 'on-accent'].forEach(function (n) {   // CSSOM: allowed by CSP
+      var v = root.getAttribute('data-brand-' + n);
+      if (v) root.style.setProperty('--' + n, v);
+    });
     if (s) {
       $$('img[data-portico-asset]').forEach(function (img) {
         fetch(img.getAttribute('data-portico-asset'))

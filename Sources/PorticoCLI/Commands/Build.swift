@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import PorticoCore
+import PorticoGate
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Render every account's encrypted site into --out.")
+
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var theme: ThemeOptions
+    @Option(name: .long, help: "The output folder; replaced only when the build succeeds.") var out: String = "site"
+    @Flag(name: .long, help: "Include pages marked draft: true.") var drafts = false
+    @Flag(name: .long, help: "Include pages dated in the future.") var future = false
+    @Flag(name: .long, help: "Fail on warnings too.") var strict = false
+    @Option(name: .customLong("base-url"), help: "Override portal.yml's base_url (preview deployments).") var baseURL: String?
+    @Flag(name: .long, help: "Write readable, unencrypted pages (for validation only; never publish this).") var unencrypted = false
+
+    func run() throws {
+        let options = BuildOptions(drafts: drafts, future: future, strict: strict, baseURL: baseURL)
+        let log = DiagnosticLog()
+        let publisher: any AccountPublisher
+        if unencrypted {
+            publisher = PlainPublisher(script: GateScript.data)
+        } else {
+            let secret: PortalSecret
+            do { secret = try PortalSecret.load(project: project.projectURL) } catch {
+                Terminal.error("error: \(error)")
+                throw Exit.contentErrors
+            }
+            let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
+            publisher = GatePublisher(secret: secret, today: options.today, portal: portal)
+        }
+        let builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
+                                  output: URL(fileURLWithPath: out), options: options, publisher: publisher)
+        do {
+            let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
+            Terminal.print(log.warnings)
+            print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@",
+                         summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out,
+                         unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
+        } catch let failure as BuildFailed {
+            Terminal.print(failure.diagnostics)
+            let errors = failure.diagnostics.filter { $0.severity == .error }.count
+            let warnings = failure.diagnostics.count - errors
+            Terminal.error("Build failed: \(errors) errors, \(warnings) warnings\(errors == 0 ? " (--strict)" : ""); \(out) was left as it was.")
+            throw Exit.contentErrors
+        } catch {
+            Terminal.error("internal error: \(error)")
+            throw Exit.internalError
+        }
+    }
+}

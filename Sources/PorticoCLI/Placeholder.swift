@@ -1,2 +1,0 @@
-import Foundation
-public struct PorticoCommand { public static func main() {} }

@@ -1,0 +1,29 @@
+import ArgumentParser
+
+/// `portico`: the root command; every subcommand is a thin wrapper over the library targets.
+public struct PorticoCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "portico",
+        abstract: "Private, encrypted microsites for key accounts, from Markdown.",
+        discussion: "Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error.",
+        version: "0.1.0",
+        subcommands: [Init.self, Build.self, TokenCommand.self])
+
+    public init() {}
+}
+
+extension PorticoCommand {
+    /// Parses the arguments and runs the command, async or not (what `main()` does, without its platform check).
+    public static func start() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

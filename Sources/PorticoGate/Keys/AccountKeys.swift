@@ -1,0 +1,55 @@
+import Foundation
+import PorticoCore
+
+/// One account's keys for one build: the account key, its path, the content key and the keyring.
+public struct AccountKeys: Sendable {
+    public let account: AccountConfig
+    public let accountKey: Data
+    public let path: String
+    public let activeViewers: [Viewer]
+    public let contentKey: Data
+    public let keyCheck: String
+
+    public init(secret: PortalSecret, account: AccountConfig, today: Day) {
+        self.account = account
+        accountKey = KeyDerivation.accountKey(secret: secret, account: account.slug)
+        path = KeyDerivation.accountPath(secret: secret, account: account)
+        activeViewers = account.activeViewers(on: today)
+        contentKey = KeyDerivation.contentKey(accountKey: accountKey, generation: account.generation, activeViewers: activeViewers.map(\.id))
+        keyCheck = KeyDerivation.keyCheck(contentKey: contentKey)
+    }
+
+    public func token(for viewer: Viewer) -> String {
+        KeyDerivation.token(accountKey: accountKey, viewer: viewer.id, generation: account.generation)
+    }
+
+    /// The keyring JSON: the content key wrapped for each active viewer, sorted by key id.
+    public func keyringJSON() throws -> String {
+        var entries: [(String, String)] = []
+        for viewer in activeViewers {
+            guard let keys = KeyDerivation.tokenKeys(token(for: viewer)) else { continue }
+            let plaintext = "{\"k\":\(json(contentKey.base64EncodedString())),\"v\":\(json(viewer.id)),\"n\":\(json(viewer.displayName)),\"x\":\(json(viewer.expires?.description ?? ""))}"
+            let box = try Sealer.seal(Data(plaintext.utf8), key: keys.wrapKey, aad: "portico-keyring\0\(path)")
+            entries.append((keys.keyID, "{\"id\":\(json(keys.keyID)),\"iv\":\(json(box.iv.base64EncodedString())),\"ct\":\(json(box.ciphertext.base64EncodedString()))}"))
+        }
+        let list = entries.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: ",")
+        return "{\"v\":1,\"a\":\(json(path)),\"kc\":\(json(keyCheck)),\"e\":[\(list)]}"
+    }
+
+    public func pageJSON(path pagePath: String, html: String) throws -> String {
+        let box = try Sealer.seal(Data(html.utf8), key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)")
+        return "{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\(json(box.iv.base64EncodedString())),\"ct\":\(json(box.ciphertext.base64EncodedString()))}"
+    }
+
+    /// Where the encrypted copy of an asset is written, relative to the account root; the name reveals nothing.
+    public func assetFile(name: String) -> String {
+        "assets/" + KeyDerivation.assetName(accountKey: accountKey, path: name)
+    }
+
+    public func sealAsset(_ data: Data, name: String) throws -> (path: String, data: Data) {
+        let box = try Sealer.seal(data, key: contentKey, aad: "portico-asset\0\(path)\0\(name)")
+        return (assetFile(name: name), box.iv + box.ciphertext)
+    }
+
+    private func json(_ text: String) -> String { JSONText.encode([text]).dropFirst().dropLast().description }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import PorticoCore
+
+/// Publishes accounts sealed: every page and asset encrypted under the account's content key,
+/// behind a neutral gate shell that names no client.
+public struct GatePublisher: AccountPublisher {
+    public let secret: PortalSecret
+    public let today: Day
+    public let portal: PortalConfig
+
+    public init(secret: PortalSecret, today: Day, portal: PortalConfig) {
+        self.secret = secret
+        self.today = today
+        self.portal = portal
+    }
+
+    public func directory(for account: AccountConfig) -> String {
+        KeyDerivation.accountPath(secret: secret, account: account)
+    }
+
+    public func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing? {
+        let keys = AccountKeys(secret: secret, account: account.config, today: today)
+        if keys.activeViewers.isEmpty {
+            log.report(.warning("no-viewers", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
+                                "account \(account.slug) has no active viewer, so nobody can open its portal",
+                                hint: "add a viewer, or extend an `expires` date"))
+        }
+        do {
+            return GateSealing(keys: keys, keyring: try keys.keyringJSON(), theme: theme,
+                               csp: ContentSecurityPolicy.forPages(feedbackEndpoint: portal.feedback.endpoint),
+                               showName: account.config.gateShowsName ? account.config.name[account.config.locale] : nil)
+        } catch {
+            log.report(.error("keys", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"), "could not build the keyring: \(error)"))
+            return nil
+        }
+    }
+
+    public func sharedFiles() -> [String: Data] {
+        [
+            "_portico/gate.js": GateScript.data,
+            "_headers": Data(ContentSecurityPolicy.netlifyHeaders(feedbackEndpoint: portal.feedback.endpoint).utf8),
+            "_portico/nginx.conf": Data(ContentSecurityPolicy.nginxSnippet(feedbackEndpoint: portal.feedback.endpoint).utf8),
+        ]
+    }
+}
+
+struct GateSealing: AccountSealing {
+    let keys: AccountKeys
+    let keyring: String
+    let theme: Theme
+    let csp: String
+    let showName: String?
+
+    func page(_ page: RenderedPage) throws -> Data {
+        var html = page.html
+        // Images become encrypted files the gate script decrypts into blob: URLs after unlock.
+        for asset in Set(page.assets) {
+            let binURL = RelativeURL.between(page.path, keys.assetFile(name: asset.outputPath))
+            html = html.replacingOccurrences(
+                of: "src=\"\(asset.url)\"",
+                with: "src=\"data:,\" data-portico-asset=\"\(binURL)\" data-portico-name=\"\(asset.outputPath)\" data-portico-type=\"\(MediaType.of(asset.outputPath))\"")
+        }
+        let locale = keys.account.locale
+        let other: Language = locale == .en ? .zhCN : .en
+        let root = RelativeURL.toRoot(from: page.path)
+        var context: [String: Any] = [
+            "lang": locale.rawValue, "t": theme.strings(for: locale), "t2": theme.strings(for: other),
+            "portal": ["title": theme.string("gateTitle", locale)], "assets": root + "../_portico/", "csp": csp,
+            "keyringJSON": keyring, "pageJSON": try keys.pageJSON(path: page.path, html: html),
+            "scriptURL": root + "../_portico/gate.js", "scriptIntegrity": GateScript.integrity,
+        ]
+        if let showName { context["gateName"] = showName }
+        return Data(theme.render("gate", context).utf8)
+    }
+
+    func asset(_ data: Data, reference: AssetReference) throws -> (path: String, data: Data) {
+        try keys.sealAsset(data, name: reference.outputPath)
+    }
+}
+
+enum MediaType {
+    static func of(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "gif": "image/gif"
+        case "svg": "image/svg+xml"
+        case "webp": "image/webp"
+        case "avif": "image/avif"
+        case "pdf": "application/pdf"
+        default: "application/octet-stream"
+        }
+    }
+}
