@@ -39,7 +39,7 @@ public struct MarkdownRenderer: Sendable {
     private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
 
     var options: Int32 {
-        var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG
+        var options = CMARK_OPT_FOOTNOTES
         if unsafeHTML { options |= CMARK_OPT_UNSAFE }
         return options
     }
@@ -89,6 +89,7 @@ public struct MarkdownRenderer: Sendable {
         var html = String(cString: rendered)
         free(rendered)
         if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
+        if html.contains(" align=\"") { html = Self.alignmentAsClasses(html) }
         return RenderedMarkdown(html: html, toc: toc, text: text)
     }
 
@@ -116,6 +117,18 @@ public struct MarkdownRenderer: Sendable {
             child = cmark_node_next(c)
         }
         return result
+    }
+
+    /// cmark-gfm writes table alignment as the obsolete `align` attribute (and the alternative, inline
+    /// `style`, is blocked by the pages' Content-Security-Policy): use classes the theme styles.
+    static func alignmentAsClasses(_ html: String) -> String {
+        var html = html
+        for cell in ["th", "td"] {
+            for side in ["left", "center", "right"] {
+                html = html.replacingOccurrences(of: "<\(cell) align=\"\(side)\">", with: "<\(cell) class=\"align-\(side)\">")
+            }
+        }
+        return html
     }
 
     /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.
