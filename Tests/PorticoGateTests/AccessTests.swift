@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import PorticoCore
+@testable import PorticoGate
+
+/// The access rules: who gets a key, when keys change, and what the keyring reveals.
+@Suite struct AccessTests {
+    let secret = try! PortalSecret(hex: String(repeating: "ab", count: 32))
+    let today = Day(year: 2026, month: 6, day: 1)
+
+    func account(_ viewers: [Viewer], generation: Int = 1) -> AccountConfig {
+        AccountConfig(slug: "acme", name: LocalizedText("Acme Corp"), generation: generation, viewers: viewers)
+    }
+
+    @Test func expiredAndRevokedViewersGetNoKeyringEntry() throws {
+        let keys = AccountKeys(secret: secret, account: account([
+            Viewer(id: "active"), Viewer(id: "expired", expires: Day("2026-05-31")), Viewer(id: "today", expires: Day("2026-06-01")),
+            Viewer(id: "revoked", revoked: true),
+        ]), today: today)
+        #expect(keys.activeViewers.map(\.id) == ["active", "today"])
+        let keyring = try keys.keyringJSON()
+        for id in ["expired", "revoked"] {
+            let token = keys.token(for: Viewer(id: id))
+            #expect(!keyring.contains(KeyDerivation.tokenKeys(token)!.keyID))
+        }
+        for viewer in keys.activeViewers {
+            #expect(keyring.contains(KeyDerivation.tokenKeys(keys.token(for: viewer))!.keyID))
+        }
+    }
+
+    @Test func droppingAViewerRotatesTheContentKey() {
+        let before = AccountKeys(secret: secret, account: account([Viewer(id: "a"), Viewer(id: "b")]), today: today)
+        let after = AccountKeys(secret: secret, account: account([Viewer(id: "a"), Viewer(id: "b", revoked: true)]), today: today)
+        let again = AccountKeys(secret: secret, account: account([Viewer(id: "b"), Viewer(id: "a")]), today: today)
+        #expect(before.contentKey != after.contentKey)
+        #expect(before.contentKey == again.contentKey)
+        #expect(before.token(for: Viewer(id: "a")) == after.token(for: Viewer(id: "a")))
+    }
+
+    @Test func oldKeyringEntriesAreUselessAfterRotation() throws {
+        let before = AccountKeys(secret: secret, account: account([Viewer(id: "a"), Viewer(id: "b")]), today: today)
+        let after = AccountKeys(secret: secret, account: account([Viewer(id: "a")]), today: today)
+        let page = try after.pageJSON(path: "index.html", html: "<p>new</p>")
+        let payload = try JSONSerialization.jsonObject(with: Data(page.utf8)) as! [String: Any]
+        let box = Sealer.Box(iv: Data(base64Encoded: payload["iv"] as! String)!, ciphertext: Data(base64Encoded: payload["ct"] as! String)!)
+        #expect(throws: (any Error).self) { try Sealer.open(box, key: before.contentKey, aad: "portico-page\0\(after.path)\0index.html") }
+        #expect(try Sealer.open(box, key: after.contentKey, aad: "portico-page\0\(after.path)\0index.html") == Data("<p>new</p>".utf8))
+    }
+
+    @Test func generationReissuesTokens() {
+        let one = AccountKeys(secret: secret, account: account([Viewer(id: "a")]), today: today)
+        let two = AccountKeys(secret: secret, account: account([Viewer(id: "a")], generation: 2), today: today)
+        #expect(one.token(for: Viewer(id: "a")) != two.token(for: Viewer(id: "a")))
+        #expect(one.contentKey != two.contentKey)
+    }
+
+    @Test func tokensCarry128BitsAndDifferPerViewerAndAccount() {
+        let keys = AccountKeys(secret: secret, account: account([Viewer(id: "a"), Viewer(id: "b")]), today: today)
+        let other = AccountKeys(secret: secret, account: AccountConfig(slug: "other", name: LocalizedText("O"), viewers: [Viewer(id: "a")]), today: today)
+        let token = keys.token(for: Viewer(id: "a"))
+        #expect(Data(base64URL: token)?.count == 16)
+        #expect(token != keys.token(for: Viewer(id: "b")))
+        #expect(token != other.token(for: Viewer(id: "a")))
+        #expect(keys.path != other.path)
+    }
+
+    @Test func keyringRevealsNoNameOrEmail() throws {
+        let keys = AccountKeys(secret: secret, account: account([Viewer(id: "a", name: "Zelda Quintessence", email: "zq@client.example")]), today: today)
+        let keyring = try keys.keyringJSON()
+        #expect(!keyring.contains("Zelda"))
+        #expect(!keyring.contains("client.example"))
+        #expect(!keyring.contains("acme"))
+    }
+
+    @Test func accountPathIsOpaqueUnlessOptedIn() {
+        var config = account([])
+        #expect(KeyDerivation.accountPath(secret: secret, account: config).count == 20)
+        #expect(!KeyDerivation.accountPath(secret: secret, account: config).contains("acme"))
+        config.readablePath = true
+        #expect(KeyDerivation.accountPath(secret: secret, account: config) == "acme")
+    }
+
+    @Test func secretLoadingExplainsWhatToDo() throws {
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("portico-secret-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: project) }
+        #expect(throws: SecretError.self) { try PortalSecret.load(project: project, environment: [:]) }
+        do { _ = try PortalSecret.load(project: project, environment: [:]) } catch {
+            #expect("\(error)".contains("portico init"))
+        }
+        let (created, file) = try PortalSecret.create(project: project)
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try PortalSecret.load(project: project, environment: [:]).bytes == created.bytes)
+        #expect(throws: SecretError.self) { try PortalSecret.create(project: project) }
+        #expect(throws: SecretError.self) { try PortalSecret.load(project: project, environment: ["PORTICO_SECRET": "short"]) }
+        let fromEnv = try PortalSecret.load(project: project, environment: ["PORTICO_SECRET": String(repeating: "0f", count: 32)])
+        #expect(fromEnv.hex == String(repeating: "0f", count: 32))
+    }
+}
