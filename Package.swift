@@ -54,8 +54,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "portico", dependencies: ["PorticoCLI"]),
-        .testTarget(name: "PorticoCoreTests", dependencies: ["PorticoCore", "PorticoTheme"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PorticoCoreTests", dependencies: ["PorticoCore", "PorticoTheme"], exclude: ["Fixtures"]),
         .testTarget(name: "PorticoGateTests", dependencies: ["PorticoGate", "PorticoCore"]),
         .testTarget(name: "PorticoFeedbackTests", dependencies: [
             "PorticoFeedback", "PorticoGate", "PorticoCore",

@@ -239,6 +239,9 @@ CHROME_ARGS = (
     "--no-default-browser-check", "--disable-domain-reliability", "--metrics-recording-only",
     "--disable-client-side-phishing-detection", "--disable-features=Translate,OptimizationHints,MediaRouter",
     "--force-color-profile=srgb", "--hide-scrollbars", "--font-render-hinting=none",
+    # no smooth scrolling (portico.css) and no animations: clicks land where WebDriver aims,
+    # screenshots are stable
+    "--force-prefers-reduced-motion",
 )
 
 

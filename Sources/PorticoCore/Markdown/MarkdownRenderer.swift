@@ -29,10 +29,15 @@ public struct MarkdownRenderer: Sendable {
 
     public var unsafeHTML: Bool
     public var headingIDs: Bool
+    public var alignmentClasses: Bool
+    public var extensions: [String]
 
-    public init(unsafeHTML: Bool = false, headingIDs: Bool = true) {
+    public init(unsafeHTML: Bool = false, headingIDs: Bool = true, alignmentClasses: Bool = true,
+                extensions: [String] = MarkdownRenderer.extensionNames) {
+        self.extensions = extensions
         self.unsafeHTML = unsafeHTML
         self.headingIDs = headingIDs
+        self.alignmentClasses = alignmentClasses
         Self.registerExtensions
     }
 
@@ -47,7 +52,7 @@ public struct MarkdownRenderer: Sendable {
     public func render(_ markdown: String, rewrite: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
         let parser = cmark_parser_new(options)!
         defer { cmark_parser_free(parser) }
-        for name in Self.extensionNames {
+        for name in extensions {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
         markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
@@ -89,7 +94,7 @@ public struct MarkdownRenderer: Sendable {
         var html = String(cString: rendered)
         free(rendered)
         if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
-        if html.contains(" align=\"") { html = Self.alignmentAsClasses(html) }
+        if alignmentClasses, html.contains(" align=\"") { html = Self.alignmentAsClasses(html) }
         return RenderedMarkdown(html: html, toc: toc, text: text)
     }
 

@@ -1,0 +1,123 @@
+import Testing
+@testable import PorticoCore
+
+@Suite struct MarkdownRendererTests {
+    let renderer = MarkdownRenderer()
+
+    @Test func gfmExtensionsAndFootnotesAreOn() {
+        let html = renderer.render("""
+        | a | b |
+        |:--|--:|
+        | 1 | 2 |
+
+        ~~gone~~ www.example.com
+
+        - [x] done
+
+        Claim.[^n]
+
+        [^n]: Note.
+        """).html
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<th class=\"align-left\">a</th>"))
+        #expect(html.contains("<td class=\"align-right\">2</td>"))
+        #expect(!html.contains("align=\""))
+        #expect(html.contains("<del>gone</del>"))
+        #expect(html.contains("<a href=\"http://www.example.com\">www.example.com</a>"))
+        #expect(html.contains("type=\"checkbox\""))
+        #expect(html.contains("class=\"footnotes\""))
+    }
+
+    @Test func rawHTMLOnlyWhenUnsafeIsOn() {
+        let markdown = "<div onclick=\"x()\">raw</div>\n\n<script>alert(1)</script>\n"
+        #expect(!renderer.render(markdown).html.contains("<div"))
+        #expect(!renderer.render(markdown).html.contains("<script"))
+        let unsafe = MarkdownRenderer(unsafeHTML: true).render(markdown).html
+        #expect(unsafe.contains("<div onclick"))
+        // tagfilter still defuses the tags GitHub filters.
+        #expect(unsafe.contains("&lt;script>"))
+    }
+
+    @Test func headingsGetStableUniqueIDsAndATableOfContents() {
+        let result = renderer.render("## Cost & Margin\n\n## Cost & Margin\n\n### 电池成本\n")
+        #expect(result.toc.map(\.id) == ["cost-margin", "cost-margin-2", "电池成本"])
+        #expect(result.html.contains("<h2 id=\"cost-margin-2\">Cost &amp; Margin</h2>"))
+        #expect(result.toc.map(\.level) == [2, 2, 3])
+    }
+
+    @Test func linksAndImagesPassThroughTheRewriterWithPositions() {
+        var seen: [MarkdownLink] = []
+        let html = renderer.render("Intro\n\nSee [x](a.md#top) and\n![pic](img.png)\n") { link in
+            seen.append(link)
+            return link.isImage ? "/assets/img.png" : nil
+        }.html
+        #expect(seen.map(\.url) == ["a.md#top", "img.png"])
+        #expect(seen.map(\.line) == [3, 4])
+        #expect(seen[0].column == 5)
+        #expect(html.contains("href=\"a.md#top\""))
+        #expect(html.contains("src=\"/assets/img.png\""))
+    }
+
+    @Test func visibleTextFeedsSearchAndReadingTime() {
+        let text = renderer.render("# Title\n\nOne **two** `three`.\n").text
+        #expect(text.contains("Title"))
+        #expect(text.contains("One two three."))
+    }
+}
+
+@Suite struct FormattingTests {
+    @Test func datesPerLocale() {
+        let day = Day(year: 2026, month: 9, day: 12)
+        #expect(Formatting.date(day, .en) == "12 Sep 2026")
+        #expect(Formatting.date(day, .zhCN) == "2026年9月12日")
+    }
+
+    @Test func readingTimeCountsChineseCharactersAndEnglishWords() {
+        #expect(Formatting.readingMinutes(String(repeating: "word ", count: 660)) == 3)
+        #expect(Formatting.readingMinutes(String(repeating: "汽车", count: 600)) == 3)
+        #expect(Formatting.readingMinutes("short") == 1)
+    }
+
+    @Test func relativeURLsBetweenPages() {
+        #expect(RelativeURL.between("insights/a/index.html", "solutions/b/index.html") == "../../solutions/b/")
+        #expect(RelativeURL.between("index.html", "insights/index.html") == "insights/")
+        #expect(RelativeURL.between("insights/index.html", "index.html") == "../")
+        #expect(RelativeURL.between("index.html", "index.html") == "./")
+        #expect(RelativeURL.toRoot(from: "insights/a/index.html") == "../../")
+    }
+
+    @Test func slugs() {
+        #expect(Slug.make("Hello, World! 2026") == "hello-world-2026")
+        #expect(Slug.make("供应链 AI") == "供应链-ai")
+    }
+}
+
+@Suite struct ColorTests {
+    @Test func contrastRatiosMatchWCAG() {
+        #expect(abs(Color.black.contrast(with: .white) - 21) < 0.001)
+        #expect(abs(Color(hex: "#777777")!.contrast(with: .white) - 4.48) < 0.01)
+        #expect(abs(Color(hex: "#0000ff")!.contrast(with: .white) - 8.59) < 0.01)
+        #expect(Color(hex: "#c8102e")!.contrast(with: .white) > 4.5)
+    }
+
+    @Test func aLightBrandColourIsDarkenedUntilItPasses() {
+        let palette = BrandPalette(brand: Color(hex: "#f2c14e")!)
+        #expect(palette.adjusted)
+        #expect(palette.accentInk.contrast(with: .white) >= 4.5)
+        #expect(palette.accentInk.contrast(with: .white) < 4.8, "the lightest passing shade, not black")
+        #expect(palette.onAccent.contrast(with: palette.accent) >= 4.5)
+    }
+
+    @Test func aDarkBrandColourIsKept() {
+        let palette = BrandPalette(brand: Color(hex: "#1f4e8c")!)
+        #expect(!palette.adjusted)
+        #expect(palette.accentInk == Color(hex: "#1f4e8c"))
+        #expect(palette.onAccent == .white)
+    }
+
+    @Test func parsesShortAndLongHex() {
+        #expect(Color(hex: "#fff") == .white)
+        #expect(Color(hex: "zzzzzz") == nil)
+        #expect(Color(hex: "#C8102E")?.hex == "#c8102e")
+    }
+}
