@@ -7,6 +7,8 @@ public struct MarkdownLink: Sendable, Equatable {
     public var isImage: Bool
     public var line: Int
     public var column: Int
+    /// The image's alt text (its description), empty for links.
+    public var text: String = ""
 }
 
 public struct TocEntry: Sendable, Equatable {
@@ -71,7 +73,9 @@ public struct MarkdownRenderer: Sendable {
                 if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     let (line, column) = Self.position(of: node)
-                    if let replacement = rewrite(MarkdownLink(url: url, isImage: type == CMARK_NODE_IMAGE, line: line, column: column)) {
+                    let isImage = type == CMARK_NODE_IMAGE
+                    let link = MarkdownLink(url: url, isImage: isImage, line: line, column: column, text: isImage ? Self.plainText(of: node) : "")
+                    if let replacement = rewrite(link) {
                         cmark_node_set_url(node, replacement)
                     }
                 } else if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE {

@@ -70,6 +70,13 @@ public struct SiteBuilder: Sendable {
             let account = accounts[index]
             let directory = publisher.directory(for: account.config)
             guard let sealing = publisher.begin(account, theme: theme, log: log) else { return }
+            let palette = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
+            if palette.adjusted {
+                log.report(.warning("brand-contrast", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
+                                    String(format: "brand colour %@ has a contrast of %.1f:1 on white, below WCAG AA (4.5:1); links and accent text use %@ instead",
+                                           account.config.brand.color, Color(hex: account.config.brand.color)?.contrast(with: .white) ?? 0, palette.accentInk.hex),
+                                    hint: "choose a darker brand.color to use it as is"))
+            }
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
                                            knownAssets: knownAssets, accountPath: directory, preview: preview)
             var usedAssets = Set<AssetReference>()

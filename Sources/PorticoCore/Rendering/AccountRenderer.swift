@@ -20,10 +20,11 @@ public struct AccountRenderer {
         self.preview = preview
         self.accountPath = accountPath
         self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets)
+        self.brand = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
     }
 
     var locale: Language { account.config.locale }
-    var brand: BrandPalette { BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!) }
+    let brand: BrandPalette
 
     /// Renders each page and hands it to `emit` at once, so a large site is never held in memory.
     public func renderAll(log: DiagnosticLog, emit: (RenderedPage) throws -> Void) rethrows {

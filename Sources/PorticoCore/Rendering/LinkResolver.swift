@@ -66,6 +66,10 @@ struct LinkResolver {
             diagnostics.append(.error("foreign-asset", at: location, "library pages may only use files under library/assets/"))
             return nil
         }
+        if link.isImage, link.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            diagnostics.append(.warning("missing-alt", at: location, "image `\(url)` has no alt text",
+                                        hint: "describe the image for readers who cannot see it: ![what it shows](\(url))"))
+        }
         let relative = RelativeURL.between(page.outputPath, output)
         assets.append(AssetReference(url: relative, sourcePath: target, outputPath: output))
         return relative + fragment

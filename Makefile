@@ -1,0 +1,51 @@
+# Portico: `make run` builds the demo portal; `make test` runs every test. See README.md.
+SWIFT ?= swift
+PORTICO := .build/debug/portico
+PYTHON ?= python3
+
+.PHONY: run build deps deps-test test test-swift test-js test-python bench screenshots clean golden
+
+run: deps build
+	@if [ -z "$$PORTICO_SECRET" ] && [ ! -f .portico/secret ]; then $(PORTICO) init; fi
+	$(PORTICO) build --content content --out site
+	@echo
+	@echo "Magic links, one per active demo viewer (serve site/ and open one, e.g. cd site && python3 -m http.server 8000):"
+	@$(PORTICO) token list --links --content content
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+build:
+	$(SWIFT) build --product portico
+
+test: deps deps-test
+	$(SWIFT) build --build-tests
+	$(MAKE) test-swift test-js test-python
+
+test-swift:
+	$(SWIFT) test --skip-build
+
+test-js:
+	$(PYTHON) tests/tools/make_gate_vectors.py --check
+	node --test tests/js/
+
+test-python:
+	PORTICO_BIN=$(abspath $(PORTICO)) $(PYTHON) -m pytest tests -q -p no:cacheprovider
+
+# Regenerate the golden site on purpose after a deliberate change; review the diff before committing.
+golden:
+	PORTICO_UPDATE_GOLDEN=1 $(SWIFT) test --filter GoldenSiteTests
+
+screenshots: deps deps-test build
+	PORTICO_BIN=$(abspath $(PORTICO)) $(PYTHON) tests/tools/screenshots.py
+
+bench:
+	@scripts/install-deps.sh bench
+	$(SWIFT) build -c release --product portico
+	$(PYTHON) bench/run.py
+
+clean:
+	rm -rf .build site/*
