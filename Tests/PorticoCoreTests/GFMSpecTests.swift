@@ -49,7 +49,7 @@ import Testing
         var failed = Set<Int>()
         let examples = try examples(file).filter { !$0.extensions.contains("disabled") }
         for example in examples {
-            let renderer = MarkdownRenderer(unsafeHTML: true, headingIDs: false, alignmentClasses: false,
+            let renderer = MarkdownRenderer(unsafeHTML: true, headingIDs: false, themeFriendlyHTML: false,
                                             extensions: allExtensions ? MarkdownRenderer.extensionNames : example.extensions)
             let html = renderer.render(example.markdown).html
             // `<IGNORE>` examples only check that rendering does not crash.

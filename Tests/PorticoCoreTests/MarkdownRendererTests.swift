@@ -24,7 +24,7 @@ import Testing
         #expect(!html.contains("align=\""))
         #expect(html.contains("<del>gone</del>"))
         #expect(html.contains("<a href=\"http://www.example.com\">www.example.com</a>"))
-        #expect(html.contains("type=\"checkbox\""))
+        #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" /> done"))
         #expect(html.contains("class=\"footnotes\""))
     }
 
@@ -103,8 +103,10 @@ import Testing
     @Test func aLightBrandColourIsDarkenedUntilItPasses() {
         let palette = BrandPalette(brand: Color(hex: "#f2c14e")!)
         #expect(palette.adjusted)
-        #expect(palette.accentInk.contrast(with: .white) >= 4.5)
-        #expect(palette.accentInk.contrast(with: .white) < 4.8, "the lightest passing shade, not black")
+        for background in [Color.white, BrandPalette.pageBackground, palette.accentSoft] {
+            #expect(palette.accentInk.contrast(with: background) >= 4.5)
+        }
+        #expect(palette.accentInk.contrast(with: BrandPalette.pageBackground) < 4.8, "the lightest passing shade, not black")
         #expect(palette.onAccent.contrast(with: palette.accent) >= 4.5)
     }
 

@@ -81,16 +81,21 @@ def browser():
     drv.quit()
 
 
+def _reset_emulation(drv):
+    drv.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+
 @pytest.fixture
 def driver(browser):
     """The shared Chromium with empty session/local storage on every served origin."""
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    _reset_emulation(browser)
     for s in _SERVERS:
         T.clear_storage(browser, s.base)
     browser.get("about:blank")
     browser.get_log("browser")   # drop earlier console messages
     yield browser
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    _reset_emulation(browser)
     for s in _SERVERS:
         T.clear_storage(browser, s.base)
     browser.get("about:blank")

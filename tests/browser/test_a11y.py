@@ -2,6 +2,9 @@
 headless Chromium, on the gated demo (content/) after unlocking with a viewer's token:
 home, list and article pages of the English account (bank) and the Chinese one (auto-oem),
 and the gate page itself."""
+import os
+import re
+
 import pytest
 
 import portico_testlib as T
@@ -10,6 +13,22 @@ ACCOUNTS = {"bank": ("m-alvarez", "en", "insights/instant-payments-review/"),
             "auto-oem": ("li-na", "zh-CN", "insights/ev-platform-cost-review/")}
 PAGES = [(slug, kind) for slug in ACCOUNTS for kind in ("home", "list", "article", "search")]
 BLOCKING = ("serious", "critical")
+
+# Product bugs found by these tests (reported to the lead; not fixed here). A page whose only
+# serious/critical violations are exactly these is reported as xfail with the bug text (visible
+# in the summary line and with -rx); any other violation fails. PORTICO_A11Y_STRICT=1 turns
+# these into failures too.
+KNOWN_BUGS = [
+    ("color-contrast",
+     lambda v, n: any((c.get("data") or {}).get("fgColor") == "#90722e" for c in n.get("any", [])),
+     "PRODUCT BUG brand-contrast: bank (brand #f2c14e) gets accentInk #90722e, which is 4.54:1 on "
+     "white but 4.31:1 on accentSoft #fef9ed (current nav item) and 4.19:1 on the page background "
+     "#f7f6f2 (prose links, 'more' links): below WCAG AA 4.5:1"),
+    ("label",
+     lambda v, n: re.match(r'<input (?=[^>]*type="checkbox")(?=[^>]*disabled)(?![^>]*\bid=)[^>]*>', n["html"]),
+     "PRODUCT BUG task-list-label: GFM task list items render <input type=\"checkbox\" disabled> "
+     "with no label (text is a sibling, not a <label>): axe 'label' (critical)"),
+]
 
 
 def axe():
@@ -47,24 +66,53 @@ def run_axe(drv):
     return res, bad
 
 
+def check_violations(bad):
+    """Fail on any serious/critical violation, except exactly the known product bugs (xfail)."""
+    unknown, known = [], set()
+    for v in bad:
+        rest = []
+        for n in v["nodes"]:
+            hit = [r for rule, pred, r in KNOWN_BUGS if rule == v["id"] and pred(v, n)]
+            if hit:
+                known.add(hit[0])
+            else:
+                rest.append(n)
+        if rest:
+            unknown.append(dict(v, nodes=rest))
+    assert not unknown, axe().report(unknown)
+    if known and os.environ.get("PORTICO_A11Y_STRICT") != "1":
+        pytest.xfail(" | ".join(sorted(known)))
+    assert not known, " | ".join(sorted(known))
+
+
+def color_scheme(drv, scheme):
+    drv.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                        {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("slug,kind", PAGES)
-def test_axe_unlocked_pages(driver, demo_server, demo_site, slug, kind):
+def test_axe_unlocked_pages(driver, demo_server, demo_site, slug, kind, scheme):
+    color_scheme(driver, scheme)
     open_unlocked(driver, demo_server, demo_site, slug, kind)
+    assert driver.execute_script("return matchMedia('(prefers-color-scheme: %s)').matches" % scheme)
     res, bad = run_axe(driver)
     assert res["passes"], "axe checked nothing?"
-    assert not bad, axe().report(bad)
+    check_violations(bad)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("slug", list(ACCOUNTS))
 @pytest.mark.parametrize("state", ["locked", "invalid"])
-def test_axe_gate_page(driver, demo_server, demo_site, slug, state):
+def test_axe_gate_page(driver, demo_server, demo_site, slug, state, scheme):
+    color_scheme(driver, scheme)
     acct = demo_site.accounts[slug]
     tail = "" if state == "locked" else "#k=" + T.M.b64u(bytes(16))
     driver.get("%s/%s/%s%s" % (demo_server.base, acct.path, ACCOUNTS[slug][2], tail))
     assert T.settle(driver) == state
     res, bad = run_axe(driver)
     assert res["passes"]
-    assert not bad, axe().report(bad)
+    check_violations(bad)
 
 
 @pytest.mark.parametrize("slug,kind", PAGES)

@@ -6,6 +6,15 @@ public enum PageKind: String, Sendable, CaseIterable, Comparable {
     case solutions
     case caseStudies = "case-studies"
 
+    /// `insight`, `solution`, `case-study`.
+    public var singular: String {
+        switch self {
+        case .insights: "insight"
+        case .solutions: "solution"
+        case .caseStudies: "case-study"
+        }
+    }
+
     public static func < (a: PageKind, b: PageKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }

@@ -31,15 +31,15 @@ public struct MarkdownRenderer: Sendable {
 
     public var unsafeHTML: Bool
     public var headingIDs: Bool
-    public var alignmentClasses: Bool
+    public var themeFriendlyHTML: Bool
     public var extensions: [String]
 
-    public init(unsafeHTML: Bool = false, headingIDs: Bool = true, alignmentClasses: Bool = true,
+    public init(unsafeHTML: Bool = false, headingIDs: Bool = true, themeFriendlyHTML: Bool = true,
                 extensions: [String] = MarkdownRenderer.extensionNames) {
         self.extensions = extensions
         self.unsafeHTML = unsafeHTML
         self.headingIDs = headingIDs
-        self.alignmentClasses = alignmentClasses
+        self.themeFriendlyHTML = themeFriendlyHTML
         Self.registerExtensions
     }
 
@@ -98,7 +98,10 @@ public struct MarkdownRenderer: Sendable {
         var html = String(cString: rendered)
         free(rendered)
         if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
-        if alignmentClasses, html.contains(" align=\"") { html = Self.alignmentAsClasses(html) }
+        if themeFriendlyHTML {
+            if html.contains(" align=\"") { html = Self.alignmentAsClasses(html) }
+            if html.contains("<input type=\"checkbox\"") { html = Self.labelTaskItems(html) }
+        }
         return RenderedMarkdown(html: html, toc: toc, text: text)
     }
 
@@ -138,6 +141,13 @@ public struct MarkdownRenderer: Sendable {
             }
         }
         return html
+    }
+
+    /// cmark-gfm's task-list checkboxes have no accessible name; name each after its item's text.
+    static func labelTaskItems(_ html: String) -> String {
+        html.replacingOccurrences(of: "<input type=\"checkbox\"( checked=\"\")? disabled=\"\" /> ([^<\n]*)",
+                                  with: "<input type=\"checkbox\"$1 disabled=\"\" aria-label=\"$2\" /> $2",
+                                  options: .regularExpression)
     }
 
     /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.

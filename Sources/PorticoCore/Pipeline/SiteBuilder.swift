@@ -56,8 +56,8 @@ public struct SiteBuilder: Sendable {
         }
     }
 
-    func renderAccounts(portal: Portal, accounts: [ResolvedAccount], theme: Theme, writer: SiteWriter, log: DiagnosticLog,
-                        progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
+    func renderAccounts(portal: Portal, accounts: [ResolvedAccount], theme: Theme, writer: SiteWriter?, log: DiagnosticLog,
+                        anchors: AnchorIndex? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
         let knownPages = Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) })
         let knownAssets = Set(portal.libraryAssets + portal.accounts.flatMap(\.assets))
         let total = accounts.reduce(0) { $0 + $1.pages.count + PageKind.allCases.count + 2 }
@@ -78,11 +78,11 @@ public struct SiteBuilder: Sendable {
                                     hint: "choose a darker brand.color to use it as is"))
             }
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
-                                           knownAssets: knownAssets, accountPath: directory, preview: preview)
+                                           knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors)
             var usedAssets = Set<AssetReference>()
             do {
                 try renderer.renderAll(log: log) { page in
-                    try writer.write(try sealing.page(page), to: "\(directory)/\(page.path)")
+                    try writer?.write(try sealing.page(page), to: "\(directory)/\(page.path)")
                     usedAssets.formUnion(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) })
                     let done = counter.increment()
                     progress?(done, total)
@@ -93,10 +93,10 @@ public struct SiteBuilder: Sendable {
                         usedAssets.insert(AssetReference(url: "", sourcePath: path, outputPath: output))
                     }
                 }
-                for asset in usedAssets.sorted(by: { $0.outputPath < $1.outputPath }) {
+                for asset in usedAssets.sorted(by: { $0.outputPath < $1.outputPath }) where writer != nil {
                     let data = try Data(contentsOf: contentRoot.appendingPathComponent(asset.sourcePath))
                     let (path, bytes) = try sealing.asset(data, reference: asset)
-                    try writer.write(bytes, to: "\(directory)/\(path)")
+                    try writer?.write(bytes, to: "\(directory)/\(path)")
                 }
             } catch {
                 failures.record(error)

@@ -10,16 +10,18 @@ public struct AccountRenderer {
     /// Directory name of the account under `site/`, for the feedback form's `account` field.
     public let accountPath: String
     let links: LinkResolver
+    let anchors: AnchorIndex?
 
     public init(portal: PortalConfig, account: ResolvedAccount, theme: Theme, knownPages: Set<String>, knownAssets: Set<String>,
-                accountPath: String, preview: Bool = false) {
+                accountPath: String, preview: Bool = false, anchors: AnchorIndex? = nil) {
         self.portal = portal
         self.account = account
         self.theme = theme
         self.markdown = MarkdownRenderer(unsafeHTML: portal.unsafeHTML)
         self.preview = preview
         self.accountPath = accountPath
-        self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets)
+        self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets, anchors: anchors)
+        self.anchors = anchors
         self.brand = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
     }
 
@@ -80,6 +82,7 @@ public struct AccountRenderer {
             links.resolve(link, on: resolved, assets: &assets, diagnostics: &diagnostics)
         }
         log.report(contentsOf: diagnostics)
+        anchors?.define(account: account.slug, page: path, html: body.html)
         let language = resolved.language
         var context = base(path: path, language: language, kind: "article", title: source.title)
         let minutes = Formatting.readingMinutes(body.text)

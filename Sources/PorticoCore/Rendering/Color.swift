@@ -70,13 +70,19 @@ public struct BrandPalette: Equatable, Sendable {
     public var adjusted: Bool
 
     public static let minimumContrast = 4.5
+    /// The light backgrounds accent text sits on besides white: the theme's page background.
+    public static let pageBackground = Color(hex: "#f7f6f2")!
 
     public init(brand: Color) {
         accent = brand
-        let ink = brand.darkened(toContrast: Self.minimumContrast, against: .white)
+        accentSoft = brand.mixed(with: .white, amount: 0.9)
+        // Accent text must be readable on every light surface it is used on, not only on white.
+        var ink = brand
+        for background in [Color.white, Self.pageBackground, accentSoft] {
+            ink = ink.darkened(toContrast: Self.minimumContrast, against: background)
+        }
         accentInk = ink
         adjusted = ink != brand
-        accentSoft = brand.mixed(with: .white, amount: 0.9)
         onAccent = brand.contrast(with: .white) >= brand.contrast(with: .black) ? .white : .black
         if onAccent.contrast(with: brand) < Self.minimumContrast {
             // Neither black nor white text is readable enough on the brand colour: use the derived ink as the accent.

@@ -7,6 +7,8 @@ struct LinkResolver {
     let knownPages: Set<String>
     /// Every asset file in the content folder (relative paths).
     let knownAssets: Set<String>
+    /// When set (by `check`), `#fragment` links are recorded for anchor checking.
+    var anchors: AnchorIndex? = nil
 
     /// Output path (relative to the account root) of a content asset.
     static func outputPath(ofAsset path: String) -> String? {
@@ -19,6 +21,10 @@ struct LinkResolver {
     /// Returns the destination to write, or nil to keep the link as written.
     func resolve(_ link: MarkdownLink, on page: ResolvedPage, assets: inout [AssetReference], diagnostics: inout [Diagnostic]) -> String? {
         let url = link.url
+        if url.hasPrefix("#"), url.count > 1, let anchors {
+            anchors.reference(account: account.slug, page: page.outputPath, fragment: String(url.dropFirst()), url: url,
+                              at: SourceLocation(file: page.source.sourcePath, line: page.source.bodyStartLine + link.line - 1, column: link.column))
+        }
         if url.isEmpty || url.hasPrefix("#") || url.hasPrefix("//") || url.hasPrefix("/") || Self.hasScheme(url) { return nil }
         let location = SourceLocation(file: page.source.sourcePath, line: page.source.bodyStartLine + link.line - 1, column: link.column)
         var path = url
@@ -37,6 +43,9 @@ struct LinkResolver {
         }
         if path.hasSuffix(".md") && !link.isImage {
             if let published = account.bySource[target] {
+                if fragment.count > 1 {
+                    anchors?.reference(account: account.slug, page: published.outputPath, fragment: String(fragment.dropFirst()), url: url, at: location)
+                }
                 return RelativeURL.between(page.outputPath, published.outputPath) + fragment
             }
             if knownPages.contains(target) {

@@ -54,7 +54,8 @@ public struct AccountResolver {
             pages.append(ResolvedPage(source: page, language: page.lang ?? .en, isFuture: page.isFuture(relativeTo: options.today)))
         }
         var byOutput: [String: ResolvedPage] = [:]
-        for page in pages {
+        // Library pages first, so a clash is reported at the account's own file, the one its writer can rename.
+        for page in pages.filter({ $0.source.origin == .library }) + pages.filter({ $0.source.origin != .library }) {
             if let other = byOutput[page.outputPath] {
                 log.report(.error("duplicate-slug", at: SourceLocation(file: page.source.sourcePath, line: 1),
                                   "`\(page.outputPath)` in account \(account.slug) comes from both \(other.source.sourcePath) and this file",

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Collects the anchors each page defines and the `#fragment` links pointing at them, so `check` can
+/// report links to headings that do not exist.
+public final class AnchorIndex: @unchecked Sendable {
+    struct Reference {
+        let page: String
+        let fragment: String
+        let location: SourceLocation
+        let url: String
+    }
+
+    private var anchors: [String: Set<String>] = [:]
+    private var references: [Reference] = []
+    private let lock = NSLock()
+
+    public init() {}
+
+    func define(account: String, page: String, html: String) {
+        var ids = Set<String>()
+        var rest = html[...]
+        while let start = rest.range(of: " id=\"") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            ids.insert(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        lock.lock(); anchors["\(account)/\(page)"] = ids; lock.unlock()
+    }
+
+    func reference(account: String, page: String, fragment: String, url: String, at location: SourceLocation) {
+        lock.lock()
+        references.append(Reference(page: "\(account)/\(page)", fragment: fragment, location: location, url: url))
+        lock.unlock()
+    }
+
+    /// Links whose fragment names no anchor on the target page.
+    public func brokenAnchors() -> [Diagnostic] {
+        lock.lock(); defer { lock.unlock() }
+        return references.compactMap { reference in
+            guard let ids = anchors[reference.page], !ids.contains(reference.fragment) else { return nil }
+            let known = ids.sorted().prefix(8).joined(separator: ", ")
+            return .error("broken-anchor", at: reference.location, "`\(reference.url)`: the target page has no heading or anchor `#\(reference.fragment)`",
+                          hint: known.isEmpty ? "remove the #fragment" : "anchors on that page: \(known)")
+        }
+    }
+}
