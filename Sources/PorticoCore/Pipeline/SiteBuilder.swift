@@ -73,8 +73,8 @@ public struct SiteBuilder: Sendable {
             let palette = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
             if palette.adjusted {
                 log.report(.warning("brand-contrast", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
-                                    String(format: "brand colour %@ has a contrast of %.1f:1 on white, below WCAG AA (4.5:1); links and accent text use %@ instead",
-                                           account.config.brand.color, Color(hex: account.config.brand.color)?.contrast(with: .white) ?? 0, palette.accentInk.hex),
+                                    String(format: "brand colour %@ has a contrast of only %.2f:1 on the portal's light backgrounds, below WCAG AA (4.5:1); links and accent text use %@ instead",
+                                           account.config.brand.color, BrandPalette.worstContrast(of: Color(hex: account.config.brand.color) ?? .black), palette.accentInk.hex),
                                     hint: "choose a darker brand.color to use it as is"))
             }
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,

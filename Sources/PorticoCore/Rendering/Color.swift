@@ -73,6 +73,15 @@ public struct BrandPalette: Equatable, Sendable {
     /// The light backgrounds accent text sits on besides white: the theme's page background.
     public static let pageBackground = Color(hex: "#f7f6f2")!
 
+    /// The light surfaces accent text is drawn on.
+    public var surfaces: [Color] { [.white, Self.pageBackground, accentSoft] }
+
+    /// The brand colour's worst contrast on those surfaces.
+    public static func worstContrast(of color: Color) -> Double {
+        let soft = color.mixed(with: .white, amount: 0.9)
+        return [Color.white, pageBackground, soft].map { color.contrast(with: $0) }.min()!
+    }
+
     public init(brand: Color) {
         accent = brand
         accentSoft = brand.mixed(with: .white, amount: 0.9)
