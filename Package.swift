@@ -56,6 +56,10 @@ let package = Package(
         .executableTarget(name: "portico", dependencies: ["PorticoCLI"]),
         .testTarget(name: "PorticoCoreTests", dependencies: ["PorticoCore", "PorticoTheme"], exclude: ["Fixtures"]),
         .testTarget(name: "PorticoGateTests", dependencies: ["PorticoGate", "PorticoCore"]),
+        .testTarget(name: "PorticoPreviewTests", dependencies: [
+            "PorticoPreview", "PorticoCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "PorticoFeedbackTests", dependencies: [
             "PorticoFeedback", "PorticoGate", "PorticoCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -15,7 +15,8 @@ public struct ContentLoader {
         log.report(contentsOf: configDiagnostics)
 
         var portal = Portal(config: config)
-        portal.library = loadPages(in: "library", origin: .library, log: log)
+        var unreadable = Set<String>()
+        portal.library = loadPages(in: "library", origin: .library, log: log, unreadable: &unreadable)
         portal.libraryAssets = files(under: "library/assets")
         for slug in directories(under: "accounts") {
             let base = "accounts/\(slug)"
@@ -28,7 +29,7 @@ public struct ContentLoader {
             let (accountConfig, diagnostics) = ConfigParser.account(text, slug: slug, file: "\(base)/account.yml")
             log.report(contentsOf: diagnostics)
             let account = Account(config: accountConfig,
-                                  pages: loadPages(in: base, origin: .account(slug), log: log),
+                                  pages: loadPages(in: base, origin: .account(slug), log: log, unreadable: &unreadable),
                                   assets: files(under: "\(base)/assets"))
             if let logo = accountConfig.brand.logo, !account.assets.contains("\(base)/\(logo)") {
                 log.report(.error("missing-logo", at: SourceLocation(file: "\(base)/account.yml"),
@@ -48,6 +49,7 @@ public struct ContentLoader {
             log.report(.error("sme-in-library", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
                               "library pages cannot name an `sme` (SMEs belong to accounts)", hint: "remove `sme:` or move the page into an account"))
         }
+        portal.unreadablePages = unreadable
         return portal
     }
 
@@ -64,7 +66,7 @@ public struct ContentLoader {
         return text
     }
 
-    private func loadPages(in base: String, origin: PageOrigin, log: DiagnosticLog) -> [SourcePage] {
+    private func loadPages(in base: String, origin: PageOrigin, log: DiagnosticLog, unreadable: inout Set<String>) -> [SourcePage] {
         var pages: [SourcePage] = []
         for kind in PageKind.allCases {
             for path in files(under: "\(base)/\(kind.rawValue)") {
@@ -76,7 +78,7 @@ public struct ContentLoader {
                 guard let text = read(path, log: log, missingHint: "") else { continue }
                 let (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
                 log.report(contentsOf: diagnostics)
-                if let page { pages.append(page) }
+                if let page { pages.append(page) } else { unreadable.insert(path) }
             }
         }
         var seen: [String: String] = [:]

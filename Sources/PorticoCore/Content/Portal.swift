@@ -7,6 +7,8 @@ public struct Portal: Sendable {
     /// Files under `library/assets/`, relative to the content folder.
     public var libraryAssets: [String]
     public var accounts: [Account]
+    /// Markdown files that exist but could not be read (their errors are reported); links to them are not reported again.
+    public var unreadablePages: Set<String> = []
 
     public init(config: PortalConfig, library: [SourcePage] = [], libraryAssets: [String] = [], accounts: [Account] = []) {
         self.config = config

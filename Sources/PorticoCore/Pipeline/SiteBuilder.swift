@@ -56,6 +56,21 @@ public struct SiteBuilder: Sendable {
         }
     }
 
+    /// Preview: rebuilds `only` these accounts (all when nil) straight into the output folder, keeping the
+    /// rest as they are. Errors are reported in the log; what could be rendered is written anyway.
+    /// `select` sees the freshly resolved accounts and names the ones to rebuild (nil: all).
+    public func buildInPlace(log: DiagnosticLog, select: ([ResolvedAccount]) -> Set<String>? = { _ in nil }) throws -> (Portal, [ResolvedAccount], Set<String>) {
+        let theme = Theme(folders: themeFolders, log: log)
+        let (portal, accounts) = loadAndResolve(log: log)
+        let writer = try SiteWriter(inPlace: output)
+        let only = select(accounts)
+        let selected = accounts.filter { only?.contains($0.slug) ?? true }
+        for account in selected { writer.remove(publisher.directory(for: account.config)) }
+        _ = try renderAccounts(portal: portal, accounts: selected, theme: theme, writer: writer, log: log, progress: nil)
+        try writeShared(portal: portal, theme: theme, writer: writer)
+        return (portal, accounts, Set(selected.map(\.slug)))
+    }
+
     func renderAccounts(portal: Portal, accounts: [ResolvedAccount], theme: Theme, writer: SiteWriter?, log: DiagnosticLog,
                         anchors: AnchorIndex? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
         let knownPages = Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) })
@@ -78,7 +93,8 @@ public struct SiteBuilder: Sendable {
                                     hint: "choose a darker brand.color to use it as is"))
             }
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
-                                           knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors)
+                                           knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors,
+                                           unreadablePages: portal.unreadablePages)
             var usedAssets = Set<AssetReference>()
             do {
                 try renderer.renderAll(log: log) { page in

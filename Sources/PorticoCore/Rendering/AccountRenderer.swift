@@ -13,14 +13,14 @@ public struct AccountRenderer {
     let anchors: AnchorIndex?
 
     public init(portal: PortalConfig, account: ResolvedAccount, theme: Theme, knownPages: Set<String>, knownAssets: Set<String>,
-                accountPath: String, preview: Bool = false, anchors: AnchorIndex? = nil) {
+                accountPath: String, preview: Bool = false, anchors: AnchorIndex? = nil, unreadablePages: Set<String> = []) {
         self.portal = portal
         self.account = account
         self.theme = theme
         self.markdown = MarkdownRenderer(unsafeHTML: portal.unsafeHTML)
         self.preview = preview
         self.accountPath = accountPath
-        self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets, anchors: anchors)
+        self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets, unreadablePages: unreadablePages, anchors: anchors)
         self.anchors = anchors
         self.brand = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
     }

@@ -7,6 +7,8 @@ struct LinkResolver {
     let knownPages: Set<String>
     /// Every asset file in the content folder (relative paths).
     let knownAssets: Set<String>
+    /// Pages whose own errors were reported already.
+    var unreadablePages: Set<String> = []
     /// When set (by `check`), `#fragment` links are recorded for anchor checking.
     var anchors: AnchorIndex? = nil
 
@@ -48,6 +50,7 @@ struct LinkResolver {
                 }
                 return RelativeURL.between(page.outputPath, published.outputPath) + fragment
             }
+            if unreadablePages.contains(target) { return nil }
             if knownPages.contains(target) {
                 diagnostics.append(.error("link-not-included", at: location,
                                           "`\(url)` links to \(target), which account `\(account.slug)` does not publish",

@@ -9,14 +9,32 @@ public final class SiteWriter: @unchecked Sendable {
     private var createdDirectories = Set<String>()
     private let lock = NSLock()
     private(set) public var filesWritten = 0
+    /// Writes straight into `output` (preview): nothing is staged, swapped or thrown away.
+    public let inPlace: Bool
 
     public init(output: URL) throws {
         self.output = output.standardizedFileURL
         let parent = self.output.deletingLastPathComponent()
         try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
         staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        inPlace = false
         try? fileManager.removeItem(at: staging)
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
+    public init(inPlace output: URL) throws {
+        self.output = output.standardizedFileURL
+        staging = self.output
+        inPlace = true
+        try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
+    /// Removes a folder of the output (an account about to be rebuilt in place).
+    public func remove(_ path: String) {
+        try? fileManager.removeItem(at: staging.appendingPathComponent(path))
+        lock.lock()
+        createdDirectories = createdDirectories.filter { !$0.hasPrefix(staging.appendingPathComponent(path).path) }
+        lock.unlock()
     }
 
     /// Writes `data` at `path` (relative to the site root).
@@ -41,6 +59,7 @@ public final class SiteWriter: @unchecked Sendable {
 
     /// Swaps the staged site in place of the output folder.
     public func commit() throws {
+        if inPlace { return }
         // Keep a committed placeholder (site/.gitkeep) so the repository stays clean after a build.
         let keep = output.appendingPathComponent(".gitkeep")
         if fileManager.fileExists(atPath: keep.path) { try? fileManager.copyItem(at: keep, to: staging.appendingPathComponent(".gitkeep")) }
@@ -62,6 +81,7 @@ public final class SiteWriter: @unchecked Sendable {
 
     /// Throws the staged files away; the output folder is untouched.
     public func abort() {
+        if inPlace { return }
         try? fileManager.removeItem(at: staging)
     }
 }

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import PorticoCore
+
+/// `portico preview`: serves every account unencrypted on 127.0.0.1, rebuilds what a save affects and
+/// reloads open tabs; content errors show as an overlay and the server keeps running.
+public struct PreviewServer: Sendable {
+    public let site: PreviewSite
+    public let host: String
+    public let port: Int
+    public let pollInterval: Duration
+    let reload = LiveReload()
+
+    public init(site: PreviewSite, host: String = "127.0.0.1", port: Int = 1313, pollInterval: Duration = .milliseconds(250)) {
+        self.site = site
+        self.host = host
+        self.port = port
+        self.pollInterval = pollInterval
+    }
+
+    /// Builds the application; `onRunning` receives the bound port (tests use port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        let site = self.site
+        let reload = self.reload
+        router.get("/_portico/events") { _, _ -> Response in
+            let (id, stream) = await reload.subscribe()
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                            body: ResponseBody { writer in
+                                try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                                for await event in stream {
+                                    try await writer.write(ByteBuffer(string: "data: \(event)\n\n"))
+                                }
+                                await reload.unsubscribe(id)
+                                try await writer.finish(nil)
+                            })
+        }
+        router.get("/_portico/status") { _, _ -> Response in
+            let errors = await site.diagnostics.map { ["location": $0.location.description, "message": $0.message, "hint": $0.hint ?? "", "code": $0.code] }
+            let body = JSONText.encode(["version": await site.version, "errors": errors] as [String: Any])
+            return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get("/_portico/live.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript"], body: .init(byteBuffer: ByteBuffer(string: LiveReload.script)))
+        }
+        router.get("/") { _, _ in await Self.html(PreviewIndex.render(await site.accountList, errors: await site.diagnostics)) }
+        router.get("**") { request, _ in try await Self.file(request.uri.path, in: site.output) }
+        var configuration = ApplicationConfiguration(address: .hostname(host, port: port))
+        configuration.serverName = "portico-preview"
+        return Application(router: router, configuration: configuration, onServerRunning: { channel in
+            await onRunning(channel.localAddress?.port ?? 0)
+        })
+    }
+
+    /// Watches content and templates forever, rebuilding and telling the browsers after each save.
+    public func watch() async {
+        let watcher = ChangeWatcher(folders: [site.contentRoot] + site.themeFolders)
+        var snapshot = watcher.snapshot()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: pollInterval)
+            let next = watcher.snapshot()
+            let changed = ChangeWatcher.changes(from: snapshot, to: next)
+            snapshot = next
+            guard !changed.isEmpty else { continue }
+            _ = try? await site.rebuild(changed: changed)
+            await reload.send("reload")
+        }
+    }
+
+    public func run() async throws {
+        try await site.rebuild()
+        let app = application { port in
+            FileHandle.standardOutput.write(Data("Preview on http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { await watch() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func file(_ path: String, in root: URL) async throws -> Response {
+        let clean = (path.removingPercentEncoding ?? path).split(separator: "/").filter { $0 != ".." && $0 != "." }.joined(separator: "/")
+        var url = root.appendingPathComponent(clean)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            if !path.hasSuffix("/") {
+                return Response(status: .movedPermanently, headers: [.location: path + "/"])
+            }
+            url.appendPathComponent("index.html")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "not found: \(path)\n")))
+        }
+        if url.pathExtension == "html" {
+            var text = String(decoding: data, as: UTF8.self)
+            let tag = "<script src=\"/_portico/live.js\"></script>"
+            if let end = text.range(of: "</body>", options: .backwards) { text.insert(contentsOf: tag, at: end.lowerBound) } else { text += tag }
+            return html(text)
+        }
+        return Response(status: .ok, headers: [.contentType: MediaTypes.of(url.pathExtension), .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+enum MediaTypes {
+    static func of(_ ext: String) -> String {
+        switch ext.lowercased() {
+        case "css": "text/css"
+        case "js": "text/javascript"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "json": "application/json"
+        default: "application/octet-stream"
+        }
+    }
+}
+
+enum PreviewIndex {
+    static func render(_ accounts: [(slug: String, name: String, pages: Int, drafts: Int)], errors: [Diagnostic]) -> String {
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let items = accounts.map { "<li><a href=\"/\(escape($0.slug))/\">\(escape($0.name))</a> <small>\($0.pages) pages, \($0.drafts) drafts or future</small></li>" }.joined()
+        return """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Portico preview</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/_portico/portico.css"></head>
+        <body><main class="pt-container"><h1>Portico preview</h1><p>Unencrypted, drafts and future pages included. Local only.</p>
+        <ul>\(items)</ul>\(errors.isEmpty ? "" : "<p>\(errors.count) errors: see the overlay.</p>")</main></body></html>
+        """
+    }
+}
