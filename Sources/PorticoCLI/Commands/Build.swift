@@ -35,6 +35,10 @@ struct Build: ParsableCommand {
         do {
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             Terminal.print(log.warnings)
+            if !unencrypted {
+                // Remember what this publish contained, for `portico digest --since last-publish`.
+                try? PublishLog(project: project.projectURL).record(PublishRecord(date: options.today, accounts: summary.resolved))
+            }
             print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@",
                          summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out,
                          unencrypted ? " (UNENCRYPTED: do not publish)" : ""))

@@ -6,6 +6,8 @@ public struct BuildSummary: Sendable {
     public var files: Int
     public var warnings: Int
     public var seconds: Double
+    /// What was published, for the publish log.
+    public var resolved: [ResolvedAccount] = []
 }
 
 /// The whole build, as a flat list of stages: load → resolve → render → write.
@@ -49,7 +51,7 @@ public struct SiteBuilder: Sendable {
             }
             try writer.commit()
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
-                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
+                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts)
         } catch {
             writer.abort()
             throw error

@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+
+/// What one publish contained: a fingerprint of every page of every account, so a later digest can tell
+/// what is new or updated since. Kept in `.portico/publishes/` (keep that folder between CI runs).
+public struct PublishRecord: Codable, Sendable, Equatable {
+    public var date: String
+    /// account slug → page output path → fingerprint.
+    public var accounts: [String: [String: String]]
+
+    public init(date: String, accounts: [String: [String: String]]) {
+        self.date = date
+        self.accounts = accounts
+    }
+
+    public init(date: Day, accounts: [ResolvedAccount]) {
+        self.date = date.description
+        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { account in
+            (account.slug, Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, PublishRecord.fingerprint($0.source)) }))
+        })
+    }
+
+    /// Changes to what a reader sees (title, date, summary, tags, body) change the fingerprint.
+    public static func fingerprint(_ page: SourcePage) -> String {
+        let text = [page.title, page.date.description, page.summary ?? "", page.tags.joined(separator: ","), page.body].joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public struct PublishLog: Sendable {
+    public let folder: URL
+
+    public init(project: URL) {
+        folder = project.appendingPathComponent(".portico/publishes")
+    }
+
+    /// Records are named by the moment they were written, so they sort in time order.
+    public func record(_ record: PublishRecord, at moment: Date = Date()) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
+        let name = formatter.string(from: moment).replacingOccurrences(of: ":", with: "") + ".json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try encoder.encode(record).write(to: folder.appendingPathComponent(name))
+    }
+
+    /// Every record, oldest first.
+    public func records() -> [PublishRecord] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return names.compactMap { try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent($0))) }
+    }
+}
