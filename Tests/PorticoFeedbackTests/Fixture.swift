@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PorticoCore
 import PorticoFeedback
@@ -6,7 +7,7 @@ import PorticoGate
 
 /// The content folder shared with the Python tests, a pinned clock, and signed request bodies.
 enum Fixture {
-    static let secretHex = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff"
+    static let secretHex = "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
     static let secret = try! PortalSecret(hex: secretHex)
     static let contentRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tests/feedback/fixture/content")

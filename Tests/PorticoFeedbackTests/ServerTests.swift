@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PorticoCore
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func storesAValidSubmissionBeforeAnswering201() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let response = try await post(client, Fixture.body())
             #expect(response.status == .created)
             let receipt = try JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: response.body))
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func routesToTheSMEWhoseTopicsMatchThePageTags() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             for page in ["insights/cloud-costs/index.html", "solutions/payments-hub/index.html", "case-studies/pilot/index.html"] {
                 #expect(try await post(client, Fixture.body(page: page)).status == .created)
             }
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func acceptsASlugPathAccountWithoutSMEs() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let body = Fixture.body(account: "beta", page: "insights/welcome/index.html", viewer: "carol")
             #expect(try await post(client, body, headers: Fixture.headers(for: body, slug: "beta", viewer: "carol")).status == .created)
             #expect(try all(store).first?.smeName == nil)
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func rejectsAMissingProof() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let response = try await post(client, Fixture.body(), headers: [.contentType: "application/json"])
             #expect(response.status == .unauthorized)
             #expect(try problem(response).field == Envelope.proofHeader)
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func rejectsAWrongProof() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let body = Fixture.body()
             // bob's proof on alice's body, then a proof of a different body
             #expect(try await post(client, body, headers: Fixture.headers(for: body, viewer: "bob")).status == .unauthorized)
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func rejectsAnUnknownAccountLikeAWrongProof() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let body = Fixture.body(account: "0123456789abcdef0123")
             let response = try await post(client, body, headers: Fixture.headers(for: body))
             #expect(response.status == .unauthorized)
@@ -95,7 +96,7 @@ import Testing
     }
 
     @Test func rejectsAnExpiredViewer() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let body = Fixture.body(viewer: "old")
             let response = try await post(client, body, headers: Fixture.headers(for: body, viewer: "old"))
             #expect(response.status == .forbidden)
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func rejectsARevokedViewer() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let body = Fixture.body(viewer: "eve")
             let response = try await post(client, body, headers: Fixture.headers(for: body, viewer: "eve"))
             #expect(response.status == .forbidden)
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func rejectsAReplayedRequest() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let body = Fixture.body()
             #expect(try await post(client, body).status == .created)
             let replay = try await post(client, body)
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func rejectsAStaleOrFutureTimestamp() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let now = Int(Fixture.now.timeIntervalSince1970)
             for timestamp in [now - 301, now + 301] {
                 let response = try await post(client, Fixture.body(timestamp: timestamp))
@@ -138,7 +139,7 @@ import Testing
     }
 
     @Test func rejectsAnUnknownField() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let response = try await post(client, Fixture.body(fields: #"{"message":"hi","colour":"red"}"#))
             #expect(response.status == .unprocessableContent)
             #expect(try problem(response).field == "fields.colour")
@@ -146,7 +147,7 @@ import Testing
     }
 
     @Test func rejectsOverLongText() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let long = String(repeating: "很", count: 501)
             let response = try await post(client, Fixture.body(fields: #"{"message":"\#(long)"}"#))
             #expect(response.status == .unprocessableContent)
@@ -156,7 +157,7 @@ import Testing
     }
 
     @Test func rejectsAMissingRequiredField() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let response = try await post(client, Fixture.body(fields: #"{"rating":5}"#))
             #expect(response.status == .unprocessableContent)
             #expect(try problem(response).field == "fields.message")
@@ -164,7 +165,7 @@ import Testing
     }
 
     @Test func rejectsAPageTheAccountDoesNotPublish() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let response = try await post(client, Fixture.body(page: "insights/welcome/index.html"))
             #expect(response.status == .unprocessableContent)
             #expect(try problem(response).field == "page")
@@ -172,7 +173,7 @@ import Testing
     }
 
     @Test func rejectsAnOversizedBody() async throws {
-        try await withServer({ $0.maxBodyBytes = 1024 }) { client, store in
+        try await withServer({ $0.maxBodyBytes = 1024 }) { client, store async throws in
             let body = Fixture.body(website: String(repeating: "x", count: 1100))
             let response = try await post(client, body)
             #expect(response.status == .contentTooLarge)
@@ -182,7 +183,7 @@ import Testing
     }
 
     @Test func rejectsMalformedJSON() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let body = #"{"account": "#
             let response = try await post(client, body)
             #expect(response.status == .badRequest)
@@ -191,7 +192,7 @@ import Testing
     }
 
     @Test func rejectsAWrongContentType() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let body = Fixture.body()
             var headers = Fixture.headers(for: body)
             headers[.contentType] = "text/plain"
@@ -204,7 +205,7 @@ import Testing
     }
 
     @Test func storesAHoneypotHitAsSpamAndAnswersLikeAnyOther() async throws {
-        try await withServer { client, store in
+        try await withServer { client, store async throws in
             let response = try await post(client, Fixture.body(website: "http://spam.example"))
             #expect(response.status == .created)
             #expect(try store.submissions().isEmpty, "spam is not listed by default")
@@ -214,7 +215,7 @@ import Testing
     }
 
     @Test func limitsSubmissionsPerViewer() async throws {
-        try await withServer({ $0.viewerLimit = RateLimit(burst: 2, per: 60) }) { client, store in
+        try await withServer({ $0.viewerLimit = RateLimit(burst: 2, per: 60) }) { client, store async throws in
             #expect(try await post(client, Fixture.body()).status == .created)
             #expect(try await post(client, Fixture.body()).status == .created)
             let limited = try await post(client, Fixture.body())
@@ -227,7 +228,7 @@ import Testing
     }
 
     @Test func limitsRequestsPerAddress() async throws {
-        try await withServer({ $0.addressLimit = RateLimit(burst: 1, per: 10) }) { client, _ in
+        try await withServer({ $0.addressLimit = RateLimit(burst: 1, per: 10) }) { client, _ async throws in
             #expect(try await post(client, Fixture.body()).status == .created)
             let limited = try await post(client, Fixture.body())
             #expect(limited.status == .tooManyRequests)
@@ -236,7 +237,7 @@ import Testing
     }
 
     @Test func answersPreflightForThePortalOriginOnly() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             let allowed = try await client.execute(uri: Self.endpoint, method: .options,
                                                    headers: [.origin: Fixture.origin, .accessControlRequestMethod: "POST"])
             #expect(allowed.status == .noContent)
@@ -254,7 +255,7 @@ import Testing
     }
 
     @Test func answersHealthAndRefusesOtherMethods() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _ async throws in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             let wrong = try await client.execute(uri: Self.endpoint, method: .get)
             #expect(wrong.status == .methodNotAllowed)

@@ -36,8 +36,8 @@ struct Serve: AsyncParsableCommand {
         configuration.reloadOnHangup = true
         let host = self.host
         configuration.onListening = { port in
-            print("Listening on http://\(host):\(port)")
-            fflush(stdout)
+            // Written straight to the descriptor, unbuffered: scripts wait for this line.
+            FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
         }
         let server: FeedbackServer
         do { server = try FeedbackServer(configuration) } catch let problems as ContentProblems {

@@ -20,9 +20,10 @@ enum FieldSchemas {
     }
 
     static func fields(_ rules: [FieldRule]) -> JSONSchema {
-        .object(description: "The form's answers, one property per field of portal.yml's `feedback.fields`.",
-                properties: OrderedDictionary(uniqueKeysWithValues: rules.map { ($0.name, schema(for: $0)) }),
-                additionalProperties: .a(false))
+        var properties = OrderedDictionary<String, JSONSchema>()
+        for rule in rules { properties[rule.name] = schema(for: rule) }
+        return .object(description: "The form's answers, one property per field of portal.yml's `feedback.fields`.",
+                       properties: properties, additionalProperties: .a(false))
     }
 
     static func submission(_ rules: [FieldRule]) -> JSONSchema {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import PorticoCore
 
 /// The server's parts: the content directory, the store and the routes over them.

@@ -11,17 +11,17 @@ public enum SubmissionExport {
         }
     }
 
-    static let timestamp: ISO8601DateFormatter = {
+    static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
+        return formatter.string(from: date)
+    }
 
     static func json(_ rows: [StoredSubmission]) -> String {
         let objects = rows.map { row -> JSONValue in
             .object([
                 "id": .integer(row.id),
-                "received_at": .string(timestamp.string(from: row.receivedAt)),
+                "received_at": .string(timestamp(row.receivedAt)),
                 "account": .string(row.accountSlug),
                 "account_path": .string(row.accountPath),
                 "page": .string(row.page),
@@ -30,7 +30,7 @@ public enum SubmissionExport {
                 "sme_email": row.smeEmail.map(JSONValue.string) ?? .null,
                 "status": .string(row.status.rawValue),
                 "note": row.note.map(JSONValue.string) ?? .null,
-                "resolved_at": row.resolvedAt.map { .string(timestamp.string(from: $0)) } ?? .null,
+                "resolved_at": row.resolvedAt.map { .string(timestamp($0)) } ?? .null,
                 "fields": .object(row.fields),
             ])
         }
@@ -43,9 +43,9 @@ public enum SubmissionExport {
         var lines = [(["id", "received_at", "account", "page", "viewer", "sme", "sme_email", "status", "note", "resolved_at"] + fieldNames)
             .map(cell).joined(separator: ",")]
         for row in rows {
-            let fixed = [String(row.id), timestamp.string(from: row.receivedAt), row.accountSlug, row.page, row.viewer,
+            let fixed = [String(row.id), timestamp(row.receivedAt), row.accountSlug, row.page, row.viewer,
                          row.smeName ?? "", row.smeEmail ?? "", row.status.rawValue, row.note ?? "",
-                         row.resolvedAt.map { timestamp.string(from: $0) } ?? ""]
+                         row.resolvedAt.map { timestamp($0) } ?? ""]
             let answers = fieldNames.map { name -> String in
                 switch row.fields[name] {
                 case .string(let text): text
