@@ -11,6 +11,9 @@ def test_generated_spec_validates(tmp_path):
     spec, _ = read_from_filename(spec_path)
     validate(spec)  # raises on any violation
     assert spec["openapi"].startswith("3.1")
+    for path in spec["paths"].values():
+        for operation in path.values():
+            assert all(isinstance(code, str) for code in operation["responses"]), "status codes must be strings"
 
 
 def test_spec_follows_the_form_and_names_no_account(tmp_path):

@@ -33,7 +33,7 @@ public enum FeedbackSpec {
     }
 
     public static func yaml(for config: PortalConfig) throws -> String {
-        try YAMLEncoder().encode(document(for: config))
+        try YAMLKeys.quoteNumericKeys(YAMLEncoder().encode(document(for: config)))
     }
 
     /// The endpoint without its `/v1/feedback` path: where the server is.

@@ -28,6 +28,7 @@ public struct FeedbackServer: Sendable {
 
     public func router() -> Router<FeedbackRequestContext> {
         let router = Router(context: FeedbackRequestContext.self)
+        router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.healthPath: [.get]]))
         router.add(middleware: CORSPolicy(directory: directory))
         let controller = FeedbackController(configuration: configuration, directory: directory, store: store)
         let directory = self.directory
@@ -35,18 +36,6 @@ public struct FeedbackServer: Sendable {
         router.on(RouterPath(Envelope.path), method: .options) { request, _ in CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory) }
         router.get(RouterPath(Envelope.healthPath)) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
-        }
-        let everyMethod: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options, .trace]
-        for (path, allowed) in [(Envelope.path, [HTTPRequest.Method.post, .options]), (Envelope.healthPath, [.get])] {
-            let allow = allowed.map(\.rawValue).joined(separator: ", ")
-            for method in everyMethod where !allowed.contains(method) {
-                router.on(RouterPath(path), method: method) { request, _ in
-                    var problem = Problem(.methodNotAllowed, "method-not-allowed", "Method not allowed",
-                                          detail: "\(request.method.rawValue) is not supported here; use \(allow)")
-                    problem.headers[.allow] = allow
-                    return problem.response()
-                }
-            }
         }
         return router
     }
