@@ -7,7 +7,8 @@ public struct PorticoCommand: AsyncParsableCommand {
         abstract: "Private, encrypted microsites for key accounts, from Markdown.",
         discussion: "Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error.",
         version: "0.1.0",
-        subcommands: [Init.self, Build.self, Check.self, Preview.self, New.self, DigestCommand.self, TokenCommand.self])
+        subcommands: [Init.self, Build.self, Check.self, Preview.self, New.self, DigestCommand.self, TokenCommand.self,
+                      Serve.self, FeedbackCommand.self])
 
     public init() {}
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PorticoCore
+import PorticoFeedback
 import PorticoGate
 
 struct Build: ParsableCommand {
@@ -34,6 +35,7 @@ struct Build: ParsableCommand {
                                   output: URL(fileURLWithPath: out), options: options, publisher: publisher)
         do {
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
+            try writeFeedbackSpec()
             Terminal.print(log.warnings)
             if !unencrypted {
                 // Remember what this publish contained, for `portico digest --since last-publish`.
@@ -52,5 +54,13 @@ struct Build: ParsableCommand {
             Terminal.error("internal error: \(error)")
             throw Exit.internalError
         }
+    }
+
+    /// The feedback endpoint's contract, from the same field definitions as the form (docs/feedback.md).
+    private func writeFeedbackSpec() throws {
+        let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
+        let folder = URL(fileURLWithPath: out).appendingPathComponent("_portico")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FeedbackSpec.yaml(for: portal).write(to: folder.appendingPathComponent("feedback.openapi.yaml"), atomically: true, encoding: .utf8)
     }
 }

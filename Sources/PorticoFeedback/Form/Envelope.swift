@@ -1,0 +1,47 @@
+/// The parts of a submission around its fields, and the limits both the validator and the
+/// OpenAPI document apply to them (docs/design/gate-format.md, "Feedback proof").
+public enum Envelope {
+    public static let proofHeader = "X-Portico-Proof"
+    public static let path = "/v1/feedback"
+    public static let healthPath = "/healthz"
+    /// How far a submission's timestamp may be from the server's clock, in seconds.
+    public static let defaultClockSkew = 300
+
+    public static let accountPattern = "^[a-z0-9][a-z0-9-]*$"
+    public static let accountMaxLength = 64
+    public static let pageKinds = ["insights", "solutions", "case-studies"]
+    public static let pagePattern = "^(insights|solutions|case-studies)/[^/]+/index\\.html$"
+    public static let pageMaxLength = 200
+    public static let viewerPattern = "^[A-Za-z0-9][A-Za-z0-9._@-]*$"
+    public static let viewerMaxLength = 64
+    public static let nonceMinLength = 16
+    public static let nonceMaxLength = 64
+    public static let noncePattern = "^[A-Za-z0-9_-]+$"
+    public static let proofPattern = "^[A-Za-z0-9_-]{43}$"
+    public static let honeypotMaxLength = 500
+    public static let timestampRange: ClosedRange<Int64> = 0...32_503_680_000 // up to year 3000
+
+    static func isAccount(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= accountMaxLength else { return false }
+        return isLowerAlnum(first) && text.unicodeScalars.allSatisfy { isLowerAlnum($0) || $0 == "-" }
+    }
+
+    static func isPage(_ text: String) -> Bool {
+        guard text.unicodeScalars.count <= pageMaxLength, text.hasSuffix("/index.html") else { return false }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 3 && pageKinds.contains(String(parts[0])) && !parts[1].isEmpty
+    }
+
+    static func isViewer(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= viewerMaxLength else { return false }
+        return isAlnum(first) && text.unicodeScalars.allSatisfy { isAlnum($0) || "._@-".unicodeScalars.contains($0) }
+    }
+
+    static func isNonce(_ text: String) -> Bool {
+        (nonceMinLength...nonceMaxLength).contains(text.unicodeScalars.count) && text.unicodeScalars.allSatisfy(isBase64URL)
+    }
+
+    static func isBase64URL(_ c: Unicode.Scalar) -> Bool { isAlnum(c) || c == "-" || c == "_" }
+    private static func isLowerAlnum(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
+    private static func isAlnum(_ c: Unicode.Scalar) -> Bool { isLowerAlnum(c) || ("A"..."Z").contains(c) }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import PorticoCore
+
+/// The server's parts: the content directory, the store and the routes over them.
+public struct FeedbackServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let directory: DirectoryHolder
+    public let store: FeedbackStore
+
+    /// Loads content (throws `ContentProblems` when it has errors) and opens the database.
+    public init(_ configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        let log = DiagnosticLog()
+        let loaded = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, log: log)
+        if log.hasErrors { throw ContentProblems(diagnostics: log.errors) }
+        directory = DirectoryHolder(loaded)
+        store = try FeedbackStore(path: configuration.databasePath)
+    }
+
+    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) {
+        self.configuration = configuration
+        self.directory = directory
+        self.store = store
+    }
+
+    public func router() -> Router<FeedbackRequestContext> {
+        let router = Router(context: FeedbackRequestContext.self)
+        router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.healthPath: [.get]]))
+        router.add(middleware: CORSPolicy(directory: directory))
+        let controller = FeedbackController(configuration: configuration, directory: directory, store: store)
+        let directory = self.directory
+        router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
+        router.on(RouterPath(Envelope.path), method: .options) { request, _ in CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory) }
+        router.get(RouterPath(Envelope.healthPath)) { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        return router
+    }
+
+    public func outboxDeliverer() -> OutboxDeliverer {
+        let directory = self.directory
+        return OutboxDeliverer(store: store, webhook: { directory.current.portal.feedback.webhook.flatMap(URL.init(string:)) },
+                               client: configuration.webhookClient, pollInterval: configuration.outboxPollInterval,
+                               clock: configuration.clock, logger: Logger(label: "portico.outbox"))
+    }
+}
+
+/// The feedback server as a Hummingbird application; tests build exactly this.
+public func buildApplication(_ configuration: ServerConfiguration) throws -> some ApplicationProtocol {
+    try buildApplication(server: FeedbackServer(configuration))
+}
+
+public func buildApplication(server: FeedbackServer) -> some ApplicationProtocol {
+    let configuration = server.configuration
+    var services: [any Service] = [server.outboxDeliverer()]
+    if configuration.reloadOnHangup { services.append(HangupReloader { server.reload() }) }
+    let onListening = configuration.onListening
+    return Application(
+        router: server.router(),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "portico"),
+        services: services,
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+        logger: configuration.logger)
+}

@@ -1,0 +1,33 @@
+import Hummingbird
+
+/// CORS for the portal's own origin only: preflight answers, and `Access-Control-Allow-Origin` on responses.
+struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
+    let directory: DirectoryHolder
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if let origin = request.headers[.origin], origin == directory.current.allowedOrigin {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlExposeHeaders] = "Retry-After"
+        }
+        response.headers[values: .vary].append("Origin")
+        return response
+    }
+
+    /// OPTIONS on the endpoint: 204 with the allowances for the portal's origin, 403 for any other origin.
+    static func preflight(_ request: Request, directory: DirectoryHolder) -> Response {
+        guard let origin = request.headers[.origin] else {
+            return Response(status: .noContent, headers: [.allow: "OPTIONS, POST"])
+        }
+        guard origin == directory.current.allowedOrigin else {
+            return Problem(.forbidden, "origin-not-allowed", "Origin not allowed",
+                           detail: "only the portal's own origin may post feedback", field: "Origin").response()
+        }
+        return Response(status: .noContent, headers: [
+            .allow: "OPTIONS, POST",
+            .accessControlAllowMethods: "POST",
+            .accessControlAllowHeaders: "Content-Type, \(Envelope.proofHeader)",
+            .accessControlMaxAge: "600",
+        ])
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PorticoCore
+
+/// `POST /v1/feedback`: every check of the contract, in an order that tells an unauthenticated
+/// client nothing about accounts or viewers, then a committed insert before the 201.
+struct FeedbackController: Sendable {
+    let configuration: ServerConfiguration
+    let directory: DirectoryHolder
+    let store: FeedbackStore
+    let addressLimiter: RateLimiter
+    let viewerLimiter: RateLimiter
+
+    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) {
+        self.configuration = configuration
+        self.directory = directory
+        self.store = store
+        addressLimiter = RateLimiter(configuration.addressLimit)
+        viewerLimiter = RateLimiter(configuration.viewerLimit)
+    }
+
+    func submit(_ request: Request, context: FeedbackRequestContext) async -> Response {
+        do {
+            return try await accept(request, peer: context.peerAddress)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch {
+            context.logger.error("feedback: \(error)")
+            return Problem(.internalServerError, "internal", "Internal error", detail: "the submission was not stored").response()
+        }
+    }
+
+    private func accept(_ request: Request, peer: String) async throws -> Response {
+        let now = configuration.clock()
+        if let wait = addressLimiter.take(peer, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
+        guard isJSON(request.headers[.contentType]) else {
+            throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+                          detail: "send the submission as application/json", field: "Content-Type")
+        }
+        let body = try await readBody(request)
+        let json: JSONValue
+        do { json = try JSONValue.parse(body) } catch {
+            throw Problem(.badRequest, "malformed-json", "Malformed JSON", detail: "the body is not valid JSON", field: "body")
+        }
+        let envelope: SubmissionEnvelope
+        do { envelope = try EnvelopeParser.parse(json) } catch { throw Problem.invalid(error) }
+
+        let snapshot = directory.current
+        // Unknown account, unknown viewer and a wrong proof answer alike: nothing to enumerate.
+        guard let account = snapshot.accounts[envelope.account], let viewer = account.viewers[envelope.viewer],
+              ProofVerifier.verify(header: request.headers[proofHeader], body: body, feedbackKey: viewer.feedbackKey) else {
+            throw Problem.badProof
+        }
+        switch ViewerStatus(viewer.viewer, today: configuration.today()) {
+        case .active: break
+        case .expired:
+            throw Problem(.forbidden, "viewer-expired", "Access expired",
+                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: "viewer")
+        case .revoked:
+            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: "viewer")
+        }
+        if let wait = viewerLimiter.take("\(account.path)\0\(viewer.viewer.id)", now: now) {
+            throw Problem.rateLimited(retryAfter: wait, who: "viewer")
+        }
+        let skew = Int64(configuration.clockSkew)
+        guard abs(envelope.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
+            throw Problem.invalid(ValidationFailure(field: "timestamp", "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
+        }
+        guard let page = account.pages[envelope.page] else {
+            throw Problem.invalid(ValidationFailure(field: "page", "`\(envelope.page)` is not a page of this account"))
+        }
+        let fields: [String: JSONValue]
+        do { fields = try snapshot.validator.validate(envelope.rawFields) } catch { throw Problem.invalid(error) }
+
+        let submission = Submission(account: envelope.account, page: envelope.page, viewer: envelope.viewer,
+                                    timestamp: envelope.timestamp, nonce: envelope.nonce, fields: fields, website: envelope.website)
+        let sme = SMERouting.assign(page: page, account: account.config).map { NewSubmission.SME(name: $0.name, email: $0.email) }
+        let new = NewSubmission(receivedAt: now, accountSlug: account.config.slug, submission: submission, body: body, sme: sme)
+        let slug = account.config.slug
+        let id: Int64
+        do {
+            id = try await store.insert(new) { Notification.payload(id: $0, accountSlug: slug, new: new) }
+        } catch StoreError.duplicateNonce {
+            throw Problem(.conflict, "replayed", "Replayed request", detail: "this nonce was already used; send a new submission", field: "nonce")
+        }
+        // A honeypot hit gets the same answer as a person, so the bot learns nothing; it is stored as spam.
+        let receipt = JSONValue.object(["id": .integer(id), "status": .string("received")]).jsonText()
+        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
+    }
+
+    private var proofHeader: HTTPField.Name { HTTPField.Name(Envelope.proofHeader)! }
+
+    private func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+
+    private func readBody(_ request: Request) async throws -> Data {
+        let limit = configuration.maxBodyBytes
+        let tooLarge = Problem(.contentTooLarge, "body-too-large", "Body too large",
+                               detail: "a submission may be at most \(limit) bytes", field: "body")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+    }
+}

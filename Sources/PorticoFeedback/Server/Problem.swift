@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem+json answer: `{type, title, status, detail, field}`.
+public struct Problem: Error, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var status: HTTPResponse.Status
+    public var detail: String
+    public var field: String?
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ slug: String, _ title: String, detail: String, field: String? = nil) {
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.field = field
+    }
+
+    public var type: String { "urn:portico:problem:\(slug)" }
+
+    public func response(extraHeaders: HTTPFields = [:]) -> Response {
+        var object: [String: JSONValue] = ["type": .string(type), "title": .string(title), "status": .integer(Int64(status.code)),
+                                           "detail": .string(detail)]
+        if let field { object["field"] = .string(field) }
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        fields.append(contentsOf: extraHeaders)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(object).jsonText())))
+    }
+}
+
+extension Problem {
+    static func invalid(_ failure: ValidationFailure) -> Problem {
+        Problem(.unprocessableContent, "invalid-submission", "The submission does not match the form", detail: failure.detail, field: failure.field)
+    }
+
+    static let badProof = Problem(.unauthorized, "invalid-proof", "The proof does not verify",
+                                  detail: "\(Envelope.proofHeader) is missing or does not match this account, viewer and body",
+                                  field: Envelope.proofHeader)
+
+    static func rateLimited(retryAfter: Int, who: String) -> Problem {
+        var problem = Problem(.tooManyRequests, "rate-limited", "Too many submissions",
+                              detail: "too many submissions from this \(who); try again in \(retryAfter) s")
+        problem.headers[.retryAfter] = String(retryAfter)
+        return problem
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+public enum StoreError: Error, Equatable {
+    /// The (account, viewer, nonce) was stored before: a replay.
+    case duplicateNonce
+}
+
+/// The SQLite database (WAL, synchronous=FULL): submissions and the notification outbox.
+/// A submission and its notification are written in one transaction, so neither exists without the other.
+public final class FeedbackStore: Sendable {
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL: a commit is on disk before `write` returns, so a 201 survives power loss, not just a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Stores a submission (and its outbox entry unless it is spam); returns its id once committed.
+    public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
+        let status: SubmissionStatus = new.submission.isSpam ? .spam : .open
+        let fields = JSONValue.object(new.submission.fields).jsonText()
+        let payloadFor = notification
+        do {
+            return try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
+                                            sme_name, sme_email, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [new.receivedAt, new.accountSlug, new.submission.account, new.submission.page,
+                                     new.submission.viewer, new.submission.nonce, new.submission.timestamp, fields, new.body,
+                                     new.sme?.name, new.sme?.email, status.rawValue])
+                let id = db.lastInsertedRowID
+                if status != .spam {
+                    try db.execute(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
+                                   arguments: [id, payloadFor(id), new.receivedAt])
+                }
+                return id
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateNonce
+        }
+    }
+
+    public func submissions(_ filter: SubmissionFilter = SubmissionFilter()) throws -> [StoredSubmission] {
+        var conditions = ["status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ",")))"]
+        var arguments = StatementArguments(filter.statuses.map(\.rawValue).sorted())
+        if let account = filter.account {
+            conditions.append("(account_slug = ? OR account_path = ?)")
+            arguments += [account, account]
+        }
+        if let since = filter.since {
+            conditions.append("received_at >= ?")
+            arguments += [since]
+        }
+        if filter.statuses.isEmpty { return [] }
+        return try pool.read { db in
+            try StoredSubmission.fetchAll(db, sql: "SELECT * FROM submission WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",
+                                          arguments: arguments)
+        }
+    }
+
+    public func submission(id: Int64) throws -> StoredSubmission? {
+        try pool.read { db in try StoredSubmission.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Marks a submission resolved with a note; false when there is no such id.
+    public func resolve(id: Int64, note: String, at date: Date) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE submission SET status = 'resolved', note = ?, resolved_at = ? WHERE id = ?",
+                           arguments: [note, date, id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: outbox
+
+    public func dueNotifications(at date: Date, limit: Int = 50) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            try OutboxEntry.fetchAll(db, sql: """
+                SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [date, limit])
+        }
+    }
+
+    public func markDelivered(_ id: Int64, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", arguments: [date, id])
+        }
+    }
+
+    public func markFailed(_ id: Int64, error: String, retryAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                           arguments: [error, retryAt, id])
+        }
+    }
+
+    /// (pending, delivered) notification counts.
+    public func outboxCounts() throws -> (pending: Int, delivered: Int) {
+        try pool.read { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") ?? 0
+            let delivered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL") ?? 0
+            return (pending, delivered)
+        }
+    }
+}

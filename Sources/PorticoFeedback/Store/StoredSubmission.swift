@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// Where a submission stands: open until an SME resolves it; `spam` when the honeypot was filled.
+public enum SubmissionStatus: String, Sendable, CaseIterable, Codable {
+    case open, resolved, spam
+}
+
+/// A submission about to be stored, with its routing decided.
+public struct NewSubmission: Sendable {
+    public var receivedAt: Date
+    public var accountSlug: String
+    public var submission: Submission
+    public var body: Data
+    public var sme: SME?
+    public struct SME: Sendable, Equatable {
+        public var name: String
+        public var email: String?
+        public init(name: String, email: String?) { self.name = name; self.email = email }
+    }
+
+    public init(receivedAt: Date, accountSlug: String, submission: Submission, body: Data, sme: SME?) {
+        self.receivedAt = receivedAt
+        self.accountSlug = accountSlug
+        self.submission = submission
+        self.body = body
+        self.sme = sme
+    }
+}
+
+/// A row of `submission` as the CLI shows and exports it.
+public struct StoredSubmission: Sendable, Equatable, FetchableRecord {
+    public var id: Int64
+    public var receivedAt: Date
+    public var accountSlug: String
+    public var accountPath: String
+    public var page: String
+    public var viewer: String
+    public var fields: [String: JSONValue]
+    public var smeName: String?
+    public var smeEmail: String?
+    public var status: SubmissionStatus
+    public var note: String?
+    public var resolvedAt: Date?
+
+    public init(row: Row) throws {
+        id = row["id"]
+        receivedAt = row["received_at"]
+        accountSlug = row["account_slug"]
+        accountPath = row["account_path"]
+        page = row["page"]
+        viewer = row["viewer"]
+        let text: String = row["fields"]
+        if case .object(let object) = try? JSONValue.parse(Data(text.utf8)) { fields = object } else { fields = [:] }
+        smeName = row["sme_name"]
+        smeEmail = row["sme_email"]
+        status = SubmissionStatus(rawValue: row["status"]) ?? .open
+        note = row["note"]
+        resolvedAt = row["resolved_at"]
+    }
+}
+
+/// Which submissions `list` and `export` show. By default everything but spam.
+public struct SubmissionFilter: Sendable {
+    public var account: String?
+    public var since: Date?
+    public var statuses: Set<SubmissionStatus>
+
+    public init(account: String? = nil, since: Date? = nil, statuses: Set<SubmissionStatus> = [.open, .resolved]) {
+        self.account = account
+        self.since = since
+        self.statuses = statuses
+    }
+}
+
+/// A notification waiting in the outbox.
+public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
+    public var id: Int64
+    public var submissionID: Int64
+    public var payload: String
+    public var attempts: Int
+    public var nextAttemptAt: Date
+
+    public init(row: Row) throws {
+        id = row["id"]
+        submissionID = row["submission_id"]
+        payload = row["payload"]
+        attempts = row["attempts"]
+        nextAttemptAt = row["next_attempt_at"]
+    }
+}

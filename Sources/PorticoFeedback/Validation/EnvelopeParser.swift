@@ -1,0 +1,46 @@
+/// Checks the top level of a submission body against `Envelope`'s limits.
+public enum EnvelopeParser {
+    static let keys: Set<String> = ["account", "page", "viewer", "timestamp", "nonce", "fields", "website"]
+
+    public static func parse(_ body: JSONValue) throws(ValidationFailure) -> SubmissionEnvelope {
+        guard case .object(let object) = body else {
+            throw ValidationFailure(field: "body", "the body must be a JSON object, not \(body.typeName)")
+        }
+        if let unknown = object.keys.filter({ !keys.contains($0) }).sorted().first {
+            throw ValidationFailure(field: unknown, "`\(unknown)` is not part of a submission")
+        }
+        let account = try string(object, "account", check: Envelope.isAccount,
+                                 "must be an account path: lowercase letters, digits and hyphens, at most \(Envelope.accountMaxLength)")
+        let page = try string(object, "page", check: Envelope.isPage,
+                              "must be a page path like `insights/<slug>/index.html`, at most \(Envelope.pageMaxLength) characters")
+        let viewer = try string(object, "viewer", check: Envelope.isViewer,
+                                "must be a viewer id: letters, digits and . _ @ -, at most \(Envelope.viewerMaxLength)")
+        guard let timestampValue = object["timestamp"] else { throw ValidationFailure(field: "timestamp", "`timestamp` is required") }
+        guard let timestamp = timestampValue.integerValue, Envelope.timestampRange.contains(timestamp) else {
+            throw ValidationFailure(field: "timestamp", "`timestamp` must be a whole number of seconds since 1970")
+        }
+        let nonce = try string(object, "nonce", check: Envelope.isNonce,
+                               "must be \(Envelope.nonceMinLength)–\(Envelope.nonceMaxLength) base64url characters")
+        var website = ""
+        if let value = object["website"] {
+            guard case .string(let text) = value, text.unicodeScalars.count <= Envelope.honeypotMaxLength else {
+                throw ValidationFailure(field: "website", "`website` must be a string of at most \(Envelope.honeypotMaxLength) characters")
+            }
+            website = text
+        }
+        guard let fieldsValue = object["fields"] else { throw ValidationFailure(field: "fields", "`fields` is required") }
+        guard case .object(let fields) = fieldsValue else {
+            throw ValidationFailure(field: "fields", "`fields` must be an object, not \(fieldsValue.typeName)")
+        }
+        return SubmissionEnvelope(account: account, page: page, viewer: viewer, timestamp: timestamp, nonce: nonce,
+                                  website: website, rawFields: fields)
+    }
+
+    private static func string(_ object: [String: JSONValue], _ key: String, check: (String) -> Bool,
+                               _ rule: String) throws(ValidationFailure) -> String {
+        guard let value = object[key] else { throw ValidationFailure(field: key, "`\(key)` is required") }
+        guard case .string(let text) = value else { throw ValidationFailure(field: key, "`\(key)` must be a string, not \(value.typeName)") }
+        guard check(text) else { throw ValidationFailure(field: key, "`\(key)` \(rule)") }
+        return text
+    }
+}

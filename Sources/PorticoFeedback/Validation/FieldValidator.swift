@@ -1,0 +1,55 @@
+/// Checks a submission's `fields` against the form's rules.
+public struct FieldValidator: Sendable {
+    public let rules: [FieldRule]
+
+    public init(rules: [FieldRule]) { self.rules = rules }
+
+    public func validate(_ fields: [String: JSONValue]) throws(ValidationFailure) -> [String: JSONValue] {
+        let known = Set(rules.map(\.name))
+        if let unknown = fields.keys.filter({ !known.contains($0) }).sorted().first {
+            throw ValidationFailure(field: "fields.\(unknown)", "the form has no field `\(unknown)`; it has: \(rules.map(\.name).joined(separator: ", "))")
+        }
+        var valid: [String: JSONValue] = [:]
+        for rule in rules {
+            guard let value = fields[rule.name] else {
+                if rule.required { throw ValidationFailure(field: "fields.\(rule.name)", "`\(rule.name)` is required") }
+                continue
+            }
+            valid[rule.name] = try check(value, against: rule)
+        }
+        return valid
+    }
+
+    private func check(_ value: JSONValue, against rule: FieldRule) throws(ValidationFailure) -> JSONValue {
+        let field = "fields.\(rule.name)"
+        switch rule.value {
+        case .rating(let range):
+            guard let number = value.integerValue, range.contains(Int(clamping: number)) else {
+                throw ValidationFailure(field: field, "`\(rule.name)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return .integer(number)
+        case .text(let minLength, let maxLength):
+            guard case .string(let text) = value else {
+                throw ValidationFailure(field: field, "`\(rule.name)` must be a string, not \(value.typeName)")
+            }
+            let length = text.unicodeScalars.count
+            if length > maxLength {
+                throw ValidationFailure(field: field, "`\(rule.name)` is \(length) characters long; the limit is \(maxLength)")
+            }
+            if length < minLength { throw ValidationFailure(field: field, "`\(rule.name)` is required and must not be empty") }
+            return value
+        case .choice(let allowed):
+            guard case .string(let text) = value, allowed.contains(text) else {
+                let options = allowed.filter { !$0.isEmpty }.map { "`\($0)`" }.joined(separator: ", ")
+                throw ValidationFailure(field: field, "`\(rule.name)` must be one of \(options)")
+            }
+            return value
+        case .checkbox(let mustBeTrue):
+            guard case .bool(let checked) = value else {
+                throw ValidationFailure(field: field, "`\(rule.name)` must be true or false, not \(value.typeName)")
+            }
+            if mustBeTrue && !checked { throw ValidationFailure(field: field, "`\(rule.name)` must be ticked") }
+            return value
+        }
+    }
+}

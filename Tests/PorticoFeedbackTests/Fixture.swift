@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PorticoCore
+import PorticoFeedback
+import PorticoGate
+
+/// The content folder shared with the Python tests, a pinned clock, and signed request bodies.
+enum Fixture {
+    static let secretHex = "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    static let secret = try! PortalSecret(hex: secretHex)
+    static let contentRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tests/feedback/fixture/content")
+    /// 2025-06-01T00:00:00Z
+    static let now = Date(timeIntervalSince1970: 1_748_736_000)
+    static let today = Day(year: 2025, month: 6, day: 1)
+    static let origin = "https://portal.example.test"
+
+    static var acmePath: String { KeyDerivation.accountPath(secret: secret, account: AccountConfig(slug: "acme", name: LocalizedText("Acme"))) }
+
+    static func databasePath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("portico-feedback-\(UUID().uuidString).sqlite").path
+    }
+
+    static func configuration(database: String = databasePath(), configure: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, contentRoot: contentRoot, secret: secret, databasePath: database)
+        configuration.viewerLimit = .unlimited
+        configuration.addressLimit = .unlimited
+        configuration.clock = { now }
+        configuration.today = { today }
+        configure(&configuration)
+        return configuration
+    }
+
+    static func feedbackKey(account slug: String, viewer: String, generation: Int = 1) -> Data {
+        let accountKey = KeyDerivation.accountKey(secret: secret, account: slug)
+        return KeyDerivation.tokenKeys(KeyDerivation.token(accountKey: accountKey, viewer: viewer, generation: generation))!.feedbackKey
+    }
+
+    nonisolated(unsafe) static var nonceCounter = 0
+    static let nonceLock = NSLock()
+    static func freshNonce() -> String {
+        nonceLock.withLock {
+            nonceCounter += 1
+            return String(format: "nonce%016d", nonceCounter)
+        }
+    }
+
+    /// A body as the browser builds it (gate.js): keys in this order, compact.
+    static func body(account: String? = nil, page: String = "insights/cloud-costs/index.html", viewer: String = "alice",
+                     timestamp: Int = Int(now.timeIntervalSince1970), nonce: String = freshNonce(),
+                     fields: String = #"{"rating":4,"message":"Useful, thanks","topic":"pricing","workshop":true}"#,
+                     website: String = "") -> String {
+        #"{"account":"\#(account ?? acmePath)","page":"\#(page)","viewer":"\#(viewer)","timestamp":\#(timestamp),"nonce":"\#(nonce)","fields":\#(fields),"website":"\#(website)"}"#
+    }
+
+    static func headers(for body: String, slug: String = "acme", viewer: String = "alice", proof: String? = nil) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name(Envelope.proofHeader)!] = proof ?? ProofVerifier.proof(feedbackKey: feedbackKey(account: slug, viewer: viewer), body: Data(body.utf8))
+        return headers
+    }
+}

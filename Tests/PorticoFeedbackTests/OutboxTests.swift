@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import PorticoFeedback
+
+/// A webhook receiver that fails a set number of times, then accepts.
+final class FlakyWebhook: WebhookClient, @unchecked Sendable {
+    private let lock = NSLock()
+    private var failuresLeft: Int
+    private(set) var received: [(id: Int64, body: Data)] = []
+
+    init(failures: Int) { failuresLeft = failures }
+
+    func post(_ body: Data, to url: URL, deliveryID: Int64) async throws {
+        try lock.withLock {
+            if failuresLeft > 0 {
+                failuresLeft -= 1
+                throw WebhookFailure(description: "HTTP 503")
+            }
+            received.append((deliveryID, body))
+        }
+    }
+
+    var deliveries: [(id: Int64, body: Data)] { lock.withLock { received } }
+}
+
+final class Clock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Date
+    init(_ start: Date) { value = start }
+    var now: Date { lock.withLock { value } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { value += seconds } }
+}
+
+@Suite struct OutboxTests {
+    func storeOne(_ store: FeedbackStore, nonce: String = Fixture.freshNonce()) async throws -> Int64 {
+        let submission = Submission(account: Fixture.acmePath, page: "insights/cloud-costs/index.html", viewer: "alice",
+                                    timestamp: 1, nonce: nonce, fields: ["message": .string("hi")], website: "")
+        let new = NewSubmission(receivedAt: Fixture.now, accountSlug: "acme", submission: submission, body: Data("{}".utf8),
+                                sme: .init(name: "Ada Lovelace", email: "ada@vendor.example"))
+        return try await store.insert(new) { Notification.payload(id: $0, accountSlug: "acme", new: new) }
+    }
+
+    func deliverer(_ store: FeedbackStore, _ client: any WebhookClient, _ clock: Clock, webhook: URL? = URL(string: "http://hooks.example/x")) -> OutboxDeliverer {
+        OutboxDeliverer(store: store, webhook: { webhook }, client: client, clock: { clock.now })
+    }
+
+    @Test func retriesAFailedDeliveryWithBackoffAcrossARestart() async throws {
+        let path = Fixture.databasePath()
+        let clock = Clock(Fixture.now)
+        let client = FlakyWebhook(failures: 2)
+        let id = try await storeOne(try FeedbackStore(path: path))
+
+        #expect(try await deliverer(try FeedbackStore(path: path), client, clock).deliverDue() == 0)
+        #expect(try await deliverer(try FeedbackStore(path: path), client, clock).deliverDue() == 0, "not due before the backoff")
+        clock.advance(OutboxDeliverer.backoff(afterAttempts: 1))
+        // a "restart": a fresh store on the same file still has the entry
+        #expect(try await deliverer(try FeedbackStore(path: path), client, clock).deliverDue() == 0)
+        clock.advance(OutboxDeliverer.backoff(afterAttempts: 2))
+        #expect(try await deliverer(try FeedbackStore(path: path), client, clock).deliverDue() == 1)
+        #expect(try FeedbackStore(path: path).outboxCounts() == (pending: 0, delivered: 1))
+
+        let delivery = try #require(client.deliveries.first)
+        let payload = try JSONValue.parse(delivery.body)
+        guard case .object(let object) = payload else { Issue.record("payload is not an object"); return }
+        #expect(object["id"] == .integer(id))
+        #expect(object["account"] == .string("acme"))
+        #expect(object["sme"] == .object(["name": .string("Ada Lovelace"), "email": .string("ada@vendor.example")]))
+    }
+
+    @Test func keepsEntriesWhileNoWebhookIsConfigured() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        _ = try await storeOne(store)
+        let client = FlakyWebhook(failures: 0)
+        #expect(try await deliverer(store, client, Clock(Fixture.now), webhook: nil).deliverDue() == 0)
+        #expect(try store.outboxCounts() == (pending: 1, delivered: 0))
+    }
+
+    @Test func backoffDoublesAndIsCapped() {
+        #expect(OutboxDeliverer.backoff(afterAttempts: 1) == 5)
+        #expect(OutboxDeliverer.backoff(afterAttempts: 2) == 10)
+        #expect(OutboxDeliverer.backoff(afterAttempts: 30) == 3600)
+    }
+}

@@ -1,0 +1,125 @@
+"""Helpers for the feedback tests: the gate-format derivations (docs/design/gate-format.md, the same as
+tests/tools/make_gate_vectors.py), signed submissions, and a `portico serve` process."""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIXTURE = os.path.join(ROOT, "tests", "feedback", "fixture", "content")
+PORTICO_BIN = os.environ.get("PORTICO_BIN", os.path.join(ROOT, ".build", "debug", "portico"))
+SECRET_HEX = "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+SECRET = bytes.fromhex(SECRET_HEX)
+TODAY = "2025-06-01"
+ENV = {**os.environ, "PORTICO_SECRET": SECRET_HEX, "PORTICO_TODAY": TODAY}
+
+
+def hkdf(ikm, info, length):
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=b"portico/v1", info=info.encode()).derive(ikm)
+
+
+def b64u(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def account_path(slug, readable=False):
+    return slug if readable else hkdf(SECRET, "path\0" + slug, 10).hex()
+
+
+def feedback_key(slug, viewer, generation=1):
+    token = hkdf(hkdf(SECRET, "account\0" + slug, 32), f"token\0{viewer}\0{generation}", 16)
+    return hkdf(token, "feedback", 32)
+
+
+def proof(slug, viewer, body):
+    return b64u(hmac.new(feedback_key(slug, viewer), body, hashlib.sha256).digest())
+
+
+def nonce():
+    return b64u(secrets.token_bytes(16))
+
+
+def submission(slug="acme", viewer="alice", page="insights/cloud-costs/index.html", fields=None, website="",
+               timestamp=None, nonce_value=None, readable=False):
+    """(body bytes, headers) as gate.js sends them."""
+    body = json.dumps({
+        "account": account_path(slug, readable), "page": page, "viewer": viewer,
+        "timestamp": int(time.time()) if timestamp is None else timestamp,
+        "nonce": nonce_value or nonce(),
+        "fields": fields if fields is not None else {"rating": 4, "message": "Useful", "workshop": False},
+        "website": website,
+    }, separators=(",", ":"), ensure_ascii=False).encode()
+    return body, {"Content-Type": "application/json", "X-Portico-Proof": proof(slug, viewer, body)}
+
+
+def post(base_url, body, headers, timeout=30):
+    """(status, parsed JSON or None, headers); never raises for HTTP errors."""
+    request = urllib.request.Request(base_url + "/v1/feedback", data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null"), dict(error.headers)
+
+
+def run_portico(*args, check=True, cwd=None):
+    result = subprocess.run([PORTICO_BIN, *args], env=ENV, cwd=cwd, capture_output=True, text=True, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"portico {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def build_spec(out_dir, content=FIXTURE):
+    run_portico("build", "--content", content, "--out", out_dir)
+    return os.path.join(out_dir, "_portico", "feedback.openapi.yaml")
+
+
+class Server:
+    """`portico serve --port 0` on loopback; the bound port is read from its first line of output."""
+
+    def __init__(self, db, content=FIXTURE, limits=("--viewer-limit", "1000000", "--ip-limit", "1000000")):
+        self.args = [PORTICO_BIN, "serve", "--content", content, "--host", "127.0.0.1", "--port", "0", "--db", db, *limits]
+        self.process = None
+        self.base_url = None
+
+    def start(self):
+        self.process = subprocess.Popen(self.args, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()  # blocks until listening (or EOF if it failed)
+        match = re.search(r"http://([\d.]+):(\d+)", line)
+        if not match:
+            self.process.kill()
+            raise AssertionError(f"portico serve did not start: {line!r}")
+        self.base_url = f"http://{match.group(1)}:{match.group(2)}"
+        return self
+
+    def signal(self, number):
+        self.process.send_signal(number)
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
