@@ -15,6 +15,7 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Fail on warnings too.") var strict = false
     @Option(name: .customLong("base-url"), help: "Override portal.yml's base_url (preview deployments).") var baseURL: String?
     @Flag(name: .long, help: "Write readable, unencrypted pages (for validation only; never publish this).") var unencrypted = false
+    @Flag(name: .customLong("no-cache"), help: "Render every account, ignoring .portico/cache.") var noCache = false
 
     func run() throws {
         let options = BuildOptions(drafts: drafts, future: future, strict: strict, baseURL: baseURL)
@@ -31,8 +32,9 @@ struct Build: ParsableCommand {
             let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
             publisher = GatePublisher(secret: secret, today: options.today, portal: portal)
         }
-        let builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
+        var builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
                                   output: URL(fileURLWithPath: out), options: options, publisher: publisher)
+        if !noCache { builder.cache = BuildCache(project: project.projectURL) }
         do {
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             try writeFeedbackSpec()

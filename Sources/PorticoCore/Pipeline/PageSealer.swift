@@ -7,6 +7,9 @@ public protocol AccountPublisher: Sendable {
     func directory(for account: AccountConfig) -> String
     /// Prepares per-account state (keys) once before pages are emitted.
     func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing?
+    /// A fingerprint of the per-account state the pages depend on beyond content (keys, viewers), for the build cache.
+    /// It must change whenever the output would, and must not reveal any secret.
+    func fingerprint(for account: ResolvedAccount) -> String
     /// Files beyond the theme's assets (scripts, host configuration), by path relative to the site root.
     func sharedFiles() -> [String: Data]
 }
@@ -29,6 +32,8 @@ public struct PlainPublisher: AccountPublisher {
     public func begin(_ account: ResolvedAccount, theme: Theme, log: DiagnosticLog) -> AccountSealing? { Plain() }
 
     public func sharedFiles() -> [String: Data] { script.map { ["_portico/gate.js": $0] } ?? [:] }
+
+    public func fingerprint(for account: ResolvedAccount) -> String { "plain" }
 
     struct Plain: AccountSealing {
         func page(_ page: RenderedPage) throws -> Data { Data(page.html.utf8) }

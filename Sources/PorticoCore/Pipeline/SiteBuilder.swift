@@ -18,6 +18,8 @@ public struct SiteBuilder: Sendable {
     public var options: BuildOptions
     public var publisher: any AccountPublisher
     public var preview: Bool
+    /// When set, accounts whose inputs did not change since the last build are reused, not rendered.
+    public var cache: BuildCache?
 
     public init(contentRoot: URL, themeFolders: [URL], output: URL, options: BuildOptions, publisher: any AccountPublisher, preview: Bool = false) {
         self.contentRoot = contentRoot
@@ -43,13 +45,28 @@ public struct SiteBuilder: Sendable {
         let (portal, accounts) = loadAndResolve(log: log)
         let writer = try SiteWriter(output: output)
         do {
-            let pages = try renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: writer, log: log, progress: progress)
+            var reuse: Reuse? = nil
+            if let cache {
+                let shared = [AccountFingerprint.theme(themeFolders),
+                              AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
+                              AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
+                let fingerprints = Dictionary(uniqueKeysWithValues: accounts.map { account in
+                    (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
+                                                               publisher: publisher.fingerprint(for: account)))
+                })
+                reuse = Reuse(previous: cache.load(for: output), fingerprints: fingerprints)
+            }
+            let pages = try renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: writer, log: log, reuse: reuse, progress: progress)
             try writeShared(portal: portal, theme: theme, writer: writer)
             if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
                 throw BuildFailed(diagnostics: log.all)
             }
             try writer.commit()
+            if let cache, let reuse {
+                cache.save(BuildCache.Manifest(output: output.standardizedFileURL.path, accounts: reuse.entries(directories: accounts.map {
+                    ($0.slug, publisher.directory(for: $0.config)) })), for: output)
+            }
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts)
         } catch {
@@ -74,7 +91,7 @@ public struct SiteBuilder: Sendable {
     }
 
     func renderAccounts(portal: Portal, accounts: [ResolvedAccount], theme: Theme, writer: SiteWriter?, log: DiagnosticLog,
-                        anchors: AnchorIndex? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
+                        anchors: AnchorIndex? = nil, reuse: Reuse? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
         let knownPages = Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) })
         let knownAssets = Set(portal.libraryAssets + portal.accounts.flatMap(\.assets))
         let total = accounts.reduce(0) { $0 + $1.pages.count + PageKind.allCases.count + 2 }
@@ -86,6 +103,26 @@ public struct SiteBuilder: Sendable {
         DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
             let account = accounts[index]
             let directory = publisher.directory(for: account.config)
+            if let reuse, let writer, let cached = reuse.cached(account.slug, directory: directory, in: output) {
+                do {
+                    try writer.link(tree: output.appendingPathComponent(directory), to: directory)
+                    log.report(contentsOf: cached)
+                    reuse.record(account.slug, diagnostics: cached)
+                    let done = counter.add(account.pages.count + PageKind.allCases.count + 2)
+                    progress?(done, total)
+                    return
+                } catch {
+                    // Fall through and render: the cache is only ever a shortcut. Drop the partial links
+                    // first, so no write can reach the previous site's files through them.
+                    writer.remove(directory)
+                }
+            }
+            let accountLog = DiagnosticLog()
+            defer {
+                log.report(contentsOf: accountLog.all)
+                reuse?.record(account.slug, diagnostics: accountLog.all)
+            }
+            let log = accountLog
             guard let sealing = publisher.begin(account, theme: theme, log: log) else { return }
             let palette = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
             if palette.adjusted {
@@ -138,10 +175,46 @@ public struct SiteBuilder: Sendable {
     }
 }
 
+/// Which accounts may be reused from the previous build, and what this build learnt for the next one.
+final class Reuse: @unchecked Sendable {
+    let previous: BuildCache.Manifest?
+    let fingerprints: [String: String]
+    private var diagnostics: [String: [Diagnostic]] = [:]
+    private let lock = NSLock()
+
+    init(previous: BuildCache.Manifest?, fingerprints: [String: String]) {
+        self.previous = previous
+        self.fingerprints = fingerprints
+    }
+
+    /// The warnings to report again when `slug` is unchanged and its old files are there.
+    func cached(_ slug: String, directory: String, in output: URL) -> [Diagnostic]? {
+        guard let entry = previous?.accounts[directory], let fingerprint = fingerprints[slug], entry.fingerprint == fingerprint,
+              !entry.diagnostics.contains(where: { $0.severity == .error }),
+              FileManager.default.fileExists(atPath: output.appendingPathComponent(directory).path) else { return nil }
+        return entry.diagnostics
+    }
+
+    func record(_ slug: String, diagnostics found: [Diagnostic]) {
+        lock.lock(); diagnostics[slug] = found; lock.unlock()
+    }
+
+    func entries(directories: [(String, String)]) -> [String: BuildCache.Entry] {
+        lock.lock(); defer { lock.unlock() }
+        var result: [String: BuildCache.Entry] = [:]
+        for (slug, directory) in directories {
+            guard let fingerprint = fingerprints[slug] else { continue }
+            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[slug] ?? [])
+        }
+        return result
+    }
+}
+
 final class Counter: @unchecked Sendable {
     private var count = 0
     private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+    func increment() -> Int { add(1) }
+    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; count += n; return count }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 

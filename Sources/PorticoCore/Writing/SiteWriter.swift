@@ -57,6 +57,25 @@ public final class SiteWriter: @unchecked Sendable {
         try write(try Data(contentsOf: source), to: path)
     }
 
+    /// Hard-links every file of a previous output folder into the staged site (the build cache's reuse).
+    public func link(tree source: URL, to path: String) throws {
+        let base = source.standardizedFileURL.path
+        guard let enumerator = fileManager.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
+        var count = 0
+        for case let file as URL in enumerator where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            let relative = String(file.standardizedFileURL.path.dropFirst(base.count + 1))
+            let target = staging.appendingPathComponent(path).appendingPathComponent(relative)
+            let directory = target.deletingLastPathComponent().path
+            lock.lock()
+            let needsDirectory = createdDirectories.insert(directory).inserted
+            lock.unlock()
+            if needsDirectory { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            try fileManager.linkItem(at: file, to: target)
+            count += 1
+        }
+        lock.lock(); filesWritten += count; lock.unlock()
+    }
+
     /// Swaps the staged site in place of the output folder.
     public func commit() throws {
         if inPlace { return }

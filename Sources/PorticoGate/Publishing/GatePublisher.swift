@@ -35,6 +35,13 @@ public struct GatePublisher: AccountPublisher {
         }
     }
 
+    /// The keyring (content key check and wrapped keys) and the account path: what viewers, expiry,
+    /// generation and the secret change. Hashed again by the cache, so nothing secret is stored.
+    public func fingerprint(for account: ResolvedAccount) -> String {
+        let keys = AccountKeys(secret: secret, account: account.config, today: today)
+        return keys.path + "\n" + ((try? keys.keyringJSON()) ?? "no keyring") + "\n" + GateScript.integrity + "\n" + portal.feedback.endpoint
+    }
+
     public func sharedFiles() -> [String: Data] {
         [
             "_portico/gate.js": GateScript.data,

@@ -1,0 +1,95 @@
+import Crypto
+import Foundation
+
+/// The incremental build's memory (`.portico/cache/`): per output folder, each account's input fingerprint
+/// and the warnings its pages produced. An account whose fingerprint is unchanged is not rendered again:
+/// its files are hard-linked from the previous site and its warnings are reported again, so a cached build
+/// equals a clean one byte for byte and says the same.
+public struct BuildCache: Sendable {
+    public let folder: URL
+
+    public init(project: URL) {
+        folder = project.appendingPathComponent(".portico/cache")
+    }
+
+    public struct Entry: Codable, Sendable, Equatable {
+        public var fingerprint: String
+        public var diagnostics: [Diagnostic]
+    }
+
+    public struct Manifest: Codable, Sendable, Equatable {
+        public var output: String
+        public var accounts: [String: Entry]
+    }
+
+    func file(for output: URL) -> URL {
+        let name = SHA256.hash(data: Data(output.standardizedFileURL.path.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return folder.appendingPathComponent("build-\(name).json")
+    }
+
+    func load(for output: URL) -> Manifest? {
+        guard let data = try? Data(contentsOf: file(for: output)),
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+              manifest.output == output.standardizedFileURL.path else { return nil }
+        return manifest
+    }
+
+    func save(_ manifest: Manifest, for output: URL) {
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try? encoder.encode(manifest).write(to: file(for: output), options: .atomic)
+    }
+
+    func remove(for output: URL) {
+        try? FileManager.default.removeItem(at: file(for: output))
+    }
+}
+
+/// Everything an account's output depends on, hashed.
+struct AccountFingerprint {
+    static let version = "portico-build-3"
+
+    static func files(_ urls: [URL]) -> String {
+        var hasher = SHA256()
+        for url in urls.sorted(by: { $0.path < $1.path }) {
+            hasher.update(data: Data(url.path.utf8))
+            hasher.update(data: (try? Data(contentsOf: url)) ?? Data())
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func theme(_ folders: [URL]) -> String {
+        var urls: [URL] = []
+        for folder in folders {
+            guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
+            for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+                urls.append(url)
+            }
+        }
+        return files(urls)
+    }
+
+    static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String) -> String {
+        var hasher = SHA256()
+        func add(_ text: String) { hasher.update(data: Data(text.utf8)); hasher.update(data: Data([0])) }
+        add(version)
+        add(shared)
+        add(publisher)
+        add("\(options.drafts) \(options.future) \(preview) \(options.baseURL ?? "")")
+        hasher.update(data: (try? Data(contentsOf: contentRoot.appendingPathComponent("accounts/\(account.slug)/account.yml"))) ?? Data())
+        add(files(account.account.assets.map { contentRoot.appendingPathComponent($0) }))
+        for page in account.pages {
+            let s = page.source
+            add(page.outputPath)
+            add("\(page.isFuture) \(page.language.rawValue) \(s.draft) \(s.date)")
+            for field in [s.sourcePath, s.title, s.summary ?? "", s.author ?? "", s.sme ?? "", s.lang?.rawValue ?? "",
+                          s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine), s.body] {
+                add(field)
+            }
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}
