@@ -42,10 +42,11 @@ golden:
 screenshots: deps deps-test build
 	PORTICO_BIN=$(abspath $(PORTICO)) $(PYTHON) tests/tools/screenshots.py
 
+# The bench builds its own release binary in .build-release (apart from the debug .build); see bench/README.md.
 bench:
 	@scripts/install-deps.sh bench
-	$(SWIFT) build -c release --product portico
-	$(PYTHON) bench/run.py
+	$(SWIFT) build -c release --product portico --build-path .build-release
+	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build site/*

@@ -27,7 +27,7 @@ import Testing
         #expect(digest.updated.map(\.source.slug) == ["depot"])
         let log = DiagnosticLog()
         let theme = Theme(folders: [PorticoTheme.directory], log: log)
-        #expect(log.errors.isEmpty)
+        #expect(log.errors.isEmpty, "\(log.errors)")
         let (html, text) = digest.render(theme: theme, portalTitle: "Fixture Portals", accountURL: "https://portals.example.com/acme/")
         try compare(html, "acme.html")
         try compare(text, "acme.txt")
@@ -68,6 +68,8 @@ import Testing
             try FileManager.default.createDirectory(at: Self.golden, withIntermediateDirectories: true)
             try actual.write(to: url, atomically: true, encoding: .utf8)
         }
-        #expect(actual == (try? String(contentsOf: url, encoding: .utf8)), "\(name) differs from the golden file")
+        let expected = try? String(contentsOf: url, encoding: .utf8)
+        if actual != expected { try? actual.write(toFile: "/tmp/digest-actual-\(name)", atomically: true, encoding: .utf8) }
+        #expect(actual == expected, "\(name) differs from the golden file")
     }
 }

@@ -28,41 +28,62 @@ public struct AccountRenderer {
     var locale: Language { account.config.locale }
     let brand: BrandPalette
 
+    /// The account's UI languages: its locale first, then every other portal language its pages are written in.
+    /// Home, lists and search exist once per language (`<lang>/…` for all but the locale).
+    var languages: [Language] {
+        let written = Set(account.pages.map(\.language))
+        return [locale] + portal.languages.filter { $0 != locale && written.contains($0) }
+    }
+
+    func prefix(_ language: Language) -> String {
+        language == locale || !languages.contains(language) ? "" : language.rawValue + "/"
+    }
+
     /// Renders each page and hands it to `emit` at once, so a large site is never held in memory.
     public func renderAll(log: DiagnosticLog, emit: (RenderedPage) throws -> Void) rethrows {
-        let cards = Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, card(for: $0)) })
-        try emit(home(cards: cards))
-        for kind in PageKind.allCases { try emit(list(kind, cards: cards)) }
-        var searchEntries: [[String: String]] = []
+        var searchTexts: [String] = []
         for page in account.pages {
-            let (rendered, text) = article(page, cards: cards, log: log)
-            searchEntries.append(["t": page.source.title, "u": RelativeURL.between("search/index.html", page.outputPath),
-                                  "s": page.source.summary ?? "", "k": kindLabel(page.source.kind, page.language),
-                                  "x": String(text.prefix(20_000))])
+            let (rendered, text) = article(page, cards: cards(in: page.language), log: log)
+            searchTexts.append(String(text.prefix(20_000)))
             try emit(rendered)
         }
-        try emit(search(entries: searchEntries))
+        for language in languages {
+            let cards = cards(in: language)
+            try emit(home(language, cards: cards))
+            for kind in PageKind.allCases { try emit(list(kind, language, cards: cards)) }
+            let path = prefix(language) + "search/index.html"
+            let entries = zip(account.pages, searchTexts).map { page, text in
+                ["t": page.source.title, "u": RelativeURL.between(path, page.outputPath), "s": page.source.summary ?? "",
+                 "k": kindLabel(page.source.kind, language), "x": text]
+            }
+            try emit(search(language, entries: entries))
+        }
+    }
+
+    func cards(in language: Language) -> [String: [String: Any]] {
+        Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, card(for: $0, in: language)) })
     }
 
     // MARK: Pages
 
-    func home(cards: [String: [String: Any]]) -> RenderedPage {
-        let path = "index.html"
-        var context = base(path: path, language: locale, kind: "home", title: theme.string("home", locale))
-        context["welcome"] = theme.string("welcome", locale, ["name": account.config.name[locale]])
+    func home(_ language: Language, cards: [String: [String: Any]]) -> RenderedPage {
+        let path = prefix(language) + "index.html"
+        var context = base(path: path, language: language, kind: "home", title: theme.string("home", language))
+        context["welcome"] = theme.string("welcome", language, ["name": account.config.name[language]])
         context["sections"] = PageKind.allCases.compactMap { kind -> [String: Any]? in
             let pages = account.pages(of: kind).prefix(6)
             guard !pages.isEmpty else { return nil }
-            return ["kind": kind.rawValue, "label": kindLabel(kind, locale), "url": RelativeURL.between(path, "\(kind.rawValue)/index.html"),
+            return ["kind": kind.rawValue, "label": kindLabel(kind, language),
+                    "url": RelativeURL.between(path, prefix(language) + "\(kind.rawValue)/index.html"),
                     "cards": pages.map { relink(cards[$0.outputPath]!, from: path) }]
         }
         return page(path: path, template: "home", context: context)
     }
 
-    func list(_ kind: PageKind, cards: [String: [String: Any]]) -> RenderedPage {
-        let path = "\(kind.rawValue)/index.html"
-        let label = kindLabel(kind, locale)
-        var context = base(path: path, language: locale, kind: "list", title: label)
+    func list(_ kind: PageKind, _ language: Language, cards: [String: [String: Any]]) -> RenderedPage {
+        let path = prefix(language) + "\(kind.rawValue)/index.html"
+        let label = kindLabel(kind, language)
+        var context = base(path: path, language: language, kind: "list", title: label)
         let pages = account.pages(of: kind)
         context["section"] = ["kind": kind.rawValue, "label": label]
         context["cards"] = pages.map { relink(cards[$0.outputPath]!, from: path) }
@@ -104,9 +125,9 @@ public struct AccountRenderer {
         return (self.page(path: path, template: "article", context: context, assets: assets), body.text)
     }
 
-    func search(entries: [[String: String]]) -> RenderedPage {
-        let path = "search/index.html"
-        var context = base(path: path, language: locale, kind: "search", title: theme.string("search", locale))
+    func search(_ language: Language, entries: [[String: String]]) -> RenderedPage {
+        let path = prefix(language) + "search/index.html"
+        var context = base(path: path, language: language, kind: "search", title: theme.string("search", language))
         context["searchIndex"] = JSONText.encode(entries)
         return page(path: path, template: "search", context: context)
     }
@@ -123,15 +144,26 @@ public struct AccountRenderer {
             "hasSmes": !account.config.smes.isEmpty,
         ]
         if let logo = account.config.brand.logo { accountContext["logo"] = root + logo }
-        let navItems: [(String, String)] = [("index.html", theme.string("home", language))]
-            + PageKind.allCases.map { ("\($0.rawValue)/index.html", kindLabel($0, language)) }
-            + [("search/index.html", theme.string("search", language))]
+        let lead = prefix(language)
+        let navItems: [(String, String)] = [(lead + "index.html", theme.string("home", language))]
+            + PageKind.allCases.map { (lead + "\($0.rawValue)/index.html", kindLabel($0, language)) }
+            + [(lead + "search/index.html", theme.string("search", language))]
+        // The same page in the account's other languages (an article exists in one: link to that language's home).
+        let unprefixed = lead.isEmpty ? path : String(path.dropFirst(lead.count))
+        let switchLinks: [[String: Any]] = languages.count < 2 ? [] : languages.map { other in
+            let target = kind == "article" ? prefix(other) + "index.html" : prefix(other) + unprefixed
+            return ["code": other.rawValue, "label": theme.string("languageName", other), "current": other == language,
+                    "url": RelativeURL.between(path, target)]
+        }
         return [
+            "languages": switchLinks, "hasLanguages": !switchLinks.isEmpty, "homeURL": RelativeURL.between(path, lead + "index.html"),
             "lang": language.rawValue, "t": theme.strings(for: language), "portal": ["title": portal.title],
             "assets": root + "../_portico/", "root": root, "preview": preview, "account": accountContext,
             "title": title, "kind": kind,
             "nav": navItems.map { target, label in
-                ["label": label, "url": RelativeURL.between(path, target), "current": target == path || (kind == "article" && path.hasPrefix(target.replacingOccurrences(of: "index.html", with: "")) && target != "index.html")]
+                ["label": label, "url": RelativeURL.between(path, target),
+                 "current": target == path || (kind == "article" && target != lead + "index.html" && target.hasSuffix("/index.html")
+                                               && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count))))]
             },
         ]
     }
@@ -149,7 +181,7 @@ public struct AccountRenderer {
                             title: context["title"] as? String ?? "", assets: assets)
     }
 
-    func card(for page: ResolvedPage) -> [String: Any] {
+    func card(for page: ResolvedPage, in locale: Language) -> [String: Any] {
         let source = page.source
         let minutes = Formatting.readingMinutes(source.body)
         var card: [String: Any] = [

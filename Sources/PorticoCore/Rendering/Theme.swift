@@ -64,18 +64,21 @@ public struct Theme: Sendable {
     }
 
     static func mergeStrings(_ text: String, file: String, into strings: inout [Language: [String: String]], log: DiagnosticLog) {
-        do {
-            guard let top = try Yams.load(yaml: text) as? [String: Any] else { return }
-            for (tag, value) in top {
-                guard let language = Language(tag: tag), let map = value as? [String: Any] else {
-                    log.report(.error("strings", at: SourceLocation(file: file), "strings.yml: `\(tag)` is not a supported language map",
-                                      hint: "use top-level keys en and zh-CN"))
+        var reader = YAMLReader(file: file)
+        defer { log.report(contentsOf: reader.diagnostics) }
+        guard let top = reader.parseMapping(text, what: "strings.yml") else { return }
+        for (key, value) in top {
+            guard let tag = key.string, let language = Language(tag: tag), let map = value.mapping else {
+                reader.error("strings", key, "strings.yml: `\(key.string ?? "")` is not a supported language map", hint: "use top-level keys en and zh-CN")
+                continue
+            }
+            for (name, text) in map {
+                guard let name = name.string, let text = text.scalar?.string else {
+                    reader.error("strings", name, "strings.yml: every string must be text")
                     continue
                 }
-                for (key, text) in map { strings[language, default: [:]][key] = "\(text)" }
+                strings[language, default: [:]][name] = text
             }
-        } catch {
-            log.report(.error("strings", at: SourceLocation(file: file), "strings.yml is not valid YAML: \(error)"))
         }
     }
 
