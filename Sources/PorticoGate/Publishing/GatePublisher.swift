@@ -63,9 +63,9 @@ struct GateSealing: AccountSealing {
         // Images become encrypted files the gate script decrypts into blob: URLs after unlock.
         for asset in Set(page.assets) {
             let binURL = RelativeURL.between(page.path, keys.assetFile(name: asset.outputPath))
-            html = html.replacingOccurrences(
-                of: "src=\"\(asset.url)\"",
-                with: "src=\"data:,\" data-portico-asset=\"\(binURL)\" data-portico-name=\"\(asset.outputPath)\" data-portico-type=\"\(MediaType.of(asset.outputPath))\"")
+            let attributes = "data-portico-asset=\"\(binURL)\" data-portico-name=\"\(asset.outputPath)\" data-portico-type=\"\(MediaType.of(asset.outputPath))\""
+            html = html.replacingOccurrences(of: "src=\"\(asset.url)\"", with: "src=\"data:,\" " + attributes)
+            html = html.replacingOccurrences(of: "href=\"\(asset.url)\"", with: "href=\"#\" " + attributes)
         }
         let locale = keys.account.locale
         let other: Language = locale == .en ? .zhCN : .en

@@ -154,12 +154,14 @@
       if (v) root.style.setProperty('--' + n, v);
     });
     if (s) {
-      $$('img[data-portico-asset]').forEach(function (img) {
-        fetch(img.getAttribute('data-portico-asset'))
+      // Images and linked files (PDFs …) are encrypted; show or link them through blob: URLs.
+      $$('[data-portico-asset]').forEach(function (el) {
+        fetch(el.getAttribute('data-portico-asset'))
           .then(function (r) { if (!r.ok) throw 0; return r.arrayBuffer(); })
-          .then(function (buf) { return decryptAsset(buf, s.k, c.path, img.getAttribute('data-portico-name')); })
+          .then(function (buf) { return decryptAsset(buf, s.k, c.path, el.getAttribute('data-portico-name')); })
           .then(function (pt) {
-            img.src = URL.createObjectURL(new Blob([pt], { type: img.getAttribute('data-portico-type') || '' }));
+            var url = URL.createObjectURL(new Blob([pt], { type: el.getAttribute('data-portico-type') || '' }));
+            if (el.tagName === 'A') { el.href = url; el.download = el.getAttribute('data-portico-name').split('/').pop(); } else el.src = url;
           })
           .catch(function () {});
       });
