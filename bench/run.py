@@ -245,7 +245,9 @@ class Bench:
         units = [("portico", lambda: self.portico_chain(corpus, results)),
                  ("hugo", lambda: self.single("hugo", self.hugo, corpus, results)),
                  ("cmark", lambda: self.single("cmark-gfm floor", self.cmark, corpus, results))]
+        self.loads = []
         for r in range(self.args.rounds):
+            self.loads.append(os.getloadavg()[0])
             order = units[r % len(units):] + units[:r % len(units)]
             log(f"round {r + 1}/{self.args.rounds}: {' → '.join(n for n, _ in order)}")
             for _, unit in order:
@@ -260,8 +262,13 @@ class Bench:
     def scaling(self, corpora, main_corpus, main_results):
         """portico full build and the cmark floor at 1/4 and 1/2 (alternating); 1/1 comes from the main rounds."""
         rows = {c.accounts: {"corpus": c, "portico": [], "cmark": []} for c in corpora}
-        for r in range(self.args.rounds):
-            log(f"scaling round {r + 1}/{self.args.rounds}")
+        rounds = self.args.scaling_rounds
+        if rounds is None:  # keep the bench bounded while full builds are slow
+            full = median(main_results["portico full"], "wall")
+            rounds = self.args.rounds if full is not None and full < 30 else 1
+        self.scaling_rounds = rounds
+        for r in range(rounds):
+            log(f"scaling round {r + 1}/{rounds}")
             for c in (corpora if r % 2 == 0 else corpora[::-1]):
                 for name, fn in (("portico", self.portico_full), ("cmark", self.cmark)):
                     sample = fn(c)
@@ -515,7 +522,18 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
     out.append(f"- Corpus: `gen_corpus.py --accounts {corpus.accounts} --library {LIBRARY}`: {corpus.pages:,} rendered pages, "
                f"{corpus.markdown_bytes / 1e6:.0f} MB of Markdown as Hugo sees it; every portico page encrypted "
                f"(PORTICO_TODAY={TODAY}). {getattr(bench, 'encryption_note', '')}")
-    out.append(f"- {args.rounds} rounds, tools alternating (order rotated every round); medians below, all samples at the end.\n")
+    out.append(f"- {args.rounds} rounds, tools alternating (order rotated every round); medians below, all samples at the end.")
+    if getattr(bench, "binary_changed", False):
+        out.append("- **Warning: the portico binary was rebuilt during this run; the samples mix two builds.**")
+    loads = getattr(bench, "loads", [])
+    if loads:
+        busiest = max(loads)
+        out.append(f"- Machine load (1-min load average, sampled before each round): "
+                   f"{', '.join(f'{l:.1f}' for l in loads)}"
+                   + (f" — **the machine was busy** (load {busiest:.1f} on {CORES} cores): other processes competed "
+                      f"for the cores, so wall times are inflated; compare CPU s, and re-run on an idle machine."
+                      if busiest > 0.5 * CORES else " (idle)."))
+    out.append("")
 
     out.append("## Medians\n")
     out.append("| run | wall s | CPU s (user+sys) | CPU/wall | max RSS MiB | wall ms/page | runs ok |")
@@ -558,7 +576,7 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
     out.append("")
 
     if scaling:
-        out.append("## Scaling (cold full builds)\n")
+        out.append(f"## Scaling (cold full builds; {getattr(bench, 'scaling_rounds', args.rounds)} round(s) at 1/4 and 1/2)\n")
         out.append("| share | accounts | pages | portico wall s | portico ms/page | portico CPU ms/page | portico max RSS MiB | cmark-gfm floor wall s | floor ms/page |")
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for accounts in sorted(scaling):
@@ -650,6 +668,14 @@ def previous_notes(path):
     return None
 
 
+def binary_stamp(path):
+    try:
+        st = os.stat(path)
+        return (st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
+
+
 def cpu_model():
     try:
         for line in open("/proc/cpuinfo"):
@@ -700,6 +726,8 @@ def main():
     parser.add_argument("--profile", dest="profile", action="store_true", default=None, help="run the callgrind profile (default: on, off with --quick)")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--profile-accounts", type=int, default=None, help="accounts in the profiled corpus (default 10, i.e. 1/10)")
+    parser.add_argument("--scaling-rounds", type=int, default=None,
+                        help="rounds at 1/4 and 1/2 (default: --rounds, or 1 while a full build takes over 30 s)")
     parser.add_argument("--preview-trials", type=int, default=5)
     parser.add_argument("--feedback-requests", type=int, default=None, help="requests per endpoint (default 5000; --quick: 500)")
     args = parser.parse_args()
@@ -707,7 +735,6 @@ def main():
     args.profile = (not args.quick) if args.profile is None else args.profile
     args.feedback_requests = args.feedback_requests or (500 if args.quick else 5000)
     base = FULL_ACCOUNTS // 10 if args.quick else FULL_ACCOUNTS
-    args.profile_accounts = args.profile_accounts or max(1, FULL_ACCOUNTS // 10)
     if args.results is None and not args.quick:
         args.results = os.path.join(ROOT, "bench", "RESULTS.md")
 
@@ -726,6 +753,7 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc)
     log(f"work folder {work}; {CORES} cores; portico {args.portico}; {args.rounds} rounds")
     bench = Bench(args, work)
+    stamp = binary_stamp(args.portico)
     try:
         corpus = Corpus(os.path.join(work, f"corpus-{base}"), base, hugo=True)
         results = bench.main_rounds(corpus)
@@ -747,6 +775,12 @@ def main():
             print(feedback, flush=True)
         profile = None
         if args.profile:
+            if not args.profile_accounts:
+                # 1/10 of the corpus, fewer while builds are slow: callgrind runs ~110x the native CPU time and
+                # should stay within ~4 minutes.
+                cpu = median(results["portico full"], "cpu")
+                per_account = (cpu / corpus.accounts) if cpu else 0
+                args.profile_accounts = max(1, min(FULL_ACCOUNTS // 10, int(240 / (110 * per_account)) if per_account else 10))
             pcorpus = corpus if corpus.accounts == args.profile_accounts else \
                 (scaling or {}).get(args.profile_accounts, {}).get("corpus") or \
                 Corpus(os.path.join(work, f"corpus-{args.profile_accounts}"), args.profile_accounts)
@@ -756,6 +790,9 @@ def main():
             except Exception as error:  # noqa: BLE001 - report, keep the rest
                 log(f"profile failed: {error}")
         finished = datetime.datetime.now(datetime.timezone.utc)
+        if binary_stamp(args.portico) != stamp:
+            bench.binary_changed = True
+            log("warning: the portico binary changed during the run")
         text = report(args, bench, corpus, results, scaling, preview, feedback, profile, started, finished)
         print("\n" + text)
         if args.results:

@@ -42,13 +42,15 @@ public struct AccountRenderer {
     /// Renders each page and hands it to `emit` at once, so a large site is never held in memory.
     public func renderAll(log: DiagnosticLog, emit: (RenderedPage) throws -> Void) rethrows {
         var searchTexts: [String] = []
+        var cardsByLanguage: [Language: [String: [String: Any]]] = [:]
+        for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language) }
         for page in account.pages {
-            let (rendered, text) = article(page, cards: cards(in: page.language), log: log)
+            let (rendered, text) = article(page, cards: cardsByLanguage[page.language]!, log: log)
             searchTexts.append(String(text.prefix(20_000)))
             try emit(rendered)
         }
         for language in languages {
-            let cards = cards(in: language)
+            let cards = cardsByLanguage[language]!
             try emit(home(language, cards: cards))
             for kind in PageKind.allCases { try emit(list(kind, language, cards: cards)) }
             let path = prefix(language) + "search/index.html"

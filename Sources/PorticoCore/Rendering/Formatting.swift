@@ -21,7 +21,7 @@ public enum Formatting {
             if (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value) {
                 cjk += 1
                 inWord = false
-            } else if CharacterSet.alphanumerics.contains(scalar) {
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 if !inWord { words += 1 }
                 inWord = true
             } else {

@@ -231,17 +231,15 @@
     if (!Array.isArray(idx) || !input || !out) return;
     var rows = prepare(idx);
     function run() {
-      var res = find(rows, input.value);
+      var res = find(rows, input.value), none = $('[data-portico-search-empty]');
       out.textContent = '';
+      if (none) none.hidden = !input.value.trim() || res.length > 0;
       if (!input.value.trim()) return;
       res.forEach(function (x) {
         var li = doc.createElement('li'), a = doc.createElement('a'), p = doc.createElement('p');
         a.href = x.u; a.textContent = x.t; p.textContent = x.s || '';
         li.appendChild(a); li.appendChild(p); out.appendChild(li);
       });
-      if (!res.length && out.getAttribute('data-empty')) {
-        var li = doc.createElement('li'); li.textContent = out.getAttribute('data-empty'); out.appendChild(li);
-      }
     }
     input.addEventListener('input', run);
     var q = new URLSearchParams(location.search).get('q');
