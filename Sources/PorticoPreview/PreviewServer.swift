@@ -43,7 +43,10 @@ public struct PreviewServer: Sendable {
         router.get("/_portico/live.js") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/javascript"], body: .init(byteBuffer: ByteBuffer(string: LiveReload.script)))
         }
-        router.get("/") { _, _ in await Self.html(PreviewIndex.render(await site.accountList, errors: await site.diagnostics)) }
+        router.get("/") { _, _ in
+            let (accounts, errors) = (await site.accountList, await site.diagnostics)
+            return Self.html(PreviewIndex.render(accounts, errors: errors))
+        }
         router.get("**") { request, _ in try await Self.file(request.uri.path, in: site.output) }
         var configuration = ApplicationConfiguration(address: .hostname(host, port: port))
         configuration.serverName = "portico-preview"

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PorticoCore
 
@@ -121,5 +122,15 @@ import Testing
         #expect(Color(hex: "#fff") == .white)
         #expect(Color(hex: "zzzzzz") == nil)
         #expect(Color(hex: "#C8102E")?.hex == "#c8102e")
+    }
+}
+
+@Suite struct JSONTextTests {
+    @Test func matchesJSONAndIsSafeInAScriptElement() throws {
+        let value: [String: Any] = ["b": ["x\"y\\z", "</script><!--&", "行\n\t\u{1}"], "a": 1, "c": true]
+        let text = JSONText.encode(value)
+        #expect(text == #"{"a":1,"b":["x\"y\\z","\u003c/script\u003e\u003c!--\u0026","行\n\t\u0001"],"c":true}"#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(decoded["b"] as? [String] == ["x\"y\\z", "</script><!--&", "行\n\t\u{1}"])
     }
 }

@@ -250,14 +250,3 @@ public struct AccountRenderer {
         }
     }
 }
-
-/// Deterministic JSON text (sorted keys), safe to embed in a `<script type="application/json">` element.
-public enum JSONText {
-    public static func encode(_ value: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8)
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
-            .replacingOccurrences(of: "&", with: "\\u0026")
-    }
-}

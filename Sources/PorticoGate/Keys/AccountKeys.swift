@@ -51,5 +51,5 @@ public struct AccountKeys: Sendable {
         return (assetFile(name: name), box.iv + box.ciphertext)
     }
 
-    private func json(_ text: String) -> String { JSONText.encode([text]).dropFirst().dropLast().description }
+    private func json(_ text: String) -> String { JSONText.quote(text) }
 }
