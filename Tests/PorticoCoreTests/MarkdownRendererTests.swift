@@ -134,3 +134,23 @@ import Testing
         #expect(decoded["b"] as? [String] == ["x\"y\\z", "</script><!--&", "行\n\t\u{1}"])
     }
 }
+
+/// libcmark-gfm shares parser state between threads; the renderer must give the same HTML when pages are
+/// rendered in parallel, as the build does.
+@Suite struct MarkdownConcurrencyTests {
+    @Test func parallelRenderingIsDeterministic() {
+        let markdown = "~~gone~~ www.example.com and https://example.org\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n"
+        let expected = MarkdownRenderer().render(markdown).html
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 400) { _ in results.add(MarkdownRenderer().render(markdown).html) }
+        #expect(results.all.allSatisfy { $0 == expected })
+        #expect(expected.contains("<del>gone</del>"))
+    }
+
+    final class Results: @unchecked Sendable {
+        private var items: [String] = []
+        private let lock = NSLock()
+        func add(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    }
+}

@@ -67,7 +67,7 @@ public enum ConfigParser {
             reader.checkKeys(field, allowed: ["name", "type", "required", "label", "max", "options"], what: "feedback field", severity: .error)
             guard let name = reader.string(field, "name", required: true, at: item, what: "feedback field"),
                   let type = reader.string(field, "type", required: true, at: item, what: "feedback field \(name)") else { continue }
-            guard name.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) != nil, !["website"].contains(name) else {
+            guard Identifier.isFieldName(name), !["website"].contains(name) else {
                 reader.error("bad-field-name", reader.entry(field, "name")?.value, "feedback field name `\(name)` is not allowed",
                              hint: "use lowercase letters, digits and _ (not `website`, the spam trap)")
                 continue
@@ -184,7 +184,7 @@ public enum ConfigParser {
         config.viewers = parseList(map, "viewers", reader: &reader) { viewer, node, reader in
             reader.checkKeys(viewer, allowed: viewerKeys, what: "viewer")
             guard let id = reader.string(viewer, "id", required: true, at: node, what: "viewer") else { return nil }
-            guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$", options: .regularExpression) != nil else {
+            guard Identifier.isViewerID(id) else {
                 reader.error("bad-viewer-id", reader.entry(viewer, "id")?.value, "viewer id `\(id)` has characters Portico does not allow",
                              hint: "use letters, digits, '.', '_', '-' or '@' (at most 64)")
                 return nil

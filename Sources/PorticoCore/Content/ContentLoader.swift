@@ -20,7 +20,7 @@ public struct ContentLoader {
         portal.libraryAssets = files(under: "library/assets")
         for slug in directories(under: "accounts") {
             let base = "accounts/\(slug)"
-            guard slug.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) != nil else {
+            guard Identifier.isSlug(slug) else {
                 log.report(.error("bad-account-slug", at: SourceLocation(file: base), "account folder `\(slug)` is not a valid slug",
                                   hint: "use lowercase letters, digits and hyphens"))
                 continue

@@ -44,7 +44,7 @@ public enum FrontMatterParser {
         let smeEntry = reader.entry(map, "sme")
         guard let title, let date else { return (nil, reader.diagnostics) }
         let slug = (sourcePath as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: "")
-        if slug.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) == nil {
+        if !Identifier.isFileSlug(slug) {
             reader.diagnostics.append(.warning("slug", at: top, "the file name `\(slug).md` makes an unusual URL",
                                                hint: "use lowercase letters, digits and hyphens in file names"))
         }

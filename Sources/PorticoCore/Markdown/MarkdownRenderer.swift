@@ -44,6 +44,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+    private static let parseLock = NSLock()
 
     var options: Int32 {
         var options = CMARK_OPT_FOOTNOTES
@@ -52,6 +53,11 @@ public struct MarkdownRenderer: Sendable {
     }
 
     public func render(_ markdown: String, rewrite: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
+        // libcmark-gfm 0.29 keeps the inline parser's table of special characters in a process-wide array
+        // that every parser with extensions rewrites while it parses, so concurrent parses corrupt each
+        // other (strikethrough or autolinks silently missing). Parsing is serialised; walking the tree and
+        // rendering HTML, most of the work, run in parallel.
+        Self.parseLock.lock()
         let parser = cmark_parser_new(options)!
         defer { cmark_parser_free(parser) }
         for name in extensions {
@@ -59,6 +65,7 @@ public struct MarkdownRenderer: Sendable {
         }
         markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         let root = cmark_parser_finish(parser)!
+        Self.parseLock.unlock()
         defer { cmark_node_free(root) }
 
         var toc: [TocEntry] = []
@@ -99,8 +106,8 @@ public struct MarkdownRenderer: Sendable {
         free(rendered)
         if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
         if themeFriendlyHTML {
-            if html.contains(" align=\"") { html = Self.alignmentAsClasses(html) }
-            if html.contains("<input type=\"checkbox\"") { html = Self.labelTaskItems(html) }
+            if html.containsBytes(" align=\"") { html = Self.alignmentAsClasses(html) }
+            if html.containsBytes("<input type=\"checkbox\"") { html = Self.labelTaskItems(html) }
         }
         return RenderedMarkdown(html: html, toc: toc, text: text)
     }
@@ -134,36 +141,52 @@ public struct MarkdownRenderer: Sendable {
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (and the alternative, inline
     /// `style`, is blocked by the pages' Content-Security-Policy): use classes the theme styles.
     static func alignmentAsClasses(_ html: String) -> String {
-        var html = html
-        for cell in ["th", "td"] {
-            for side in ["left", "center", "right"] {
-                html = html.replacingOccurrences(of: "<\(cell) align=\"\(side)\">", with: "<\(cell) class=\"align-\(side)\">")
-            }
-        }
-        return html
+        html.replacingAll(["th", "td"].flatMap { cell in
+            ["left", "center", "right"].map { side in ("<\(cell) align=\"\(side)\">", "<\(cell) class=\"align-\(side)\">") }
+        })
     }
 
     /// cmark-gfm's task-list checkboxes have no accessible name; name each after its item's text.
     static func labelTaskItems(_ html: String) -> String {
-        html.replacingOccurrences(of: "<input type=\"checkbox\"( checked=\"\")? disabled=\"\" /> ([^<\n]*)",
-                                  with: "<input type=\"checkbox\"$1 disabled=\"\" aria-label=\"$2\" /> $2",
-                                  options: .regularExpression)
+        let bytes = Array(html.utf8)
+        let marker = Array("<input type=\"checkbox\"".utf8)
+        let close = Array(" disabled=\"\" /> ".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + 256)
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x3C, bytes[i...].starts(with: marker),
+                  let end = (i..<bytes.count).first(where: { bytes[$0] == 0x20 && bytes[$0...].starts(with: close) }) else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            let textStart = end + close.count
+            var textEnd = textStart
+            while textEnd < bytes.count, bytes[textEnd] != 0x3C, bytes[textEnd] != 0x0A { textEnd += 1 }
+            out.append(contentsOf: bytes[i..<end])
+            out.append(contentsOf: " disabled=\"\" aria-label=\"".utf8)
+            out.append(contentsOf: bytes[textStart..<textEnd])
+            out.append(contentsOf: "\" /> ".utf8)
+            i = textStart
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.
     static func addHeadingIDs(_ html: String, _ toc: [TocEntry]) -> String {
-        var output = ""
-        output.reserveCapacity(html.utf8.count + toc.count * 24)
-        var rest = html[...]
+        var bytes = Array(html.utf8)[...]
+        var output = [UInt8]()
+        output.reserveCapacity(bytes.count + toc.count * 24)
         for entry in toc {
-            let tag = "<h\(entry.level)>"
-            guard let range = rest.range(of: tag) else { break }
-            output += rest[..<range.lowerBound]
-            output += "<h\(entry.level) id=\"\(entry.id)\">"
-            rest = rest[range.upperBound...]
+            let tag = Array("<h\(entry.level)>".utf8)
+            guard let start = bytes.indices.first(where: { bytes[$0] == 0x3C && bytes[$0...].starts(with: tag) }) else { break }
+            output.append(contentsOf: bytes[..<start])
+            output.append(contentsOf: "<h\(entry.level) id=\"\(entry.id)\">".utf8)
+            bytes = bytes[(start + tag.count)...]
         }
-        output += rest
-        return output
+        output.append(contentsOf: bytes)
+        return String(decoding: output, as: UTF8.self)
     }
 }
 

@@ -18,7 +18,13 @@ public enum Formatting {
         var words = 0
         var inWord = false
         for scalar in text.unicodeScalars {
-            if (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value) {
+            let v = scalar.value
+            if v < 0x80 {
+                // ASCII fast path: most text here is ASCII or CJK.
+                let isWordByte = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+                if isWordByte && !inWord { words += 1 }
+                inWord = isWordByte
+            } else if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) {
                 cjk += 1
                 inWord = false
             } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {

@@ -30,7 +30,7 @@ public struct Scaffolder: Sendable {
     }
 
     public func account(slug: String, name: String, industry: String, locale: Language) throws -> Plan {
-        guard slug.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) != nil else {
+        guard Identifier.isSlug(slug) else {
             throw Failure.invalid("`\(slug)` is not a valid account slug: use lowercase letters, digits and hyphens")
         }
         let base = "accounts/\(slug)"

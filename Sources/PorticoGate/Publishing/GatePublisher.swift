@@ -64,8 +64,8 @@ struct GateSealing: AccountSealing {
         for asset in Set(page.assets) {
             let binURL = RelativeURL.between(page.path, keys.assetFile(name: asset.outputPath))
             let attributes = "data-portico-asset=\"\(binURL)\" data-portico-name=\"\(asset.outputPath)\" data-portico-type=\"\(MediaType.of(asset.outputPath))\""
-            html = html.replacingOccurrences(of: "src=\"\(asset.url)\"", with: "src=\"data:,\" " + attributes)
-            html = html.replacingOccurrences(of: "href=\"\(asset.url)\"", with: "href=\"#\" " + attributes)
+            html = html.replacingAll([("src=\"\(asset.url)\"", "src=\"data:,\" " + attributes),
+                                      ("href=\"\(asset.url)\"", "href=\"#\" " + attributes)])
         }
         let locale = keys.account.locale
         let other: Language = locale == .en ? .zhCN : .en
