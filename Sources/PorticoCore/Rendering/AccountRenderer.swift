@@ -27,6 +27,7 @@ public struct AccountRenderer {
 
     var locale: Language { account.config.locale }
     let brand: BrandPalette
+    let layouts = LayoutCache()
 
     /// The account's UI languages: its locale first, then every other portal language its pages are written in.
     /// Home, lists and search exist once per language (`<lang>/…` for all but the locale).
@@ -124,7 +125,8 @@ public struct AccountRenderer {
         if let sme = source.sme.flatMap(account.config.sme(named:)) { page["sme"] = smeContext(sme) }
         context["page"] = page
         context["feedback"] = feedbackContext(page: path, language: language)
-        return (self.page(path: path, template: "article", context: context, assets: assets), body.text)
+        return (self.page(path: path, template: "article", context: context, assets: assets,
+                          layoutKey: "\(language.rawValue)/\(source.kind.rawValue)"), body.text)
     }
 
     func search(_ language: Language, entries: [[String: String]]) -> RenderedPage {
@@ -170,10 +172,24 @@ public struct AccountRenderer {
         ]
     }
 
-    func page(path: String, template: String, context: [String: Any], assets: [AssetReference] = []) -> RenderedPage {
+    func page(path: String, template: String, context: [String: Any], assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
         var context = context
-        context["body"] = theme.render(template, context)
-        let html = theme.render("layout", context)
+        let body = theme.render(template, context)
+        let html: String
+        if let layoutKey {
+            // Every article of one kind and language shares its layout but for the title and body: render the
+            // layout once with markers and fill them in (Mustache with dictionaries is the build's costliest step).
+            let shell = layouts.shell(layoutKey) {
+                var markers = context
+                markers["body"] = LayoutCache.bodyMarker
+                markers["title"] = LayoutCache.titleMarker
+                return theme.render("layout", markers)
+            }
+            html = shell.replacingAll([(LayoutCache.bodyMarker, body), (LayoutCache.titleMarker, LayoutCache.escape(context["title"] as? String ?? ""))])
+        } else {
+            context["body"] = body
+            html = theme.render("layout", context)
+        }
         var assets = assets
         if let logo = account.config.brand.logo {
             let output = LinkResolver.outputPath(ofAsset: "accounts/\(account.slug)/\(logo)") ?? logo
@@ -248,5 +264,24 @@ public struct AccountRenderer {
         case .solutions: theme.string("solutions", language)
         case .caseStudies: theme.string("caseStudies", language)
         }
+    }
+}
+
+/// Article layouts by language and kind, rendered once per account with markers for title and body.
+final class LayoutCache {
+    static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
+    static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
+    private var shells: [String: String] = [:]
+
+    func shell(_ key: String, render: () -> String) -> String {
+        if let shell = shells[key] { return shell }
+        let shell = render()
+        shells[key] = shell
+        return shell
+    }
+
+    /// The same escaping Mustache applies to `{{title}}`.
+    static func escape(_ text: String) -> String {
+        text.replacingAll([("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;"), ("'", "&#39;")])
     }
 }
