@@ -46,6 +46,15 @@ public enum JSONText {
 
     static func writeString(_ text: String, to out: inout String) {
         out += "\""
+        // Fast path: most strings (base64 ciphertext above all) need no escaping at all.
+        let clean = text.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 }
+        } ?? false
+        if clean {
+            out += text
+            out += "\""
+            return
+        }
         var plainStart = text.utf8.startIndex
         let utf8 = text.utf8
         var index = utf8.startIndex
