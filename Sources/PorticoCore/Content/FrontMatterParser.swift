@@ -3,23 +3,50 @@ import Yams
 
 /// Splits a Markdown file into YAML front matter and body, and reads the front matter into a `SourcePage`.
 public enum FrontMatterParser {
+    /// Finds the front matter between the opening `---` line and the next `---` (or `...`) line by scanning
+    /// bytes, without splitting the whole file into lines. Returns the YAML, the body and the body's first line.
+    static func split(_ text: String) -> (String, String, Int)? {
+        let bytes = Array(text.utf8)
+        func line(_ start: Int) -> (end: Int, next: Int) {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let next = end < bytes.count ? end + 1 : end
+            return (end > start && bytes[end - 1] == 0x0D ? end - 1 : end, next)
+        }
+        func isFence(_ start: Int, _ end: Int) -> Bool {
+            end - start == 3 && (bytes[start..<end].elementsEqual("---".utf8) || bytes[start..<end].elementsEqual("...".utf8))
+        }
+        let first = line(0)
+        guard first.end == 3, bytes[0..<3].elementsEqual("---".utf8) else { return nil }
+        var start = first.next
+        var number = 2
+        while start < bytes.count {
+            let current = line(start)
+            if isFence(start, current.end) {
+                return (String(decoding: bytes[first.next..<start], as: UTF8.self),
+                        String(decoding: bytes[current.next...], as: UTF8.self), number + 1)
+            }
+            start = current.next
+            number += 1
+        }
+        return nil
+    }
+
     public static let knownKeys = ["title", "date", "summary", "industries", "tags", "lang", "draft", "author", "sme"]
 
     public static func parse(_ text: String, sourcePath: String, origin: PageOrigin, kind: PageKind) -> (SourcePage?, [Diagnostic]) {
         let file = sourcePath
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        guard lines.first == "---" else {
-            return (nil, [.error("missing-front-matter", at: SourceLocation(file: file, line: 1, column: 1),
-                                 "the page has no front matter",
-                                 hint: "start the file with a `---` line, then `title: …` and `date: YYYY-MM-DD`, then `---`")])
-        }
-        guard let end = lines.dropFirst().firstIndex(where: { $0 == "---" || $0 == "..." }) else {
+        guard let split = split(text) else {
+            if !(text.hasPrefix("---\n") || text.hasPrefix("---\r\n") || text == "---") {
+                return (nil, [.error("missing-front-matter", at: SourceLocation(file: file, line: 1, column: 1),
+                                     "the page has no front matter",
+                                     hint: "start the file with a `---` line, then `title: …` and `date: YYYY-MM-DD`, then `---`")])
+            }
             return (nil, [.error("unclosed-front-matter", at: SourceLocation(file: file, line: 1, column: 1),
                                  "the front matter is never closed", hint: "add a `---` line after the last front matter key")])
         }
-        let yaml = lines[1..<end].joined(separator: "\n")
-        let body = lines[(end + 1)...].joined(separator: "\n")
+        let (yaml, body, bodyLine) = split
         var reader = YAMLReader(file: file, lineOffset: 1)
         guard let map = reader.parseMapping(yaml, what: "front matter") else { return (nil, reader.diagnostics) }
         reader.checkKeys(map, allowed: knownKeys, what: "front matter")
@@ -58,7 +85,7 @@ public enum FrontMatterParser {
             author: reader.string(map, "author", what: "the page"),
             sme: reader.string(map, "sme", what: "the page"),
             smeLocation: smeEntry.map { reader.location(of: $0.value) },
-            body: body, bodyStartLine: end + 2)
+            body: body, bodyStartLine: bodyLine)
         return (page, reader.diagnostics)
     }
 }
