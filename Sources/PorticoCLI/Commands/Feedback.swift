@@ -8,7 +8,9 @@ struct FeedbackCommand: ParsableCommand {
                                                     subcommands: [List.self, Export.self, Resolve.self])
 
     struct Selection: ParsableArguments {
-        @Option(name: .long, help: "The SQLite database `portico serve` writes.") var db = "feedback.sqlite"
+        @OptionGroup var project: ProjectOptions
+        @Option(name: .customLong("db"), help: "The SQLite database `portico serve` writes (default: feedback.sqlite beside the content folder).") var dbOption: String?
+        var db: String { project.database(dbOption) }
         @Option(name: .long, help: "Only this account (slug or path).") var account: String?
         @Option(name: .long, help: "Only submissions received on or after this date (YYYY-MM-DD, UTC).") var since: String?
         @Option(name: .long, help: "open, resolved, spam or all (default: open and resolved).") var status: String?
@@ -77,12 +79,14 @@ struct FeedbackCommand: ParsableCommand {
 
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark a submission followed up, with a note.")
-        @Option(name: .long, help: "The SQLite database.") var db = "feedback.sqlite"
+        @OptionGroup var project: ProjectOptions
+        @Option(name: .customLong("db"), help: "The SQLite database (default: feedback.sqlite beside the content folder).") var dbOption: String?
+        var db: String { project.database(dbOption) }
         @Argument(help: "The submission id (from `feedback list`).") var id: Int64
         @Option(name: .long, help: "What was done.") var note: String
 
         func run() throws {
-            let store = try Selection.parse(["--db", db]).store()
+            let store = try Selection.parse(["--db", db, "--content", project.content]).store()
             guard try store.resolve(id: id, note: note, at: Date()) else {
                 Terminal.error("error: no submission \(id) in \(db)")
                 throw Exit.contentErrors

@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var project: ProjectOptions
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Port to listen on (0 picks a free one; the chosen port is printed).") var port = 8099
-    @Option(name: .long, help: "The SQLite database.") var db = "feedback.sqlite"
+    @Option(name: .customLong("db"), help: "The SQLite database (default: feedback.sqlite beside the content folder).") var dbOption: String?
+    var db: String { project.database(dbOption) }
     @Option(name: .customLong("max-body"), help: "Largest accepted body, in bytes.") var maxBody = 16 * 1024
     @Option(name: .customLong("viewer-limit"), help: "Submissions per viewer per minute.") var viewerLimit = 10
     @Option(name: .customLong("ip-limit"), help: "Requests per client address per minute.") var ipLimit = 60

@@ -12,6 +12,12 @@ struct ProjectOptions: ParsableArguments {
 
     /// The project folder: the content folder's parent; `.portico/` lives there.
     var projectURL: URL { contentURL.deletingLastPathComponent() }
+
+    /// `--db` when given, else `feedback.sqlite` beside the content folder, so every command finds the same
+    /// database from any current directory.
+    func database(_ db: String?) -> String {
+        db ?? projectURL.appendingPathComponent("feedback.sqlite").path
+    }
 }
 
 struct ThemeOptions: ParsableArguments {
