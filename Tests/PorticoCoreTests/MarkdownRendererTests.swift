@@ -29,6 +29,13 @@ import Testing
         #expect(html.contains("class=\"footnotes\""))
     }
 
+    @Test func imageWithTitleBecomesAFigureWithCaption() {
+        let html = renderer.render("![Battery cost](cost.svg \"Cost per kWh, 2020–2026\")\n\n![Plain](p.svg)\n\nText ![inline](i.svg \"t\") here.\n").html
+        #expect(html.contains("<figure class=\"pt-figure\"><img src=\"cost.svg\" alt=\"Battery cost\" /><figcaption>Cost per kWh, 2020–2026</figcaption></figure>"))
+        #expect(html.contains("<p><img src=\"p.svg\" alt=\"Plain\" /></p>"))
+        #expect(html.contains("Text <img src=\"i.svg\" alt=\"inline\" title=\"t\" /> here."))
+    }
+
     @Test func rawHTMLOnlyWhenUnsafeIsOn() {
         let markdown = "<div onclick=\"x()\">raw</div>\n\n<script>alert(1)</script>\n"
         #expect(!renderer.render(markdown).html.contains("<div"))

@@ -108,6 +108,7 @@ public struct MarkdownRenderer: Sendable {
         if themeFriendlyHTML {
             if html.containsBytes(" align=\"") { html = Self.alignmentAsClasses(html) }
             if html.containsBytes("<input type=\"checkbox\"") { html = Self.labelTaskItems(html) }
+            if html.containsBytes("<p><img ") { html = Self.figures(html) }
         }
         return RenderedMarkdown(html: html, toc: toc, text: text)
     }
@@ -144,6 +145,37 @@ public struct MarkdownRenderer: Sendable {
         html.replacingAll(["th", "td"].flatMap { cell in
             ["left", "center", "right"].map { side in ("<\(cell) align=\"\(side)\">", "<\(cell) class=\"align-\(side)\">") }
         })
+    }
+
+    /// A paragraph holding only an image with a title (`![alt](x.png "Caption")`) becomes a figure with that caption.
+    static func figures(_ html: String) -> String {
+        let bytes = Array(html.utf8)
+        let open = Array("<p><img ".utf8), close = Array(" /></p>".utf8), titleKey = Array(" title=\"".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + 128)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x3C, bytes[i...].starts(with: open),
+               let end = (i + open.count..<bytes.count).first(where: { bytes[$0] == 0x3C || bytes[$0...].starts(with: close) }),
+               bytes[end...].starts(with: close) {
+                let tag = Array(bytes[(i + 3)..<end])  // `<img … ` without ` />`
+                if let t = (0..<tag.count).first(where: { tag[$0...].starts(with: titleKey) }),
+                   let q = (t + titleKey.count..<tag.count).first(where: { tag[$0] == 0x22 }) {
+                    let caption = tag[(t + titleKey.count)..<q]
+                    out.append(contentsOf: "<figure class=\"pt-figure\">".utf8)
+                    out.append(contentsOf: tag[..<t])
+                    out.append(contentsOf: tag[(q + 1)...])
+                    out.append(contentsOf: " /><figcaption>".utf8)
+                    out.append(contentsOf: caption)
+                    out.append(contentsOf: "</figcaption></figure>".utf8)
+                    i = end + close.count
+                    continue
+                }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// cmark-gfm's task-list checkboxes have no accessible name; name each after its item's text.

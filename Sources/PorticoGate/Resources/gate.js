@@ -153,6 +153,15 @@
       var v = root.getAttribute('data-brand-' + n);
       if (v) root.style.setProperty('--' + n, v);
     });
+    // Tag filters on list pages: one tag at a time; pressing it again shows every card.
+    var chips = $$('[data-portico-tag]');
+    chips.forEach(function (b) {
+      b.addEventListener('click', function () {
+        var on = b.getAttribute('aria-pressed') !== 'true', tag = on ? ' ' + b.getAttribute('data-portico-tag') + ' ' : null;
+        chips.forEach(function (o) { o.setAttribute('aria-pressed', o === b && on ? 'true' : 'false'); });
+        $$('.pt-card[data-tags]').forEach(function (card) { card.hidden = !!tag && card.getAttribute('data-tags').indexOf(tag) < 0; });
+      });
+    });
     if (s) {
       // Images and linked files (PDFs …) are encrypted; show or link them through blob: URLs.
       $$('[data-portico-asset]').forEach(function (el) {
