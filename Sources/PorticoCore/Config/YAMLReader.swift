@@ -65,6 +65,12 @@ struct YAMLReader {
         diagnostics.append(.warning(code, at: location(of: node), message, hint: hint))
     }
 
+    /// A required key is absent: reported at the mapping that should hold it (or the top of the YAML).
+    mutating func missing(_ key: String, owner: Node?, what: String, example: String) {
+        diagnostics.append(.error("missing-\(key)", at: owner.map(location(of:)) ?? SourceLocation(file: file, line: lineOffset > 0 ? lineOffset : 1),
+                                  "\(what) has no `\(key)`", hint: "add `\(key): \(example)`"))
+    }
+
     /// Looks up `key`, returning the key node too (its mark is where the key is written).
     func entry(_ map: Node.Mapping, _ key: String) -> (key: Node, value: Node)? {
         for (k, v) in map where k.string == key { return (k, v) }
@@ -73,10 +79,7 @@ struct YAMLReader {
 
     mutating func string(_ map: Node.Mapping, _ key: String, required: Bool = false, at owner: Node? = nil, what: String) -> String? {
         guard let (_, value) = entry(map, key) else {
-            if required {
-                diagnostics.append(.error("missing-\(key)", at: owner.map(location(of:)) ?? SourceLocation(file: file, line: lineOffset > 0 ? lineOffset : 1),
-                                          "\(what) has no `\(key)`", hint: "add `\(key): …`"))
-            }
+            if required { missing(key, owner: owner, what: what, example: "…") }
             return nil
         }
         guard let scalar = value.scalar, value.tag.description != Tag.Name.null.rawValue || !scalar.string.isEmpty else {
@@ -113,10 +116,7 @@ struct YAMLReader {
 
     mutating func date(_ map: Node.Mapping, _ key: String, required: Bool = false, at owner: Node? = nil, what: String) -> Day? {
         guard let (_, value) = entry(map, key) else {
-            if required {
-                diagnostics.append(.error("missing-\(key)", at: owner.map(location(of:)) ?? SourceLocation(file: file, line: lineOffset > 0 ? lineOffset : 1),
-                                          "\(what) has no `\(key)`", hint: "add `\(key): YYYY-MM-DD`"))
-            }
+            if required { missing(key, owner: owner, what: what, example: "YYYY-MM-DD") }
             return nil
         }
         guard let text = value.scalar?.string, let day = Day(text.trimmingCharacters(in: .whitespaces)) else {

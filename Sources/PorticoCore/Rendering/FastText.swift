@@ -3,29 +3,7 @@
 extension String {
     /// Replaces every occurrence of `target` (non-empty) with `replacement`.
     public func replacingAll(_ target: String, with replacement: String) -> String {
-        let haystack = Array(utf8)
-        let needle = Array(target.utf8)
-        guard !needle.isEmpty, haystack.count >= needle.count else { return self }
-        var out = [UInt8]()
-        var i = 0
-        var last = 0
-        let first = needle[0]
-        let limit = haystack.count - needle.count
-        var changed = false
-        while i <= limit {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) {
-                if !changed { out.reserveCapacity(haystack.count + 64); changed = true }
-                out.append(contentsOf: haystack[last..<i])
-                out.append(contentsOf: replacement.utf8)
-                i += needle.count
-                last = i
-            } else {
-                i += 1
-            }
-        }
-        guard changed else { return self }
-        out.append(contentsOf: haystack[last...])
-        return String(decoding: out, as: UTF8.self)
+        target.isEmpty ? self : replacingAll([(target, replacement)])
     }
 
     /// Applies several replacements in one pass; at each position the first matching pair wins.
