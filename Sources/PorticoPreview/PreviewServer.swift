@@ -107,22 +107,8 @@ public struct PreviewServer: Sendable {
             if let end = text.range(of: "</body>", options: .backwards) { text.insert(contentsOf: tag, at: end.lowerBound) } else { text += tag }
             return html(text)
         }
-        return Response(status: .ok, headers: [.contentType: MediaTypes.of(url.pathExtension), .cacheControl: "no-store"],
+        return Response(status: .ok, headers: [.contentType: MediaType.of(url.path), .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-enum MediaTypes {
-    static func of(_ ext: String) -> String {
-        switch ext.lowercased() {
-        case "css": "text/css"
-        case "js": "text/javascript"
-        case "svg": "image/svg+xml"
-        case "png": "image/png"
-        case "jpg", "jpeg": "image/jpeg"
-        case "json": "application/json"
-        default: "application/octet-stream"
-        }
     }
 }
 

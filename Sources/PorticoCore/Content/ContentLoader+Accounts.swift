@@ -11,8 +11,7 @@ extension ContentLoader {
     public func loadAccountsOnly(log: DiagnosticLog) -> (PortalConfig, [AccountConfig]) {
         let (portal, diagnostics) = loadConfigOnly()
         log.report(contentsOf: diagnostics)
-        let accountsURL = root.appendingPathComponent("accounts")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: accountsURL.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let names = directories(under: "accounts")
         var accounts: [AccountConfig] = []
         for slug in names {
             let file = "accounts/\(slug)/account.yml"

@@ -107,7 +107,7 @@ public struct ContentLoader {
         return result.sorted()
     }
 
-    private func directories(under path: String) -> [String] {
+    func directories(under path: String) -> [String] {
         let url = root.appendingPathComponent(path)
         let names = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
         return names.filter { name in

@@ -26,9 +26,7 @@ public struct Digest: Sendable {
     /// the current content, so the digest reads the same before and after today's publish.
     public init(account: ResolvedAccount, since: Since, records: [PublishRecord], recordsFolder: String = ".portico/publishes") throws {
         self.account = account
-        let current = PublishRecord(date: String(), accounts: [account.slug: Dictionary(uniqueKeysWithValues: account.pages.map {
-            ($0.outputPath, PublishRecord.fingerprint($0.source))
-        })]).accounts[account.slug] ?? [:]
+        let current = PublishRecord.fingerprints(of: account)
         switch since {
         case .lastPublish:
             guard let baseline = records.reversed().first(where: { $0.accounts[account.slug] != current }) ?? records.last else {

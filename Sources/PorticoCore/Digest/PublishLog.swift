@@ -15,9 +15,12 @@ public struct PublishRecord: Codable, Sendable, Equatable {
 
     public init(date: Day, accounts: [ResolvedAccount]) {
         self.date = date.description
-        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { account in
-            (account.slug, Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, PublishRecord.fingerprint($0.source)) }))
-        })
+        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.slug, PublishRecord.fingerprints(of: $0)) })
+    }
+
+    /// Page output path → fingerprint, for one account as it is now.
+    public static func fingerprints(of account: ResolvedAccount) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, fingerprint($0.source)) })
     }
 
     /// Changes to what a reader sees (title, date, summary, tags, body) change the fingerprint.

@@ -1,11 +1,6 @@
 /// Byte-level string replacement: Foundation's `replacingOccurrences` bridges through NSString on Linux
 /// and was a sixth of the build. These run on every page.
 extension String {
-    /// Replaces every occurrence of `target` (non-empty) with `replacement`.
-    public func replacingAll(_ target: String, with replacement: String) -> String {
-        target.isEmpty ? self : replacingAll([(target, replacement)])
-    }
-
     /// Applies several replacements in one pass; at each position the first matching pair wins.
     public func replacingAll(_ pairs: [(String, String)]) -> String {
         let haystack = Array(utf8)

@@ -84,18 +84,3 @@ struct GateSealing: AccountSealing {
         try keys.sealAsset(data, name: reference.outputPath)
     }
 }
-
-enum MediaType {
-    static func of(_ path: String) -> String {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "png": "image/png"
-        case "jpg", "jpeg": "image/jpeg"
-        case "gif": "image/gif"
-        case "svg": "image/svg+xml"
-        case "webp": "image/webp"
-        case "avif": "image/avif"
-        case "pdf": "application/pdf"
-        default: "application/octet-stream"
-        }
-    }
-}
