@@ -23,10 +23,15 @@ public struct AccountRenderer {
         self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets, unreadablePages: unreadablePages, anchors: anchors)
         self.anchors = anchors
         self.brand = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
+        self.strings = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, TemplateValue(theme.strings(for: $0))) })
+        self.relatedIndex = RelatedIndex(account.pages)
     }
 
     var locale: Language { account.config.locale }
     let brand: BrandPalette
+    /// The theme's UI strings per language, converted once.
+    let strings: [Language: TemplateValue]
+    let relatedIndex: RelatedIndex
     let layouts = LayoutCache()
 
     /// The account's UI languages: its locale first, then every other portal language its pages are written in.
@@ -43,8 +48,9 @@ public struct AccountRenderer {
     /// Renders each page and hands it to `emit` at once, so a large site is never held in memory.
     public func renderAll(log: DiagnosticLog, emit: (RenderedPage) throws -> Void) rethrows {
         var searchTexts: [String] = []
-        var cardsByLanguage: [Language: [String: [String: Any]]] = [:]
-        for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language) }
+        var cardsByLanguage: [Language: [String: [String: TemplateValue]]] = [:]
+        let minutes = account.pages.map { Formatting.readingMinutes($0.source.body) }
+        for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
         for page in account.pages {
             let (rendered, text) = article(page, cards: cardsByLanguage[page.language]!, log: log)
             searchTexts.append(String(text.prefix(20_000)))
@@ -55,7 +61,7 @@ public struct AccountRenderer {
             try emit(home(language, cards: cards))
             for kind in PageKind.allCases { try emit(list(kind, language, cards: cards)) }
             let path = prefix(language) + "search/index.html"
-            let entries = zip(account.pages, searchTexts).map { page, text in
+            let entries: [[String: String]] = zip(account.pages, searchTexts).map { page, text in
                 ["t": page.source.title, "u": RelativeURL.between(path, page.outputPath), "s": page.source.summary ?? "",
                  "k": kindLabel(page.source.kind, language), "x": text]
             }
@@ -63,41 +69,41 @@ public struct AccountRenderer {
         }
     }
 
-    func cards(in language: Language) -> [String: [String: Any]] {
-        Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, card(for: $0, in: language)) })
+    func cards(in language: Language, minutes: [Int]) -> [String: [String: TemplateValue]] {
+        Dictionary(uniqueKeysWithValues: zip(account.pages, minutes).map { ($0.outputPath, card(for: $0, in: language, minutes: $1)) })
     }
 
     // MARK: Pages
 
-    func home(_ language: Language, cards: [String: [String: Any]]) -> RenderedPage {
+    func home(_ language: Language, cards: [String: [String: TemplateValue]]) -> RenderedPage {
         let path = prefix(language) + "index.html"
         var context = base(path: path, language: language, kind: "home", title: theme.string("home", language))
-        context["welcome"] = theme.string("welcome", language, ["name": account.config.name[language]])
-        context["sections"] = PageKind.allCases.compactMap { kind -> [String: Any]? in
+        context["welcome"] = .string(theme.string("welcome", language, ["name": account.config.name[language]]))
+        context["sections"] = .list(PageKind.allCases.compactMap { kind -> TemplateValue? in
             let pages = account.pages(of: kind).prefix(6)
             guard !pages.isEmpty else { return nil }
-            return ["kind": kind.rawValue, "label": kindLabel(kind, language),
-                    "url": RelativeURL.between(path, prefix(language) + "\(kind.rawValue)/index.html"),
-                    "cards": pages.map { relink(cards[$0.outputPath]!, from: path) }]
-        }
+            return ["kind": .string(kind.rawValue), "label": .string(kindLabel(kind, language)),
+                    "url": .string(RelativeURL.between(path, prefix(language) + "\(kind.rawValue)/index.html")),
+                    "cards": .list(pages.map { relink(cards[$0.outputPath]!, from: path) })]
+        })
         return page(path: path, template: "home", context: context)
     }
 
-    func list(_ kind: PageKind, _ language: Language, cards: [String: [String: Any]]) -> RenderedPage {
+    func list(_ kind: PageKind, _ language: Language, cards: [String: [String: TemplateValue]]) -> RenderedPage {
         let path = prefix(language) + "\(kind.rawValue)/index.html"
         let label = kindLabel(kind, language)
         var context = base(path: path, language: language, kind: "list", title: label)
         let pages = account.pages(of: kind)
-        context["section"] = ["kind": kind.rawValue, "label": label]
-        context["cards"] = pages.map { relink(cards[$0.outputPath]!, from: path) }
+        context["section"] = ["kind": .string(kind.rawValue), "label": .string(label)]
+        context["cards"] = .list(pages.map { relink(cards[$0.outputPath]!, from: path) })
         var counts: [String: Int] = [:]
         for page in pages { for tag in page.source.tags { counts[tag, default: 0] += 1 } }
-        context["tags"] = counts.sorted { $0.key < $1.key }.map { ["name": $0.key, "count": $0.value] }
-        context["empty"] = pages.isEmpty
+        context["tags"] = .list(counts.sorted { $0.key < $1.key }.map { ["name": .string($0.key), "count": .int($0.value)] })
+        context["empty"] = .bool(pages.isEmpty)
         return page(path: path, template: "list", context: context)
     }
 
-    func article(_ resolved: ResolvedPage, cards: [String: [String: Any]], log: DiagnosticLog) -> (RenderedPage, String) {
+    func article(_ resolved: ResolvedPage, cards: [String: [String: TemplateValue]], log: DiagnosticLog) -> (RenderedPage, String) {
         let source = resolved.source
         let path = resolved.outputPath
         var assets: [AssetReference] = []
@@ -110,20 +116,22 @@ public struct AccountRenderer {
         let language = resolved.language
         var context = base(path: path, language: language, kind: "article", title: source.title)
         let minutes = Formatting.readingMinutes(body.text)
-        var page: [String: Any] = [
-            "title": source.title, "kind": source.kind.rawValue, "kindLabel": kindLabel(source.kind, language),
-            "dateISO": source.date.description, "dateText": Formatting.date(source.date, language),
-            "tags": source.tags, "readingMinutes": minutes,
-            "readingText": theme.string("readingTime", language, ["n": String(minutes)]),
-            "html": body.html, "toc": body.toc.filter { $0.level <= 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] },
-            "hasToc": body.toc.filter { $0.level <= 3 }.count >= 3,
-            "draft": source.draft, "future": resolved.isFuture,
-            "related": related(to: resolved).map { relink(cards[$0.outputPath]!, from: path) },
+        let toc = body.toc.filter { $0.level <= 3 }
+        var page: [String: TemplateValue] = [
+            "title": .string(source.title), "kind": .string(source.kind.rawValue), "kindLabel": .string(kindLabel(source.kind, language)),
+            "dateISO": .string(source.date.description), "dateText": .string(Formatting.date(source.date, language)),
+            "tags": TemplateValue(source.tags), "readingMinutes": .int(minutes),
+            "readingText": .string(theme.string("readingTime", language, ["n": String(minutes)])),
+            "html": .string(body.html),
+            "toc": .list(toc.map { ["level": .int($0.level), "id": .string($0.id), "text": .string($0.text)] }),
+            "hasToc": .bool(toc.count >= 3),
+            "draft": .bool(source.draft), "future": .bool(resolved.isFuture),
+            "related": .list(related(to: resolved).map { relink(cards[$0.outputPath]!, from: path) }),
         ]
-        if let summary = source.summary { page["summary"] = summary }
-        if let author = source.author { page["author"] = author }
+        if let summary = source.summary { page["summary"] = .string(summary) }
+        if let author = source.author { page["author"] = .string(author) }
         if let sme = source.sme.flatMap(account.config.sme(named:)) { page["sme"] = smeContext(sme) }
-        context["page"] = page
+        context["page"] = .map(page)
         context["feedback"] = feedbackContext(page: path, language: language)
         return (self.page(path: path, template: "article", context: context, assets: assets,
                           layoutKey: "\(language.rawValue)/\(source.kind.rawValue)"), body.text)
@@ -132,129 +140,124 @@ public struct AccountRenderer {
     func search(_ language: Language, entries: [[String: String]]) -> RenderedPage {
         let path = prefix(language) + "search/index.html"
         var context = base(path: path, language: language, kind: "search", title: theme.string("search", language))
-        context["searchIndex"] = JSONText.encode(entries)
+        context["searchIndex"] = .string(JSONText.encode(entries))
         return page(path: path, template: "search", context: context)
     }
 
     // MARK: Context pieces
 
-    func base(path: String, language: Language, kind: String, title: String) -> [String: Any] {
+    func base(path: String, language: Language, kind: String, title: String) -> [String: TemplateValue] {
         let root = RelativeURL.toRoot(from: path)
-        var accountContext: [String: Any] = [
-            "name": account.config.name[language], "industry": account.config.industry, "locale": locale.rawValue,
-            "brand": ["color": account.config.brand.color, "accent": brand.accent.hex, "accentInk": brand.accentInk.hex,
-                      "accentSoft": brand.accentSoft.hex, "onAccent": brand.onAccent.hex],
-            "smes": account.config.smes.map(smeContext),
-            "hasSmes": !account.config.smes.isEmpty,
+        var accountContext: [String: TemplateValue] = [
+            "name": .string(account.config.name[language]), "industry": .string(account.config.industry), "locale": .string(locale.rawValue),
+            "brand": ["color": .string(account.config.brand.color), "accent": .string(brand.accent.hex), "accentInk": .string(brand.accentInk.hex),
+                      "accentSoft": .string(brand.accentSoft.hex), "onAccent": .string(brand.onAccent.hex)],
+            "smes": .list(account.config.smes.map(smeContext)),
+            "hasSmes": .bool(!account.config.smes.isEmpty),
         ]
-        if let logo = account.config.brand.logo { accountContext["logo"] = root + logo }
+        if let logo = account.config.brand.logo { accountContext["logo"] = .string(root + logo) }
         let lead = prefix(language)
         let navItems: [(String, String)] = [(lead + "index.html", theme.string("home", language))]
             + PageKind.allCases.map { (lead + "\($0.rawValue)/index.html", kindLabel($0, language)) }
             + [(lead + "search/index.html", theme.string("search", language))]
         // The same page in the account's other languages (an article exists in one: link to that language's home).
         let unprefixed = lead.isEmpty ? path : String(path.dropFirst(lead.count))
-        let switchLinks: [[String: Any]] = languages.count < 2 ? [] : languages.map { other in
+        let switchLinks: [TemplateValue] = languages.count < 2 ? [] : languages.map { other in
             let target = kind == "article" ? prefix(other) + "index.html" : prefix(other) + unprefixed
-            return ["code": other.rawValue, "label": theme.string("languageName", other), "current": other == language,
-                    "url": RelativeURL.between(path, target)]
+            return ["code": .string(other.rawValue), "label": .string(theme.string("languageName", other)), "current": .bool(other == language),
+                    "url": .string(RelativeURL.between(path, target))]
         }
         return [
-            "languages": switchLinks, "hasLanguages": !switchLinks.isEmpty, "homeURL": RelativeURL.between(path, lead + "index.html"),
-            "lang": language.rawValue, "t": theme.strings(for: language), "portal": ["title": portal.title],
-            "assets": root + "../_portico/", "root": root, "preview": preview, "account": accountContext,
-            "title": title, "kind": kind,
-            "nav": navItems.map { target, label in
-                ["label": label, "url": RelativeURL.between(path, target),
-                 "current": target == path || (kind == "article" && target != lead + "index.html" && target.hasSuffix("/index.html")
-                                               && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count))))]
-            },
+            "languages": .list(switchLinks), "hasLanguages": .bool(!switchLinks.isEmpty),
+            "homeURL": .string(RelativeURL.between(path, lead + "index.html")),
+            "lang": .string(language.rawValue), "t": strings[language] ?? [:], "portal": ["title": .string(portal.title)],
+            "assets": .string(root + "../_portico/"), "root": .string(root), "preview": .bool(preview), "account": .map(accountContext),
+            "title": .string(title), "kind": .string(kind),
+            "nav": .list(navItems.map { target, label in
+                ["label": .string(label), "url": .string(RelativeURL.between(path, target)),
+                 "current": .bool(target == path || (kind == "article" && target != lead + "index.html" && target.hasSuffix("/index.html")
+                                               && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count)))))]
+            }),
         ]
     }
 
-    func page(path: String, template: String, context: [String: Any], assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
+    func page(path: String, template: String, context: [String: TemplateValue], assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
         var context = context
-        let body = theme.render(template, context)
+        let body = theme.render(template, .map(context))
         let html: String
         if let layoutKey {
             // Every article of one kind and language shares its layout but for the title and body: render the
             // layout once with markers and fill them in (Mustache with dictionaries is the build's costliest step).
             let shell = layouts.shell(layoutKey) {
                 var markers = context
-                markers["body"] = LayoutCache.bodyMarker
-                markers["title"] = LayoutCache.titleMarker
-                return theme.render("layout", markers)
+                markers["body"] = .string(LayoutCache.bodyMarker)
+                markers["title"] = .string(LayoutCache.titleMarker)
+                return theme.render("layout", .map(markers))
             }
-            html = shell.replacingAll([(LayoutCache.bodyMarker, body), (LayoutCache.titleMarker, LayoutCache.escape(context["title"] as? String ?? ""))])
+            html = shell.replacingAll([(LayoutCache.bodyMarker, body), (LayoutCache.titleMarker, LayoutCache.escape(context.string("title")))])
         } else {
-            context["body"] = body
-            html = theme.render("layout", context)
+            context["body"] = .string(body)
+            html = theme.render("layout", .map(context))
         }
         var assets = assets
         if let logo = account.config.brand.logo {
             let output = LinkResolver.outputPath(ofAsset: "accounts/\(account.slug)/\(logo)") ?? logo
             assets.append(AssetReference(url: RelativeURL.toRoot(from: path) + logo, sourcePath: "accounts/\(account.slug)/\(logo)", outputPath: output))
         }
-        return RenderedPage(path: path, html: html, language: Language(tag: context["lang"] as? String ?? "en") ?? .en,
-                            title: context["title"] as? String ?? "", assets: assets)
+        return RenderedPage(path: path, html: html, language: Language(tag: context.string("lang")) ?? .en,
+                            title: context.string("title"), assets: assets)
     }
 
-    func card(for page: ResolvedPage, in locale: Language) -> [String: Any] {
+    func card(for page: ResolvedPage, in locale: Language, minutes: Int) -> [String: TemplateValue] {
         let source = page.source
-        let minutes = Formatting.readingMinutes(source.body)
-        var card: [String: Any] = [
-            "title": source.title, "path": page.outputPath, "kindLabel": kindLabel(source.kind, locale),
-            "dateISO": source.date.description, "dateText": Formatting.date(source.date, locale),
-            "readingText": theme.string("readingTime", locale, ["n": String(minutes)]),
-            "tags": source.tags, "draft": source.draft, "future": page.isFuture, "lang": page.language.rawValue,
+        var card: [String: TemplateValue] = [
+            "title": .string(source.title), "path": .string(page.outputPath), "kindLabel": .string(kindLabel(source.kind, locale)),
+            "dateISO": .string(source.date.description), "dateText": .string(Formatting.date(source.date, locale)),
+            "readingText": .string(theme.string("readingTime", locale, ["n": String(minutes)])),
+            "tags": TemplateValue(source.tags), "draft": .bool(source.draft), "future": .bool(page.isFuture), "lang": .string(page.language.rawValue),
         ]
-        if let summary = source.summary { card["summary"] = summary }
+        if let summary = source.summary { card["summary"] = .string(summary) }
         return card
     }
 
-    func relink(_ card: [String: Any], from path: String) -> [String: Any] {
+    func relink(_ card: [String: TemplateValue], from path: String) -> TemplateValue {
         var card = card
-        card["url"] = RelativeURL.between(path, card["path"] as! String)
-        return card
+        card["url"] = .string(RelativeURL.between(path, card.string("path")))
+        return .map(card)
     }
 
     func related(to page: ResolvedPage) -> [ResolvedPage] {
-        let tags = Set(page.source.tags)
-        guard !tags.isEmpty else { return [] }
-        return account.pages
-            .filter { $0.outputPath != page.outputPath }
-            .map { ($0, tags.intersection($0.source.tags).count) }
-            .filter { $0.1 > 0 }
-            .sorted { ($0.1, $0.0.source.date) > ($1.1, $1.0.source.date) }
-            .prefix(3).map(\.0)
+        relatedIndex.related(to: page.outputPath).map { account.pages[$0] }
     }
 
-    func smeContext(_ sme: SME) -> [String: Any] {
-        var context: [String: Any] = ["name": sme.name, "topics": sme.topics, "topicsText": sme.topics.joined(separator: " · ")]
-        if let email = sme.email { context["email"] = email }
-        return context
+    func smeContext(_ sme: SME) -> TemplateValue {
+        var context: [String: TemplateValue] = ["name": .string(sme.name), "topics": TemplateValue(sme.topics),
+                                                "topicsText": .string(sme.topics.joined(separator: " · "))]
+        if let email = sme.email { context["email"] = .string(email) }
+        return .map(context)
     }
 
-    func feedbackContext(page: String, language: Language) -> [String: Any] {
+    func feedbackContext(page: String, language: Language) -> TemplateValue {
         [
-            "endpoint": portal.feedback.endpoint, "account": accountPath, "page": page,
-            "fields": portal.feedback.fields.map { field -> [String: Any] in
-                var context: [String: Any] = ["name": field.name, "label": field.label[language], "required": field.required, "type": field.typeName]
+            "endpoint": .string(portal.feedback.endpoint), "account": .string(accountPath), "page": .string(page),
+            "fields": .list(portal.feedback.fields.map { field -> TemplateValue in
+                var context: [String: TemplateValue] = ["name": .string(field.name), "label": .string(field.label[language]),
+                                                        "required": .bool(field.required), "type": .string(field.typeName)]
                 switch field.kind {
                 case .rating:
                     context["isRating"] = true
-                    context["ratings"] = (1...5).map { ["value": $0, "id": "\(field.name)-\($0)"] }
+                    context["ratings"] = .list((1...5).map { ["value": .int($0), "id": .string("\(field.name)-\($0)")] })
                 case .text(let max):
                     context["isText"] = true
-                    context["max"] = max
+                    context["max"] = .int(max)
                 case .choice(let options):
                     context["isChoice"] = true
-                    context["options"] = options.map { ["value": $0.value, "label": $0.label[language]] }
+                    context["options"] = .list(options.map { ["value": .string($0.value), "label": .string($0.label[language])] })
                 case .checkbox:
                     context["isCheckbox"] = true
                 }
-                return context
-            },
+                return .map(context)
+            }),
         ]
     }
 

@@ -1,10 +1,9 @@
 import Foundation
-import Mustache
 import Yams
 
 /// The templates, UI strings and static assets of a build: a portal's own folder layered over the default theme.
 public struct Theme: Sendable {
-    public let library: MustacheLibrary
+    public let templates: [String: Template]
     public let strings: [Language: [String: String]]
     /// Static files for `site/_portico/`, by file name.
     public let assets: [String: URL]
@@ -15,7 +14,7 @@ public struct Theme: Sendable {
 
     /// Loads `folders` in order; a file in an earlier folder overrides the same file in a later one.
     public init(folders: [URL], log: DiagnosticLog) {
-        var library = MustacheLibrary()
+        var templates: [String: Template] = [:]
         var sources: [String: String] = [:]
         var strings: [Language: [String: String]] = [:]
         var assets: [String: URL] = [:]
@@ -25,11 +24,14 @@ public struct Theme: Sendable {
                 let path = url.path
                 do {
                     let text = try String(contentsOf: url, encoding: .utf8)
-                    library.register(try MustacheTemplate(string: text), named: name)
+                    templates[name] = try Template(text)
                     sources[name] = path
+                } catch let error as TemplateSyntaxError {
+                    log.report(.error("template", at: SourceLocation(file: path, line: error.line, column: error.column),
+                                      "template `\(name)`: \(error.message)", hint: error.hint))
                 } catch {
-                    log.report(.error("template", at: SourceLocation(file: path), "template `\(name)` does not parse: \(error)",
-                                      hint: "check that every {{#section}} has a matching {{/section}}"))
+                    log.report(.error("template", at: SourceLocation(file: path), "template `\(name)` cannot be read: \(error.localizedDescription)",
+                                      hint: "check that the file is UTF-8 text"))
                 }
             }
             let stringsURL = folder.appendingPathComponent("strings.yml")
@@ -45,7 +47,14 @@ public struct Theme: Sendable {
             log.report(.error("missing-template", at: SourceLocation(file: folders.first?.path ?? "templates"),
                               "template `\(name).mustache` is missing", hint: "add it, or remove --templates to use the default theme"))
         }
-        self.library = library
+        for (name, template) in templates.sorted(by: { $0.key < $1.key }) {
+            for reference in template.partialReferences where templates[reference.name] == nil {
+                log.report(.error("missing-partial", at: SourceLocation(file: sources[name] ?? name, line: reference.line, column: reference.column),
+                                  "template `\(name)` includes the partial `\(reference.name)`, which does not exist",
+                                  hint: "add partials/\(reference.name).mustache, or fix the name"))
+            }
+        }
+        self.templates = templates
         self.sources = sources
         self.strings = strings
         self.assets = assets
@@ -92,7 +101,12 @@ public struct Theme: Sendable {
         return text
     }
 
+    public func render(_ template: String, _ context: TemplateValue) -> String {
+        templates[template]?.render(context, partials: templates) ?? ""
+    }
+
+    /// For contexts built rarely (the gate shell, the digest); the page renderer builds `TemplateValue`s directly.
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+        render(template, TemplateValue(any: context) ?? [:])
     }
 }
