@@ -26,7 +26,7 @@ public struct PublishRecord: Codable, Sendable, Equatable {
     /// Changes to what a reader sees (title, date, summary, tags, body) change the fingerprint.
     public static func fingerprint(_ page: SourcePage) -> String {
         let text = [page.title, page.date.description, page.summary ?? "", page.tags.joined(separator: ","), page.body].joined(separator: "\u{1F}")
-        return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(text.utf8)).prefix(12))
     }
 }
 

@@ -45,42 +45,31 @@ public enum JSONText {
     }
 
     static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        // Fast path: most strings (base64 ciphertext above all) need no escaping at all.
-        let clean = text.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 }
-        } ?? false
-        if clean {
-            out += text
+        var text = text
+        text.withUTF8 { bytes in
             out += "\""
-            return
-        }
-        var plainStart = text.utf8.startIndex
-        let utf8 = text.utf8
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            let escape: String?
-            switch byte {
-            case UInt8(ascii: "\""): escape = "\\\""
-            case UInt8(ascii: "\\"): escape = "\\\\"
-            case UInt8(ascii: "\n"): escape = "\\n"
-            case UInt8(ascii: "\r"): escape = "\\r"
-            case UInt8(ascii: "\t"): escape = "\\t"
-            case UInt8(ascii: "<"): escape = "\\u003c"
-            case UInt8(ascii: ">"): escape = "\\u003e"
-            case UInt8(ascii: "&"): escape = "\\u0026"
-            case 0..<0x20: escape = String(format: "\\u%04x", Int(byte))
-            default: escape = nil
-            }
-            if let escape {
-                out += String(decoding: utf8[plainStart..<index], as: UTF8.self)
+            var plainStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                let escape: String
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case UInt8(ascii: "\n"): escape = "\\n"
+                case UInt8(ascii: "\r"): escape = "\\r"
+                case UInt8(ascii: "\t"): escape = "\\t"
+                case UInt8(ascii: "<"): escape = "\\u003c"
+                case UInt8(ascii: ">"): escape = "\\u003e"
+                case UInt8(ascii: "&"): escape = "\\u0026"
+                case 0..<0x20: escape = "\\u00" + Hex.digits(byte)
+                default: continue
+                }
+                if plainStart < index { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]), as: UTF8.self) }
                 out += escape
-                plainStart = utf8.index(after: index)
+                plainStart = index + 1
             }
-            index = utf8.index(after: index)
+            if plainStart < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[plainStart...]), as: UTF8.self) }
+            out += "\""
         }
-        out += String(decoding: utf8[plainStart..<utf8.endIndex], as: UTF8.self)
-        out += "\""
     }
 }

@@ -38,7 +38,8 @@ public struct AccountKeys: Sendable {
 
     public func pageJSON(path pagePath: String, html: String) throws -> String {
         let box = try Sealer.seal(Data(html.utf8), key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)")
-        return "{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\(json(box.iv.base64EncodedString())),\"ct\":\(json(box.ciphertext.base64EncodedString()))}"
+        // Base64 needs no JSON escaping: its alphabet is letters, digits, + / and =.
+        return "{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\"\(box.iv.base64EncodedString())\",\"ct\":\"\(box.ciphertext.base64EncodedString())\"}"
     }
 
     /// Where the encrypted copy of an asset is written, relative to the account root; the name reveals nothing.

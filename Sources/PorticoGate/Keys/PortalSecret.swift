@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PorticoCore
 
 /// The 256-bit portal secret every key derives from. Never written into content/ or site/.
 public struct PortalSecret: Sendable {
@@ -91,7 +92,7 @@ extension Data {
         self = data
     }
 
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    var hexString: String { Hex.encode(self) }
 
     var base64URL: String {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")

@@ -26,9 +26,10 @@ public struct GatePublisher: AccountPublisher {
                                 hint: "add a viewer, or extend an `expires` date"))
         }
         do {
-            return GateSealing(keys: keys, keyring: try keys.keyringJSON(), theme: theme,
-                               csp: ContentSecurityPolicy.forPages(feedbackEndpoint: portal.feedback.endpoint),
-                               showName: account.config.gateShowsName ? account.config.name[account.config.locale] : nil)
+            let shell = GateSealing.shell(keys: keys, keyring: try keys.keyringJSON(), theme: theme,
+                                          csp: ContentSecurityPolicy.forPages(feedbackEndpoint: portal.feedback.endpoint),
+                                          showName: account.config.gateShowsName ? account.config.name[account.config.locale] : nil)
+            return GateSealing(keys: keys, theme: theme, shell: shell)
         } catch {
             log.report(.error("keys", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"), "could not build the keyring: \(error)"))
             return nil
@@ -53,10 +54,8 @@ public struct GatePublisher: AccountPublisher {
 
 struct GateSealing: AccountSealing {
     let keys: AccountKeys
-    let keyring: String
     let theme: Theme
-    let csp: String
-    let showName: String?
+    let shell: [String: TemplateValue]
 
     func page(_ page: RenderedPage) throws -> Data {
         var html = page.html
@@ -67,17 +66,25 @@ struct GateSealing: AccountSealing {
             html = html.replacingAll([("src=\"\(asset.url)\"", "src=\"data:,\" " + attributes),
                                       ("href=\"\(asset.url)\"", "href=\"#\" " + attributes)])
         }
+        let root = RelativeURL.toRoot(from: page.path)
+        var context = shell
+        context["assets"] = .string(root + "../_portico/")
+        context["scriptURL"] = .string(root + "../_portico/gate.js")
+        context["pageJSON"] = .string(try keys.pageJSON(path: page.path, html: html))
+        return Data(theme.render("gate", .map(context)).utf8)
+    }
+
+    /// The gate shell's context but for the page's own paths and payload: the same on every page of the account.
+    static func shell(keys: AccountKeys, keyring: String, theme: Theme, csp: String, showName: String?) -> [String: TemplateValue] {
         let locale = keys.account.locale
         let other: Language = locale == .en ? .zhCN : .en
-        let root = RelativeURL.toRoot(from: page.path)
-        var context: [String: Any] = [
-            "lang": locale.rawValue, "t": theme.strings(for: locale), "t2": theme.strings(for: other),
-            "portal": ["title": theme.string("gateTitle", locale)], "assets": root + "../_portico/", "csp": csp,
-            "keyringJSON": keyring, "pageJSON": try keys.pageJSON(path: page.path, html: html),
-            "scriptURL": root + "../_portico/gate.js", "scriptIntegrity": GateScript.integrity,
+        var context: [String: TemplateValue] = [
+            "lang": .string(locale.rawValue), "t": TemplateValue(theme.strings(for: locale)), "t2": TemplateValue(theme.strings(for: other)),
+            "portal": ["title": .string(theme.string("gateTitle", locale))], "csp": .string(csp),
+            "keyringJSON": .string(keyring), "scriptIntegrity": .string(GateScript.integrity),
         ]
-        if let showName { context["gateName"] = showName }
-        return Data(theme.render("gate", context).utf8)
+        if let showName { context["gateName"] = .string(showName) }
+        return context
     }
 
     func asset(_ data: Data, reference: AssetReference) throws -> (path: String, data: Data) {
