@@ -142,8 +142,7 @@ public struct MarkdownRenderer: Sendable {
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (and the alternative, inline
     /// `style`, is blocked by the pages' Content-Security-Policy): use classes the theme styles.
     static func alignmentAsClasses(_ html: String) -> String {
-        guard html.containsBytes(" align=\"") else { return html }
-        return html.replacingAll(["th", "td"].flatMap { cell in
+        html.replacingAll(["th", "td"].flatMap { cell in
             ["left", "center", "right"].map { side in ("<\(cell) align=\"\(side)\">", "<\(cell) class=\"align-\(side)\">") }
         })
     }

@@ -1,39 +1,71 @@
-/// Byte-level string replacement: Foundation's `replacingOccurrences` bridges through NSString on Linux
-/// and was a sixth of the build. These run on every page.
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Byte-level string search and replacement: Foundation's `replacingOccurrences` bridges through NSString on
+/// Linux and was a sixth of the build. The result is assembled from slices of the original string, so no byte
+/// is validated as UTF-8 twice (a match of valid UTF-8 in valid UTF-8 always starts and ends on a character
+/// boundary).
 extension String {
     /// Applies several replacements in one pass; at each position the first matching pair wins.
     public func replacingAll(_ pairs: [(String, String)]) -> String {
-        let haystack = Array(utf8)
-        let needles = pairs.map { (Array($0.0.utf8), Array($0.1.utf8)) }
-        let firsts = Set(needles.map { $0.0[0] })
-        var out = [UInt8]()
-        out.reserveCapacity(haystack.count + 64)
-        var i = 0
-        var last = 0
-        var changed = false
-        while i < haystack.count {
-            if firsts.contains(haystack[i]),
-               let (needle, replacement) = needles.first(where: { i + $0.0.count <= haystack.count && haystack[i..<(i + $0.0.count)].elementsEqual($0.0) }) {
-                out.append(contentsOf: haystack[last..<i])
-                out.append(contentsOf: replacement)
+        let needles = pairs.map { (Array($0.0.utf8), $0.1) }.filter { !$0.0.isEmpty }
+        var firsts = [Bool](repeating: false, count: 256)
+        for (needle, _) in needles { firsts[Int(needle[0])] = true }
+        var copy = self
+        return copy.withUTF8 { bytes -> String in
+            var out = ""
+            var last = 0
+            var i = 0
+            while i < bytes.count {
+                guard firsts[Int(bytes[i])],
+                      let (needle, replacement) = needles.first(where: { Self.matches($0.0, bytes, at: i) }) else {
+                    i += 1
+                    continue
+                }
+                if out.isEmpty { out.reserveCapacity(bytes.count + 256) }
+                out += slice(last, i)
+                out += replacement
                 i += needle.count
                 last = i
-                changed = true
-            } else {
-                i += 1
             }
+            if last == 0 { return self }
+            out += slice(last, bytes.count)
+            return out
         }
-        guard changed else { return self }
-        out.append(contentsOf: haystack[last...])
-        return String(decoding: out, as: UTF8.self)
     }
 
     public func containsBytes(_ target: String) -> Bool {
-        let haystack = Array(utf8), needle = Array(target.utf8)
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) {
-            return true
+        var haystack = self, needle = target
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard !n.isEmpty, h.count >= n.count, let base = h.baseAddress else { return false }
+                let needle = Array(n)
+                var offset = 0
+                let lastStart = h.count - n.count
+                while offset <= lastStart {
+                    // memchr finds the candidate first byte with SIMD; glibc's memmem needs _GNU_SOURCE.
+                    guard let hit = memchr(base + offset, Int32(n[0]), lastStart - offset + 1) else { return false }
+                    offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if Self.matches(needle, h, at: offset) { return true }
+                    offset += 1
+                }
+                return false
+            }
         }
-        return false
+    }
+
+    /// The characters between two UTF-8 offsets that lie on character boundaries.
+    func slice(_ start: Int, _ end: Int) -> Substring {
+        let view = utf8
+        return self[view.index(view.startIndex, offsetBy: start)..<view.index(view.startIndex, offsetBy: end)]
+    }
+
+    private static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset + needle.count <= bytes.count else { return false }
+        for index in 0..<needle.count where bytes[offset + index] != needle[index] { return false }
+        return true
     }
 }

@@ -45,8 +45,8 @@ public enum JSONText {
     }
 
     static func writeString(_ text: String, to out: inout String) {
-        var text = text
-        text.withUTF8 { bytes in
+        var copy = text
+        copy.withUTF8 { bytes in
             out += "\""
             var plainStart = 0
             for index in 0..<bytes.count {
@@ -64,11 +64,11 @@ public enum JSONText {
                 case 0..<0x20: escape = "\\u00" + Hex.digits(byte)
                 default: continue
                 }
-                if plainStart < index { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]), as: UTF8.self) }
+                if plainStart < index { out += text.slice(plainStart, index) }
                 out += escape
                 plainStart = index + 1
             }
-            if plainStart < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[plainStart...]), as: UTF8.self) }
+            if plainStart < bytes.count { out += text.slice(plainStart, bytes.count) }
             out += "\""
         }
     }

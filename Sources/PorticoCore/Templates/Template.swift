@@ -20,7 +20,7 @@ public struct Template: Sendable {
     public func render(_ context: TemplateValue, partials: [String: Template] = [:]) -> String {
         var renderer = TemplateRenderer(partials: partials, stack: [context])
         renderer.render(nodes, indentation: nil, escapes: true)
-        return String(decoding: renderer.output, as: UTF8.self)
+        return renderer.output
     }
 }
 
@@ -34,12 +34,12 @@ public struct TemplateSyntaxError: Error, Sendable, Equatable, CustomStringConve
 }
 
 indirect enum TemplateNode: Sendable {
-    case text([UInt8])
+    case text(String)
     case variable(TemplateName, escaped: Bool)
     case section(TemplateName, [TemplateNode])
     case invertedSection(TemplateName, [TemplateNode])
     /// `indentation` is set for a partial tag that stands alone on its line.
-    case partial(String, indentation: [UInt8]?)
+    case partial(String, indentation: String?)
     case contentType(escapes: Bool)
 }
 

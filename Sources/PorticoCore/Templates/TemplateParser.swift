@@ -29,13 +29,13 @@ struct TemplateParser {
             if state.newLine { whitespace = read(while: { $0 == .space || $0 == .tab }) }
             let (text, foundTag) = readText(until: state.start)
             if !foundTag, let newline = newlineLength(at: position) {
-                nodes.append(.text(whitespace + text + bytes[position..<position + newline]))
+                nodes.append(.text(String(decoding: whitespace + text + bytes[position..<position + newline], as: UTF8.self)))
                 position += newline
                 state.newLine = true
                 continue
             }
             if !text.isEmpty {
-                nodes.append(.text(whitespace + text))
+                nodes.append(.text(String(decoding: whitespace + text, as: UTF8.self)))
                 whitespace = []
                 state.newLine = false
             }
@@ -52,7 +52,7 @@ struct TemplateParser {
                 let name = try readName(state)
                 standalone = isStandalone(state)
                 if !standalone, !whitespace.isEmpty {
-                    nodes.append(.text(whitespace))
+                    nodes.append(.text(String(decoding: whitespace, as: UTF8.self)))
                     whitespace = []
                 }
                 var inner = state
@@ -73,7 +73,7 @@ struct TemplateParser {
                     throw error(at: nameOffset, "`{{/\(name)}}` does not match `{{#\(open.name)}}` opened at line \(line), column \(column)",
                                 hint: "close the innermost open section first: {{/\(open.name)}}")
                 }
-                if !isStandalone(state), !whitespace.isEmpty { nodes.append(.text(whitespace)) }
+                if !isStandalone(state), !whitespace.isEmpty { nodes.append(.text(String(decoding: whitespace, as: UTF8.self))) }
                 return nodes
 
             case UInt8(ascii: "!"):
@@ -87,7 +87,7 @@ struct TemplateParser {
             case UInt8(ascii: "{"), UInt8(ascii: "&"):
                 let triple = bytes[position] == UInt8(ascii: "{")
                 if !whitespace.isEmpty {
-                    nodes.append(.text(whitespace))
+                    nodes.append(.text(String(decoding: whitespace, as: UTF8.self)))
                     whitespace = []
                 }
                 position += 1
@@ -109,9 +109,9 @@ struct TemplateParser {
                 let name = try readName(state, allowed: Self.partialNameBytes)
                 let (line, column) = lineAndColumn(of: tagOffset)
                 partialReferences.append((name, line, column))
-                if !whitespace.isEmpty { nodes.append(.text(whitespace)) }
+                if !whitespace.isEmpty { nodes.append(.text(String(decoding: whitespace, as: UTF8.self))) }
                 standalone = isStandalone(state)
-                nodes.append(.partial(name, indentation: standalone ? whitespace : nil))
+                nodes.append(.partial(name, indentation: standalone ? String(decoding: whitespace, as: UTF8.self) : nil))
                 whitespace = []
 
             case UInt8(ascii: "<"), UInt8(ascii: "$"):
@@ -130,7 +130,7 @@ struct TemplateParser {
 
             default:
                 if !whitespace.isEmpty {
-                    nodes.append(.text(whitespace))
+                    nodes.append(.text(String(decoding: whitespace, as: UTF8.self)))
                     whitespace = []
                 }
                 nodes.append(.variable(TemplateName(try readName(state)), escaped: true))

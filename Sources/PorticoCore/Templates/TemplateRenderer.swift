@@ -1,8 +1,9 @@
-/// Walks parsed nodes against a context stack, writing UTF-8 bytes.
+/// Walks parsed nodes against a context stack. Output is appended as strings and slices of strings,
+/// never rebuilt from bytes, so nothing is validated as UTF-8 a second time.
 struct TemplateRenderer {
     let partials: [String: Template]
     var stack: [TemplateValue]
-    private(set) var output: [UInt8] = []
+    private(set) var output = ""
 
     init(partials: [String: Template], stack: [TemplateValue]) {
         self.partials = partials
@@ -12,9 +13,9 @@ struct TemplateRenderer {
 
     /// `indentation` is the accumulated indentation of the standalone partials being rendered. Like
     /// swift-mustache, it is added before a node's output when this call's output so far ends a line.
-    mutating func render(_ nodes: [TemplateNode], indentation: [UInt8]?, escapes: Bool) {
+    mutating func render(_ nodes: [TemplateNode], indentation: String?, escapes: Bool) {
         var escapes = escapes
-        let start = output.count
+        let start = output.utf8.count
         for node in nodes {
             if case .contentType(let escaping) = node {
                 escapes = escaping
@@ -24,17 +25,17 @@ struct TemplateRenderer {
                 render(node, indentation: indentation, escapes: escapes)
                 continue
             }
-            output.append(contentsOf: indentation)
-            let before = output.count
+            output += indentation
+            let before = output.utf8.count
             render(node, indentation: indentation, escapes: escapes)
-            if output.count == before { output.removeLast(indentation.count) }
+            if output.utf8.count == before { output.unicodeScalars.removeLast(indentation.unicodeScalars.count) }
         }
     }
 
-    private mutating func render(_ node: TemplateNode, indentation: [UInt8]?, escapes: Bool) {
+    private mutating func render(_ node: TemplateNode, indentation: String?, escapes: Bool) {
         switch node {
-        case .text(let bytes):
-            output.append(contentsOf: bytes)
+        case .text(let text):
+            output += text
         case .variable(let name, let escaped):
             switch lookup(name) {
             case .string(let text)?: append(text, escaped: escaped && escapes)
@@ -63,14 +64,14 @@ struct TemplateRenderer {
             }
         case .partial(let name, let extra):
             guard let template = partials[name] else { return }
-            let nested = extra.map { (indentation ?? []) + $0 } ?? indentation
+            let nested = extra.map { (indentation ?? "") + $0 } ?? indentation
             render(template.nodes, indentation: nested, escapes: true)
         case .contentType:
             break
         }
     }
 
-    private mutating func renderPushing(_ value: TemplateValue, _ nodes: [TemplateNode], indentation: [UInt8]?, escapes: Bool) {
+    private mutating func renderPushing(_ value: TemplateValue, _ nodes: [TemplateNode], indentation: String?, escapes: Bool) {
         stack.append(value)
         render(nodes, indentation: indentation, escapes: escapes)
         stack.removeLast()
@@ -102,21 +103,22 @@ struct TemplateRenderer {
 
     /// Whether this call's output ends with a bare "\n" (a "\r\n" counts as a different line end, as in swift-mustache).
     private func endsWithLineFeed(since start: Int) -> Bool {
-        let count = output.count
-        guard count > start, output[count - 1] == .newline else { return false }
-        return !(count - 2 >= start && output[count - 2] == .carriageReturn)
+        let utf8 = output.utf8
+        let count = utf8.count
+        guard count > start, utf8.last == .newline else { return false }
+        return !(count - 2 >= start && utf8[utf8.index(utf8.endIndex, offsetBy: -2)] == .carriageReturn)
     }
 
     private mutating func append(_ text: String, escaped: Bool) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard escaped else {
-                output.append(contentsOf: bytes)
-                return
-            }
+        guard escaped else {
+            output += text
+            return
+        }
+        var copy = text
+        copy.withUTF8 { bytes in
             var runStart = 0
             for index in 0..<bytes.count {
-                let entity: StaticString
+                let entity: String
                 switch bytes[index] {
                 case UInt8(ascii: "&"): entity = "&amp;"
                 case UInt8(ascii: "<"): entity = "&lt;"
@@ -125,11 +127,11 @@ struct TemplateRenderer {
                 case UInt8(ascii: "'"): entity = "&#39;"
                 default: continue
                 }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                output.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                if runStart < index { output += text.slice(runStart, index) }
+                output += entity
                 runStart = index + 1
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            if runStart < bytes.count { output += text.slice(runStart, bytes.count) }
         }
     }
 }

@@ -1,0 +1,21 @@
+import Testing
+@testable import PorticoCore
+
+@Suite struct FastTextTests {
+    @Test func replacesEveryPairInOnePassAroundMultibyteText() {
+        let text = "中文<a>é & <a>末"
+        #expect(text.replacingAll([("<a>", "[A]"), ("&", "&amp;")]) == "中文[A]é &amp; [A]末")
+        #expect(text.replacingAll([("<a", "1"), ("<a>", "2")]) == "中文1>é & 1>末", "the first matching pair wins")
+        #expect(text.replacingAll([("zz", "y")]) == text)
+        #expect("".replacingAll([("a", "b")]) == "")
+        #expect("aaa".replacingAll([("aa", "b")]) == "ba")
+    }
+
+    @Test func findsBytesAnywhere() {
+        #expect("abc 中文".containsBytes("中文"))
+        #expect("abcabd".containsBytes("abd"))
+        #expect(!"abcab".containsBytes("abd"))
+        #expect(!"ab".containsBytes("abc"))
+        #expect(!"abc".containsBytes(""))
+    }
+}
