@@ -99,6 +99,7 @@ public struct SiteBuilder: Sendable {
         let failures = ErrorBox()
         let publisher = self.publisher
         let contentRoot = self.contentRoot
+        let markdownCache = MarkdownCache()
         let preview = self.preview
         DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
             let account = accounts[index]
@@ -133,7 +134,7 @@ public struct SiteBuilder: Sendable {
             }
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
                                            knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors,
-                                           unreadablePages: portal.unreadablePages)
+                                           unreadablePages: portal.unreadablePages, markdownCache: markdownCache)
             var usedAssets = Set<AssetReference>()
             do {
                 try renderer.renderAll(log: log) { page in

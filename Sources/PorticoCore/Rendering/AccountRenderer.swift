@@ -10,10 +10,14 @@ public struct AccountRenderer {
     /// Directory name of the account under `site/`, for the feedback form's `account` field.
     public let accountPath: String
     let links: LinkResolver
+    /// Shared by the accounts of one build, so a library piece's Markdown is rendered once.
+    let markdownCache: MarkdownCache?
     let anchors: AnchorIndex?
 
     public init(portal: PortalConfig, account: ResolvedAccount, theme: Theme, knownPages: Set<String>, knownAssets: Set<String>,
-                accountPath: String, preview: Bool = false, anchors: AnchorIndex? = nil, unreadablePages: Set<String> = []) {
+                accountPath: String, preview: Bool = false, anchors: AnchorIndex? = nil, unreadablePages: Set<String> = [],
+                markdownCache: MarkdownCache? = nil) {
+        self.markdownCache = markdownCache
         self.portal = portal
         self.account = account
         self.theme = theme
@@ -51,8 +55,8 @@ public struct AccountRenderer {
         var cardsByLanguage: [Language: [String: [String: TemplateValue]]] = [:]
         let minutes = account.pages.map { Formatting.readingMinutes($0.source.body) }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
-        for page in account.pages {
-            let (rendered, text) = article(page, cards: cardsByLanguage[page.language]!, log: log)
+        for (page, minutes) in zip(account.pages, minutes) {
+            let (rendered, text) = article(page, cards: cardsByLanguage[page.language]!, minutes: minutes, log: log)
             searchTexts.append(String(text.prefix(20_000)))
             try emit(rendered)
         }
@@ -103,19 +107,22 @@ public struct AccountRenderer {
         return page(path: path, template: "list", context: context)
     }
 
-    func article(_ resolved: ResolvedPage, cards: [String: [String: TemplateValue]], log: DiagnosticLog) -> (RenderedPage, String) {
+    /// `minutes` is the reading time its cards show too (from the Markdown source, so both always agree).
+    func article(_ resolved: ResolvedPage, cards: [String: [String: TemplateValue]], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
         let source = resolved.source
         let path = resolved.outputPath
         var assets: [AssetReference] = []
         var diagnostics: [Diagnostic] = []
-        let body = markdown.render(source.body) { link in
-            links.resolve(link, on: resolved, assets: &assets, diagnostics: &diagnostics)
+        let rewrite = { (link: MarkdownLink) in links.resolve(link, on: resolved, assets: &assets, diagnostics: &diagnostics) }
+        let body = if let markdownCache, source.origin == .library {
+            markdown.render(source.body, key: source.sourcePath, cache: markdownCache, rewrite: rewrite)
+        } else {
+            markdown.render(source.body, rewrite: rewrite)
         }
         log.report(contentsOf: diagnostics)
         anchors?.define(account: account.slug, page: path, html: body.html)
         let language = resolved.language
-        var context = base(path: path, language: language, kind: "article", title: source.title)
-        let minutes = Formatting.readingMinutes(body.text)
+        var context = articleBase(path: path, language: language, title: source.title)
         let toc = body.toc.filter { $0.level <= 3 }
         var page: [String: TemplateValue] = [
             "title": .string(source.title), "kind": .string(source.kind.rawValue), "kindLabel": .string(kindLabel(source.kind, language)),
@@ -179,6 +186,17 @@ public struct AccountRenderer {
                                                && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count)))))]
             }),
         ]
+    }
+
+    /// Articles of one section (`insights/<slug>/index.html`) share every link of their base context, so it is
+    /// built once per section and language.
+    func articleBase(path: String, language: Language, title: String) -> [String: TemplateValue] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts.last == "index.html" else { return base(path: path, language: language, kind: "article", title: title) }
+        let key = language.rawValue + "|" + parts.dropLast(2).joined(separator: "/")
+        var context = layouts.base(key) { base(path: path, language: language, kind: "article", title: "") }
+        context["title"] = .string(title)
+        return context
     }
 
     func page(path: String, template: String, context: [String: TemplateValue], assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
@@ -270,11 +288,20 @@ public struct AccountRenderer {
     }
 }
 
-/// Article layouts by language and kind, rendered once per account with markers for title and body.
+/// Article layouts by language and kind, rendered once per account with markers for title and body,
+/// and article base contexts by language and section.
 final class LayoutCache {
     static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
     private var shells: [String: String] = [:]
+    private var bases: [String: [String: TemplateValue]] = [:]
+
+    func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] {
+        if let base = bases[key] { return base }
+        let base = make()
+        bases[key] = base
+        return base
+    }
 
     func shell(_ key: String, render: () -> String) -> String {
         if let shell = shells[key] { return shell }

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Library pieces appear in many accounts; their Markdown is parsed and rendered once per build.
+///
+/// The only thing an account changes in a piece's HTML is where its links point. So an entry keeps the
+/// links found in the first rendering and what each was rewritten to; another account reuses the HTML when
+/// its own rewrites (made in the same order, with the same side effects: diagnostics, assets, anchors)
+/// come out identical, and renders afresh otherwise.
+public final class MarkdownCache: @unchecked Sendable {
+    struct Entry {
+        let markdown: String
+        let rendered: RenderedMarkdown
+        let links: [MarkdownLink]
+        let rewrites: [String?]
+    }
+
+    private var entries: [String: Entry] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    func entry(_ key: String, markdown: String) -> Entry? {
+        lock.lock(); defer { lock.unlock() }
+        guard let entry = entries[key], entry.markdown == markdown else { return nil }
+        return entry
+    }
+
+    func store(_ entry: Entry, for key: String) {
+        lock.lock(); defer { lock.unlock() }
+        if entries[key] == nil { entries[key] = entry }
+    }
+}
+
+extension MarkdownRenderer {
+    /// Renders through `cache` under `key` (a source path): see `MarkdownCache`.
+    public func render(_ markdown: String, key: String, cache: MarkdownCache, rewrite: (MarkdownLink) -> String?) -> RenderedMarkdown {
+        if let entry = cache.entry(key, markdown: markdown) {
+            let rewrites = entry.links.map(rewrite)
+            if rewrites == entry.rewrites { return entry.rendered }
+            // Links were already rewritten once for this account: replay those answers, in order.
+            var replay = rewrites.makeIterator()
+            return render(markdown) { _ in replay.next() ?? nil }
+        }
+        var links: [MarkdownLink] = []
+        var rewrites: [String?] = []
+        let rendered = render(markdown) { link in
+            let result = rewrite(link)
+            links.append(link)
+            rewrites.append(result)
+            return result
+        }
+        cache.store(MarkdownCache.Entry(markdown: markdown, rendered: rendered, links: links, rewrites: rewrites), for: key)
+        return rendered
+    }
+}
