@@ -140,6 +140,11 @@ import Testing
         let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
         #expect(decoded["b"] as? [String] == ["x\"y\\z", "</script><!--&", "行\n\t\u{1}"])
     }
+
+    @Test func typedStringMapsEncodeLikeTheGeneralEncoder() {
+        let entries: [[String: String]] = [["t": "中文 <b>", "u": "a/b/"], [:], ["x": "\"\u{1F}\u{7F}"]]
+        #expect(JSONText.encode(entries) == JSONText.encode(entries as [Any]))
+    }
 }
 
 /// libcmark-gfm shares parser state between threads; the renderer must give the same HTML when pages are

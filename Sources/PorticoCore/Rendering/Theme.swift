@@ -96,9 +96,8 @@ public struct Theme: Sendable {
     }
 
     public func string(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
-        var text = strings(for: language)[key] ?? strings(for: .en)[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        let text = strings(for: language)[key] ?? strings(for: .en)[key] ?? key
+        return values.isEmpty ? text : text.replacingAll(values.sorted { $0.key < $1.key }.map { ("{\($0.key)}", $0.value) })
     }
 
     public func render(_ template: String, _ context: TemplateValue) -> String {
