@@ -504,6 +504,14 @@ def fmt(value, spec=".2f", missing="—"):
     return missing if value is None else format(value, spec)
 
 
+def filesystem_of(path):
+    try:
+        line = subprocess.run(["df", "-T", path], capture_output=True, text=True).stdout.strip().splitlines()[-1].split()
+        return f"`{path}` on {line[1]} ({line[0]})"
+    except Exception:  # noqa: BLE001 - a missing df only loses this line
+        return f"`{path}`"
+
+
 def verdict(ok):
     return "—" if ok is None else ("**PASS**" if ok else "**FAIL**")
 
@@ -522,6 +530,9 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
     out.append(f"- Corpus: `gen_corpus.py --accounts {corpus.accounts} --library {LIBRARY}`: {corpus.pages:,} rendered pages, "
                f"{corpus.markdown_bytes / 1e6:.0f} MB of Markdown as Hugo sees it; every portico page encrypted "
                f"(PORTICO_TODAY={TODAY}). {getattr(bench, 'encryption_note', '')}")
+    out.append(f"- Work folder (corpora and every tool's output): {filesystem_of(bench.work)}. Each timed run first deletes "
+               f"the previous output, as a clean CI checkout would not have it; on a journal-less ext4 the kernel then skips "
+               f"recently freed inodes one by one, which makes file creation slow for every tool alike.")
     out.append(f"- {args.rounds} rounds, tools alternating (order rotated every round); medians below, all samples at the end.")
     if getattr(bench, "binary_changed", False):
         out.append("- **Warning: the portico binary was rebuilt during this run; the samples mix two builds.**")
