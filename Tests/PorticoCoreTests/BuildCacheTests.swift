@@ -14,6 +14,127 @@ import Testing
         (try? FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? NSNumber)?.uint64Value
     }
 
+    /// Inode and modification time (ns) of the folder and of everything in it, by relative path.
+    func stamps(_ folder: URL) -> [String: [Int]] {
+        func stamp(_ path: String) -> [Int] {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return [] }
+            return [Int(info.st_ino), info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec]
+        }
+        var result = [".": stamp(folder.path)]
+        for path in FileManager.default.subpaths(atPath: folder.path) ?? [] {
+            result[path] = stamp(folder.appendingPathComponent(path).path)
+        }
+        return result
+    }
+
+    func cleanBuild(_ content: URL) throws -> [String: Data] {
+        let clean = Fixtures.temporaryFolder().appendingPathComponent("site")
+        _ = try build(content, into: clean, cache: nil)
+        return Fixtures.tree(clean)
+    }
+
+    @Test func aNoOpBuildTouchesNothing() throws {
+        let content = try Fixtures.content()
+        let project = Fixtures.temporaryFolder()
+        let cache = BuildCache(project: project)
+        let output = project.appendingPathComponent("site")
+        let first = try build(content, into: output, cache: cache)
+        let before = stamps(output)
+        let second = try build(content, into: output, cache: cache)
+        #expect(stamps(output) == before)
+        #expect(second.files == first.files)
+        #expect(Fixtures.tree(output) == (try cleanBuild(content)))
+        #expect(!FileManager.default.fileExists(atPath: SiteWriter.sibling(of: output, "staging").path))
+    }
+
+    @Test func aRemovedAccountDisappears() throws {
+        let content = try Fixtures.content()
+        let project = Fixtures.temporaryFolder()
+        let cache = BuildCache(project: project)
+        let output = project.appendingPathComponent("site")
+        _ = try build(content, into: output, cache: cache)
+        let acmePage = output.appendingPathComponent("acme/insights/hello/index.html")
+        let acmeBefore = inode(acmePage)
+        try FileManager.default.removeItem(at: content.appendingPathComponent("accounts/globex"))
+        _ = try build(content, into: output, cache: cache)
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("globex").path))
+        #expect(inode(acmePage) == acmeBefore, "the remaining account is kept as it was")
+        #expect(Fixtures.tree(output) == (try cleanBuild(content)))
+    }
+
+    @Test func strayFilesGoAsInACleanBuildButGitkeepStays() throws {
+        let content = try Fixtures.content()
+        let project = Fixtures.temporaryFolder()
+        let cache = BuildCache(project: project)
+        let output = project.appendingPathComponent("site")
+        _ = try build(content, into: output, cache: cache)
+        try "stray".write(to: output.appendingPathComponent("stray.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: output.appendingPathComponent("old-account/x"), withIntermediateDirectories: true)
+        try "stray".write(to: output.appendingPathComponent("old-account/x/index.html"), atomically: true, encoding: .utf8)
+        try "stray".write(to: output.appendingPathComponent("_portico/old.js"), atomically: true, encoding: .utf8)
+        try "edited".write(to: output.appendingPathComponent("robots.txt"), atomically: true, encoding: .utf8)
+        try "".write(to: output.appendingPathComponent(".gitkeep"), atomically: true, encoding: .utf8)
+        _ = try build(content, into: output, cache: cache)
+        var expected = try cleanBuild(content)
+        expected[".gitkeep"] = Data()
+        #expect(Fixtures.tree(output) == expected)
+    }
+
+    @Test func aFailedIncrementalBuildChangesNothing() throws {
+        let content = try Fixtures.content()
+        let project = Fixtures.temporaryFolder()
+        let cache = BuildCache(project: project)
+        let output = project.appendingPathComponent("site")
+        _ = try build(content, into: output, cache: cache)
+        let before = stamps(output)
+        let good = Fixtures.tree(output)
+        // One account changes and renders fine, the other fails: neither may reach the site.
+        let edited = content.appendingPathComponent("accounts/globex/solutions/storage.md")
+        try (try String(contentsOf: edited, encoding: .utf8) + "\nEdited.\n").write(to: edited, atomically: true, encoding: .utf8)
+        let broken = content.appendingPathComponent("accounts/acme/insights/hello.md")
+        try (try String(contentsOf: broken, encoding: .utf8)).replacingOccurrences(of: "date: 2026-03-02", with: "date: soon")
+            .write(to: broken, atomically: true, encoding: .utf8)
+        #expect(throws: BuildFailed.self) { try build(content, into: output, cache: cache) }
+        #expect(stamps(output) == before)
+        #expect(Fixtures.tree(output) == good)
+        // Warnings under --strict fail an incremental build the same way.
+        try (try String(contentsOf: broken, encoding: .utf8)).replacingOccurrences(of: "date: soon", with: "date: 2026-03-02\ncolour: red")
+            .write(to: broken, atomically: true, encoding: .utf8)
+        var strict = Fixtures.builder(content: content, output: output, options: BuildOptions(strict: true, today: Fixtures.today))
+        strict.cache = cache
+        #expect(throws: BuildFailed.self) { try strict.build(log: DiagnosticLog()) }
+        #expect(stamps(output) == before)
+    }
+
+    @Test func aWarmFrontMatterCacheChangesNoResult() throws {
+        let content = try Fixtures.content()
+        let page = content.appendingPathComponent("accounts/acme/insights/hello.md")
+        try (try String(contentsOf: page, encoding: .utf8)).replacingOccurrences(of: "date: 2026-03-02", with: "date: 2026-03-02\ncolour: red")
+            .write(to: page, atomically: true, encoding: .utf8)
+        let cold = DiagnosticLog()
+        let coldPortal = ContentLoader(root: content).load(into: cold)
+        let folder = Fixtures.temporaryFolder()
+        for _ in 0..<2 {
+            var loader = ContentLoader(root: content)
+            loader.frontMatterCache = FrontMatterCache(folder: folder)
+            let log = DiagnosticLog()
+            let portal = loader.load(into: log)
+            #expect(portal.library == coldPortal.library)
+            #expect(portal.accounts.map(\.pages) == coldPortal.accounts.map(\.pages))
+            #expect(log.all == cold.all)
+            #expect(log.all.contains { $0.code == "unknown-key" })
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("front-matter.json").path))
+        // Whole builds through the cache still equal a build without it.
+        let project = Fixtures.temporaryFolder()
+        let output = project.appendingPathComponent("site")
+        _ = try build(content, into: output, cache: BuildCache(project: project))
+        try FileManager.default.removeItem(at: BuildCache(project: project).file(for: output))
+        _ = try build(content, into: output, cache: BuildCache(project: project))
+        #expect(Fixtures.tree(output) == (try cleanBuild(content)))
+    }
+
     @Test func cachedBuildsEqualCleanBuildsAndReuseOnlyUnchangedAccounts() throws {
         let content = try Fixtures.content()
         let project = Fixtures.temporaryFolder()

@@ -34,14 +34,22 @@ struct Build: ParsableCommand {
         }
         var builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
                                   output: URL(fileURLWithPath: out), options: options, publisher: publisher)
-        if !noCache { builder.cache = BuildCache(project: project.projectURL) }
+        let cache = BuildCache(project: project.projectURL)
+        if noCache {
+            // This build replaces what the cache describes: forget it rather than let it vouch for the new site.
+            cache.remove(for: builder.output)
+        } else {
+            builder.cache = cache
+        }
         do {
+            builder.extraFiles["_portico/feedback.openapi.yaml"] = Data(try feedbackSpec().utf8)
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
-            try writeFeedbackSpec()
             Terminal.print(log.warnings)
             if !unencrypted {
                 // Remember what this publish contained, for `portico digest --since last-publish`.
-                try? PublishLog(project: project.projectURL).record(PublishRecord(date: options.today, accounts: summary.resolved))
+                let publishes = PublishLog(project: project.projectURL)
+                let record = PublishRecord(date: options.today, accounts: summary.resolved)
+                if publishes.latest() != record { try? publishes.record(record) }
             }
             print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@",
                          summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out,
@@ -59,10 +67,8 @@ struct Build: ParsableCommand {
     }
 
     /// The feedback endpoint's contract, from the same field definitions as the form (docs/feedback.md).
-    private func writeFeedbackSpec() throws {
+    private func feedbackSpec() throws -> String {
         let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
-        let folder = URL(fileURLWithPath: out).appendingPathComponent("_portico")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FeedbackSpec.yaml(for: portal).write(to: folder.appendingPathComponent("feedback.openapi.yaml"), atomically: true, encoding: .utf8)
+        return try FeedbackSpec.yaml(for: portal)
     }
 }

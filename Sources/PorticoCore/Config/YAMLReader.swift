@@ -16,7 +16,8 @@ struct YAMLReader {
     mutating func parseMapping(_ text: String, what: String) -> Node.Mapping? {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // The encoding is named because Yams' default reads the process environment on every call.
+            node = try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch let error as YamlError {
             diagnostics.append(yamlError(error, what: what))
             return nil
@@ -86,12 +87,23 @@ struct YAMLReader {
             error("bad-\(key)", value, "`\(key)` of \(what) must be text", hint: "write `\(key): some text`")
             return nil
         }
-        let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.trimmed(scalar.string)
         if required && text.isEmpty {
             error("missing-\(key)", value, "`\(key)` of \(what) is empty", hint: "give it a value")
             return nil
         }
         return text
+    }
+
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` without the trip through NSString; Unicode's
+    /// White_Space property is the same set of characters.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
     }
 
     mutating func bool(_ map: Node.Mapping, _ key: String, what: String) -> Bool? {
@@ -119,7 +131,7 @@ struct YAMLReader {
             if required { missing(key, owner: owner, what: what, example: "YYYY-MM-DD") }
             return nil
         }
-        guard let text = value.scalar?.string, let day = Day(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let text = value.scalar?.string, let day = Day(text) ?? Day(text.trimmingCharacters(in: .whitespaces)) else {
             error("bad-date", value, "`\(key)` of \(what) is not a date: \(value.scalar?.string ?? "not text")",
                   hint: "write the date as YYYY-MM-DD, e.g. `\(key): 2026-09-12`")
             return nil

@@ -4,6 +4,8 @@ import Foundation
 public struct ContentLoader {
     public let root: URL
     private let fileManager = FileManager.default
+    /// Front matter parsed by earlier builds, to skip parsing it again.
+    var frontMatterCache: FrontMatterCache?
 
     public init(root: URL) {
         self.root = root.standardizedFileURL
@@ -50,6 +52,7 @@ public struct ContentLoader {
                               "library pages cannot name an `sme` (SMEs belong to accounts)", hint: "remove `sme:` or move the page into an account"))
         }
         portal.unreadablePages = unreadable
+        frontMatterCache?.save()
         return portal
     }
 
@@ -76,7 +79,7 @@ public struct ContentLoader {
                     continue
                 }
                 guard let text = read(path, log: log, missingHint: "") else { continue }
-                let (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
+                let (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind, cache: frontMatterCache)
                 log.report(contentsOf: diagnostics)
                 if let page { pages.append(page) } else { unreadable.insert(path) }
             }
@@ -95,16 +98,7 @@ public struct ContentLoader {
 
     /// Regular files under a folder (recursively), relative to the content root, sorted; hidden files skipped.
     func files(under path: String) -> [String] {
-        let url = root.appendingPathComponent(path)
-        guard let enumerator = fileManager.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey],
-                                                      options: [.skipsHiddenFiles]) else { return [] }
-        var result: [String] = []
-        for case let file as URL in enumerator {
-            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-            let relative = String(file.standardizedFileURL.path.dropFirst(root.path.count + 1))
-            result.append(relative)
-        }
-        return result.sorted()
+        FileListing.regularFiles(under: root.path + "/" + path).map { "\(path)/\($0)" }.sorted()
     }
 
     func directories(under path: String) -> [String] {

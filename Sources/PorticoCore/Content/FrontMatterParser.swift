@@ -35,6 +35,10 @@ public enum FrontMatterParser {
     public static let knownKeys = ["title", "date", "summary", "industries", "tags", "lang", "draft", "author", "sme"]
 
     public static func parse(_ text: String, sourcePath: String, origin: PageOrigin, kind: PageKind) -> (SourcePage?, [Diagnostic]) {
+        parse(text, sourcePath: sourcePath, origin: origin, kind: kind, cache: nil)
+    }
+
+    static func parse(_ text: String, sourcePath: String, origin: PageOrigin, kind: PageKind, cache: FrontMatterCache?) -> (SourcePage?, [Diagnostic]) {
         let file = sourcePath
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         guard let split = split(text) else {
@@ -47,6 +51,14 @@ public enum FrontMatterParser {
                                  "the front matter is never closed", hint: "add a `---` line after the last front matter key")])
         }
         let (yaml, body, bodyLine) = split
+        guard let cache else { return parse(yaml: yaml, body: body, bodyLine: bodyLine, sourcePath: sourcePath, origin: origin, kind: kind) }
+        return cache.page(yaml: yaml, sourcePath: sourcePath, origin: origin, kind: kind, body: body, bodyLine: bodyLine) {
+            parse(yaml: yaml, body: body, bodyLine: bodyLine, sourcePath: sourcePath, origin: origin, kind: kind)
+        }
+    }
+
+    static func parse(yaml: String, body: String, bodyLine: Int, sourcePath: String, origin: PageOrigin, kind: PageKind) -> (SourcePage?, [Diagnostic]) {
+        let file = sourcePath
         var reader = YAMLReader(file: file, lineOffset: 1)
         guard let map = reader.parseMapping(yaml, what: "front matter") else { return (nil, reader.diagnostics) }
         reader.checkKeys(map, allowed: knownKeys, what: "front matter")
@@ -70,7 +82,7 @@ public enum FrontMatterParser {
         }
         let smeEntry = reader.entry(map, "sme")
         guard let title, let date else { return (nil, reader.diagnostics) }
-        let slug = (sourcePath as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: "")
+        let slug = String(sourcePath.split(separator: "/").last ?? "").replacing(".md", with: "")
         if !Identifier.isFileSlug(slug) {
             reader.diagnostics.append(.warning("slug", at: top, "the file name `\(slug).md` makes an unusual URL",
                                                hint: "use lowercase letters, digits and hyphens in file names"))

@@ -15,7 +15,17 @@ public struct PublishRecord: Codable, Sendable, Equatable {
 
     public init(date: Day, accounts: [ResolvedAccount]) {
         self.date = date.description
-        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.slug, PublishRecord.fingerprints(of: $0)) })
+        // Library pages appear in many accounts: fingerprint each source page once.
+        var known: [String: String] = [:]
+        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { account in
+            (account.slug, Dictionary(uniqueKeysWithValues: account.pages.map { page in
+                let path = page.source.sourcePath
+                if let fingerprint = known[path] { return (page.outputPath, fingerprint) }
+                let fingerprint = PublishRecord.fingerprint(page.source)
+                known[path] = fingerprint
+                return (page.outputPath, fingerprint)
+            }))
+        })
     }
 
     /// Page output path → fingerprint, for one account as it is now.
@@ -48,9 +58,18 @@ public struct PublishLog: Sendable {
         try encoder.encode(record).write(to: folder.appendingPathComponent(name))
     }
 
+    /// The newest record, if any.
+    public func latest() -> PublishRecord? {
+        guard let name = names().last else { return nil }
+        return try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent(name)))
+    }
+
     /// Every record, oldest first.
     public func records() -> [PublishRecord] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        return names.compactMap { try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent($0))) }
+        names().compactMap { try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent($0))) }
+    }
+
+    private func names() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The incremental build's memory (`.portico/cache/`): per output folder, each account's input fingerprint
 /// and the warnings its pages produced. An account whose fingerprint is unchanged is not rendered again:
-/// its files are hard-linked from the previous site and its warnings are reported again, so a cached build
+/// its folder in the previous site is left as it is and its warnings are reported again, so a cached build
 /// equals a clean one byte for byte and says the same.
 public struct BuildCache: Sendable {
     public let folder: URL
@@ -15,6 +15,8 @@ public struct BuildCache: Sendable {
     public struct Entry: Codable, Sendable, Equatable {
         public var fingerprint: String
         public var diagnostics: [Diagnostic]
+        /// Files in the account's folder, for the build summary when the folder is kept.
+        public var files: Int
     }
 
     public struct Manifest: Codable, Sendable, Equatable {
@@ -23,7 +25,7 @@ public struct BuildCache: Sendable {
     }
 
     func file(for output: URL) -> URL {
-        let name = SHA256.hash(data: Data(output.standardizedFileURL.path.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let name = Hex.encode(SHA256.hash(data: Data(output.standardizedFileURL.path.utf8)).prefix(8))
         return folder.appendingPathComponent("build-\(name).json")
     }
 
@@ -41,14 +43,14 @@ public struct BuildCache: Sendable {
         try? encoder.encode(manifest).write(to: file(for: output), options: .atomic)
     }
 
-    func remove(for output: URL) {
+    public func remove(for output: URL) {
         try? FileManager.default.removeItem(at: file(for: output))
     }
 }
 
 /// Everything an account's output depends on, hashed.
 struct AccountFingerprint {
-    static let version = "portico-build-3"
+    static let version = "portico-build-4"
 
     static func files(_ urls: [URL]) -> String {
         var hasher = SHA256()
@@ -70,7 +72,9 @@ struct AccountFingerprint {
         return files(urls)
     }
 
-    static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String) -> String {
+    /// `pages` holds `page(_:)` of each source page by path, computed once for pages several accounts share.
+    static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
+                        pages: [String: String]) -> String {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Data(text.utf8)); hasher.update(data: Data([0])) }
         add(version)
@@ -80,16 +84,24 @@ struct AccountFingerprint {
         hasher.update(data: (try? Data(contentsOf: contentRoot.appendingPathComponent("accounts/\(account.slug)/account.yml"))) ?? Data())
         add(files(account.account.assets.map { contentRoot.appendingPathComponent($0) }))
         for page in account.pages {
-            let s = page.source
             add(page.outputPath)
-            add("\(page.isFuture) \(page.language.rawValue) \(s.draft) \(s.date)")
-            for field in [s.sourcePath, s.title, s.summary ?? "", s.author ?? "", s.sme ?? "", s.lang?.rawValue ?? "",
-                          s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine), s.body] {
-                add(field)
-            }
+            add("\(page.isFuture) \(page.language.rawValue)")
+            add(pages[page.source.sourcePath] ?? Self.page(page.source))
         }
         return hex(hasher.finalize())
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    /// Every field of a source page.
+    static func page(_ s: SourcePage) -> String {
+        var hasher = SHA256()
+        func add(_ text: String) { hasher.update(data: Data(text.utf8)); hasher.update(data: Data([0])) }
+        add("\(s.draft) \(s.date)")
+        for field in [s.sourcePath, s.title, s.summary ?? "", s.author ?? "", s.sme ?? "", s.lang?.rawValue ?? "",
+                      s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine), s.body] {
+            add(field)
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String { Hex.encode(digest) }
 }

@@ -20,6 +20,8 @@ public struct SiteBuilder: Sendable {
     public var preview: Bool
     /// When set, accounts whose inputs did not change since the last build are reused, not rendered.
     public var cache: BuildCache?
+    /// More files for the site root, by path (the feedback endpoint's OpenAPI description).
+    public var extraFiles: [String: Data] = [:]
 
     public init(contentRoot: URL, themeFolders: [URL], output: URL, options: BuildOptions, publisher: any AccountPublisher, preview: Bool = false) {
         self.contentRoot = contentRoot
@@ -32,7 +34,9 @@ public struct SiteBuilder: Sendable {
 
     /// Loads and resolves without writing anything (for `check` and the first half of `build`).
     public func loadAndResolve(log: DiagnosticLog) -> (Portal, [ResolvedAccount]) {
-        var portal = ContentLoader(root: contentRoot).load(into: log)
+        var loader = ContentLoader(root: contentRoot)
+        loader.frontMatterCache = cache.map { FrontMatterCache(folder: $0.folder) }
+        var portal = loader.load(into: log)
         if let baseURL = options.baseURL { portal.config.baseURL = baseURL }
         let resolver = AccountResolver(portal: portal, options: options)
         return (portal, portal.accounts.map { resolver.resolve($0, log: log) })
@@ -43,36 +47,43 @@ public struct SiteBuilder: Sendable {
         let start = Date()
         let theme = Theme(folders: themeFolders, log: log)
         let (portal, accounts) = loadAndResolve(log: log)
-        let writer = try SiteWriter(output: output)
+        let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
+        let reuse = cache.map { Reuse(previous: $0.load(for: output), fingerprints: fingerprints(portal: portal, accounts: accounts),
+                                      directories: directories, output: output) }
+        // With accounts to reuse, only what changed is staged; otherwise the whole site, swapped in with one rename.
+        let writer = reuse?.reusable.isEmpty == false ? try SiteWriter(updating: output) : try SiteWriter(output: output)
         do {
-            var reuse: Reuse? = nil
-            if let cache {
-                let shared = [AccountFingerprint.theme(themeFolders),
-                              AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
-                              AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
-                let fingerprints = Dictionary(uniqueKeysWithValues: accounts.map { account in
-                    (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
-                                                               publisher: publisher.fingerprint(for: account)))
-                })
-                reuse = Reuse(previous: cache.load(for: output), fingerprints: fingerprints)
-            }
             let pages = try renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: writer, log: log, reuse: reuse, progress: progress)
             try writeShared(portal: portal, theme: theme, writer: writer)
             if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
                 throw BuildFailed(diagnostics: log.all)
             }
-            try writer.commit()
-            if let cache, let reuse {
-                cache.save(BuildCache.Manifest(output: output.standardizedFileURL.path, accounts: reuse.entries(directories: accounts.map {
-                    ($0.slug, publisher.directory(for: $0.config)) })), for: output)
-            }
+            try commit(writer, reuse: reuse, directories: directories)
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts)
         } catch {
             writer.abort()
             throw error
         }
+    }
+
+    /// Commits the site and records what the next build may reuse. A manifest that changes is forgotten before
+    /// the commit and saved after it, so it never describes a site that a cut-short commit left half-updated.
+    private func commit(_ writer: SiteWriter, reuse: Reuse?, directories: [String: String]) throws {
+        guard let cache, let reuse else {
+            try writer.commit()
+            return
+        }
+        let manifest = BuildCache.Manifest(output: output.standardizedFileURL.path,
+                                           accounts: reuse.entries(directories: directories, files: writer.files(in:)))
+        if manifest == reuse.previous {
+            try writer.commit()
+            return
+        }
+        cache.remove(for: output)
+        try writer.commit()
+        cache.save(manifest, for: output)
     }
 
     /// Preview: rebuilds `only` these accounts (all when nil) straight into the output folder, keeping the
@@ -104,20 +115,14 @@ public struct SiteBuilder: Sendable {
         DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
             let account = accounts[index]
             let directory = publisher.directory(for: account.config)
-            if let reuse, let writer, let cached = reuse.cached(account.slug, directory: directory, in: output) {
-                do {
-                    try writer.link(tree: output.appendingPathComponent(directory), to: directory)
-                    log.report(contentsOf: cached)
-                    reuse.record(account.slug, diagnostics: cached)
-                    let done = counter.add(account.pages.count + PageKind.allCases.count + 2)
-                    progress?(done, total)
-                    return
-                } catch {
-                    // Fall through and render: the cache is only ever a shortcut. Drop the partial links
-                    // first, so no write can reach the previous site's files through them.
-                    writer.remove(directory)
-                }
+            if let reuse, let writer, writer.updating, let entry = reuse.reusable[account.slug] {
+                writer.keep(directory, files: entry.files)
+                log.report(contentsOf: entry.diagnostics)
+                reuse.record(account.slug, diagnostics: entry.diagnostics)
+                progress?(counter.add(account.pages.count + PageKind.allCases.count + 2), total)
+                return
             }
+            writer?.replace(directory)
             let accountLog = DiagnosticLog()
             defer {
                 log.report(contentsOf: accountLog.all)
@@ -170,44 +175,9 @@ public struct SiteBuilder: Sendable {
         for (name, url) in theme.assets.sorted(by: { $0.key < $1.key }) {
             try writer.copy(url, to: "_portico/\(name)")
         }
-        for (name, data) in publisher.sharedFiles().sorted(by: { $0.key < $1.key }) {
+        for (name, data) in publisher.sharedFiles().merging(extraFiles, uniquingKeysWith: { _, extra in extra }).sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: name)
         }
-    }
-}
-
-/// Which accounts may be reused from the previous build, and what this build learnt for the next one.
-final class Reuse: @unchecked Sendable {
-    let previous: BuildCache.Manifest?
-    let fingerprints: [String: String]
-    private var diagnostics: [String: [Diagnostic]] = [:]
-    private let lock = NSLock()
-
-    init(previous: BuildCache.Manifest?, fingerprints: [String: String]) {
-        self.previous = previous
-        self.fingerprints = fingerprints
-    }
-
-    /// The warnings to report again when `slug` is unchanged and its old files are there.
-    func cached(_ slug: String, directory: String, in output: URL) -> [Diagnostic]? {
-        guard let entry = previous?.accounts[directory], let fingerprint = fingerprints[slug], entry.fingerprint == fingerprint,
-              !entry.diagnostics.contains(where: { $0.severity == .error }),
-              FileManager.default.fileExists(atPath: output.appendingPathComponent(directory).path) else { return nil }
-        return entry.diagnostics
-    }
-
-    func record(_ slug: String, diagnostics found: [Diagnostic]) {
-        lock.lock(); diagnostics[slug] = found; lock.unlock()
-    }
-
-    func entries(directories: [(String, String)]) -> [String: BuildCache.Entry] {
-        lock.lock(); defer { lock.unlock() }
-        var result: [String: BuildCache.Entry] = [:]
-        for (slug, directory) in directories {
-            guard let fingerprint = fingerprints[slug] else { continue }
-            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[slug] ?? [])
-        }
-        return result
     }
 }
 

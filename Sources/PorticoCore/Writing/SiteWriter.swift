@@ -1,23 +1,42 @@
 import Foundation
 
-/// Stage 4: writes a site into a fresh folder beside the output and swaps it in only when the build succeeds,
-/// so a failed build leaves the previous output exactly as it was.
+/// Stage 4: writes a site into a staging folder beside the output and puts it in place only when the build
+/// succeeds, so a failed build leaves the previous output exactly as it was.
+///
+/// Three ways to write:
+/// - `init(output:)`: the whole site is staged, and `commit()` swaps it in with one rename.
+/// - `init(updating:)`: only changed account folders and the shared files are staged; `commit()` swaps
+///   in just what differs (see SiteWriter+Update.swift). Folders passed to `keep` stay as they are.
+/// - `init(inPlace:)` (preview): straight into the output; nothing is staged, swapped or thrown away.
 public final class SiteWriter: @unchecked Sendable {
     public let output: URL
     public let staging: URL
-    private let fileManager = FileManager.default
+    public let inPlace: Bool
+    public let updating: Bool
+    let fileManager = FileManager.default
     private var createdDirectories = Set<String>()
     private let lock = NSLock()
-    private(set) public var filesWritten = 0
-    /// Writes straight into `output` (preview): nothing is staged, swapped or thrown away.
-    public let inPlace: Bool
+    /// Files written (or kept) per top-level entry of the site.
+    private var counts: [String: Int] = [:]
+    /// Top-level folders of the previous output that stay untouched (reused accounts).
+    private(set) var kept = Set<String>()
+    /// Top-level folders replaced whole by their staged version (or removed, when nothing was staged).
+    private(set) var replaced = Set<String>()
 
-    public init(output: URL) throws {
+    public convenience init(output: URL) throws {
+        try self.init(output: output, updating: false)
+    }
+
+    public convenience init(updating output: URL) throws {
+        try self.init(output: output, updating: true)
+    }
+
+    private init(output: URL, updating: Bool) throws {
         self.output = output.standardizedFileURL
-        let parent = self.output.deletingLastPathComponent()
-        try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-        staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        staging = Self.sibling(of: self.output, "staging")
         inPlace = false
+        self.updating = updating
+        try fileManager.createDirectory(at: self.output.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? fileManager.removeItem(at: staging)
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
     }
@@ -26,15 +45,49 @@ public final class SiteWriter: @unchecked Sendable {
         self.output = output.standardizedFileURL
         staging = self.output
         inPlace = true
+        updating = false
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
+    /// A hidden folder beside the output, on the same file system so renames between them are atomic.
+    static func sibling(of output: URL, _ role: String) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).\(role)-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+
+    public var filesWritten: Int {
+        lock.lock(); defer { lock.unlock() }
+        return counts.values.reduce(0, +)
+    }
+
+    /// Files written or kept under one top-level folder.
+    public func files(in folder: String) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        return counts[folder] ?? 0
+    }
+
+    /// Leaves a top-level folder of the previous output as it is (`updating` only); it holds `files` files.
+    public func keep(_ folder: String, files: Int) {
+        precondition(updating, "only an updating writer keeps folders of the previous output")
+        lock.lock(); kept.insert(folder); counts[folder] = files; lock.unlock()
+    }
+
+    /// Declares a top-level folder as rendered again: at commit its staged version replaces the old one whole.
+    public func replace(_ folder: String) {
+        lock.lock(); replaced.insert(folder); lock.unlock()
     }
 
     /// Removes a folder of the output (an account about to be rebuilt in place).
     public func remove(_ path: String) {
-        try? fileManager.removeItem(at: staging.appendingPathComponent(path))
+        let removed = staging.appendingPathComponent(path)
+        try? fileManager.removeItem(at: removed)
         lock.lock()
-        createdDirectories = createdDirectories.filter { !$0.hasPrefix(staging.appendingPathComponent(path).path) }
+        createdDirectories = createdDirectories.filter { !$0.hasPrefix(removed.path) }
+        counts[Self.topLevel(path)] = nil
         lock.unlock()
+    }
+
+    static func topLevel(_ path: String) -> String {
+        String(path.prefix { $0 != "/" })
     }
 
     /// Writes `data` at `path` (relative to the site root).
@@ -43,14 +96,14 @@ public final class SiteWriter: @unchecked Sendable {
         let directory = url.deletingLastPathComponent().path
         lock.lock()
         let needsDirectory = createdDirectories.insert(directory).inserted
-        filesWritten += 1
+        counts[Self.topLevel(path), default: 0] += 1
         lock.unlock()
         if needsDirectory { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         try Self.writeFile(url.path, data)
     }
 
     /// Plain open/write/close: `Data.write` syncs every file to disk, which made a 15,000-file build wait
-    /// on the disk for most of its wall time. Durability comes from the final rename of the whole folder.
+    /// on the disk for most of its wall time. Durability comes from the final renames.
     static func writeFile(_ path: String, _ data: Data) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, "errno": errno]) }
@@ -76,33 +129,16 @@ public final class SiteWriter: @unchecked Sendable {
         try write(try Data(contentsOf: source), to: path)
     }
 
-    /// Hard-links every file of a previous output folder into the staged site (the build cache's reuse).
-    public func link(tree source: URL, to path: String) throws {
-        let base = source.standardizedFileURL.path
-        guard let enumerator = fileManager.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
-        var count = 0
-        for case let file as URL in enumerator where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
-            let relative = String(file.standardizedFileURL.path.dropFirst(base.count + 1))
-            let target = staging.appendingPathComponent(path).appendingPathComponent(relative)
-            let directory = target.deletingLastPathComponent().path
-            lock.lock()
-            let needsDirectory = createdDirectories.insert(directory).inserted
-            lock.unlock()
-            if needsDirectory { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            try fileManager.linkItem(at: file, to: target)
-            count += 1
-        }
-        lock.lock(); filesWritten += count; lock.unlock()
-    }
-
-    /// Swaps the staged site in place of the output folder.
-    public func commit() throws {
-        if inPlace { return }
+    /// Puts the staged site in place of the output folder. Returns whether anything in the output changed.
+    @discardableResult
+    public func commit() throws -> Bool {
+        if inPlace { return true }
+        if updating { return try commitUpdate() }
         // Keep a committed placeholder (site/.gitkeep) so the repository stays clean after a build.
         let keep = output.appendingPathComponent(".gitkeep")
         if fileManager.fileExists(atPath: keep.path) { try? fileManager.copyItem(at: keep, to: staging.appendingPathComponent(".gitkeep")) }
         if fileManager.fileExists(atPath: output.path) {
-            let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+            let old = Self.sibling(of: output, "old")
             try? fileManager.removeItem(at: old)
             try fileManager.moveItem(at: output, to: old)
             do {
@@ -115,6 +151,7 @@ public final class SiteWriter: @unchecked Sendable {
         } else {
             try fileManager.moveItem(at: staging, to: output)
         }
+        return true
     }
 
     /// Throws the staged files away; the output folder is untouched.

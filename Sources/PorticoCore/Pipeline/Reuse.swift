@@ -1,0 +1,55 @@
+import Foundation
+
+/// Which accounts may be reused from the previous build, and what this build learnt for the next one.
+final class Reuse: @unchecked Sendable {
+    let previous: BuildCache.Manifest?
+    let fingerprints: [String: String]
+    /// By slug: the previous entries of accounts whose fingerprint is unchanged, that built without errors,
+    /// and whose folder is still in the output.
+    let reusable: [String: BuildCache.Entry]
+    private var diagnostics: [String: [Diagnostic]] = [:]
+    private let lock = NSLock()
+
+    init(previous: BuildCache.Manifest?, fingerprints: [String: String], directories: [String: String], output: URL) {
+        self.previous = previous
+        self.fingerprints = fingerprints
+        var reusable: [String: BuildCache.Entry] = [:]
+        for (slug, directory) in directories {
+            guard let entry = previous?.accounts[directory], let fingerprint = fingerprints[slug], entry.fingerprint == fingerprint,
+                  !entry.diagnostics.contains(where: { $0.severity == .error }),
+                  SiteUpdate.kind(output.appendingPathComponent(directory)) == .directory else { continue }
+            reusable[slug] = entry
+        }
+        self.reusable = reusable
+    }
+
+    func record(_ slug: String, diagnostics found: [Diagnostic]) {
+        lock.lock(); diagnostics[slug] = found; lock.unlock()
+    }
+
+    /// The next manifest's entries, by output folder; `files` counts the files in a folder.
+    func entries(directories: [String: String], files: (String) -> Int) -> [String: BuildCache.Entry] {
+        lock.lock(); defer { lock.unlock() }
+        var result: [String: BuildCache.Entry] = [:]
+        for (slug, directory) in directories {
+            guard let fingerprint = fingerprints[slug] else { continue }
+            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[slug] ?? [], files: files(directory))
+        }
+        return result
+    }
+}
+
+extension SiteBuilder {
+    /// Each account's input fingerprint, by slug.
+    func fingerprints(portal: Portal, accounts: [ResolvedAccount]) -> [String: String] {
+        let shared = [AccountFingerprint.theme(themeFolders),
+                      AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
+                      AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
+        let sources = portal.library + portal.accounts.flatMap(\.pages)
+        let pages = Dictionary(sources.map { ($0.sourcePath, AccountFingerprint.page($0)) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(accounts.map { account in
+            (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
+                                                       publisher: publisher.fingerprint(for: account), pages: pages))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+}
