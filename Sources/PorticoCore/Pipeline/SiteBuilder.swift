@@ -112,6 +112,8 @@ public struct SiteBuilder: Sendable {
         let contentRoot = self.contentRoot
         let markdownCache = MarkdownCache()
         let preview = self.preview
+        let rendered = accounts.filter { account in !(writer?.updating == true && reuse?.reusable[account.slug] != nil) }.count
+        let concurrentPages = rendered < ProcessInfo.processInfo.activeProcessorCount
         DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
             let account = accounts[index]
             let directory = publisher.directory(for: account.config)
@@ -140,14 +142,15 @@ public struct SiteBuilder: Sendable {
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
                                            knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors,
                                            unreadablePages: portal.unreadablePages, markdownCache: markdownCache)
-            var usedAssets = Set<AssetReference>()
+            let assetsShown = AssetSet()
             do {
-                try renderer.renderAll(log: log) { page in
+                try renderer.renderAll(log: log, concurrentPages: concurrentPages) { page in
                     try writer?.write(try sealing.page(page), to: "\(directory)/\(page.path)")
-                    usedAssets.formUnion(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) })
+                    assetsShown.insert(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) })
                     let done = counter.increment()
                     progress?(done, total)
                 }
+                var usedAssets = assetsShown.all
                 // An account's own assets are all published; library assets only where a page shows them.
                 for path in account.account.assets {
                     if let output = LinkResolver.outputPath(ofAsset: path) {
@@ -194,4 +197,12 @@ final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     func record(_ error: any Error) { lock.lock(); errors.append(error); lock.unlock() }
     var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return errors.first }
+}
+
+/// The assets an account's pages show, collected from the threads that render them.
+final class AssetSet: @unchecked Sendable {
+    private var items = Set<AssetReference>()
+    private let lock = NSLock()
+    func insert(_ assets: [AssetReference]) { lock.lock(); items.formUnion(assets); lock.unlock() }
+    var all: Set<AssetReference> { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -50,15 +50,40 @@ public struct AccountRenderer {
     }
 
     /// Renders each page and hands it to `emit` at once, so a large site is never held in memory.
-    public func renderAll(log: DiagnosticLog, emit: (RenderedPage) throws -> Void) rethrows {
-        var searchTexts: [String] = []
+    /// With `concurrentPages` (when only an account or two are rebuilt, so accounts alone cannot keep every
+    /// core busy) articles are rendered and emitted from several threads, a batch at a time; `emit` must then
+    /// be thread-safe. Diagnostics are reported in page order either way.
+    public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: (RenderedPage) throws -> Void) throws {
         var cardsByLanguage: [Language: [String: [String: TemplateValue]]] = [:]
         let minutes = account.pages.map { Formatting.readingMinutes($0.source.body) }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
-        for (page, minutes) in zip(account.pages, minutes) {
-            let (rendered, text) = article(page, cards: cardsByLanguage[page.language]!, minutes: minutes, log: log)
-            searchTexts.append(String(text.prefix(20_000)))
-            try emit(rendered)
+        var searchTexts: [String] = []
+        searchTexts.reserveCapacity(account.pages.count)
+        try withoutActuallyEscaping(emit) { emit in
+            let cards = cardsByLanguage
+            let renderArticle = UncheckedSendable { (index: Int, log: DiagnosticLog) throws -> String in
+                let page = account.pages[index]
+                let (rendered, text) = article(page, cards: cards[page.language]!, minutes: minutes[index], log: log)
+                try emit(rendered)
+                return String(text.prefix(20_000))
+            }
+            guard concurrentPages else {
+                for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }
+                return
+            }
+            let batch = 64
+            for start in stride(from: 0, to: account.pages.count, by: batch) {
+                let indices = start..<min(start + batch, account.pages.count)
+                let results = BatchResults(count: indices.count)
+                DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
+                    let pageLog = DiagnosticLog()
+                    results.set(offset, Result { try renderArticle.value(indices.lowerBound + offset, pageLog) }, pageLog.all)
+                }
+                for (text, diagnostics) in results.all {
+                    log.report(contentsOf: diagnostics)
+                    searchTexts.append(try text.get())
+                }
+            }
         }
         for language in languages {
             let cards = cardsByLanguage[language]!
@@ -288,6 +313,26 @@ public struct AccountRenderer {
     }
 }
 
+/// Hands a closure to `concurrentPerform`; the caller guarantees what it touches is thread-safe.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// What each article of a concurrent batch produced, kept in page order.
+final class BatchResults: @unchecked Sendable {
+    private var items: [(Result<String, any Error>, [Diagnostic])]
+    private let lock = NSLock()
+
+    init(count: Int) { items = Array(repeating: (.success(""), []), count: count) }
+
+    func set(_ index: Int, _ result: Result<String, any Error>, _ diagnostics: [Diagnostic]) {
+        lock.lock(); items[index] = (result, diagnostics); lock.unlock()
+    }
+
+    var all: [(Result<String, any Error>, [Diagnostic])] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
 /// Article layouts by language and kind, rendered once per account with markers for title and body,
 /// and article base contexts by language and section.
 final class LayoutCache {
@@ -295,18 +340,23 @@ final class LayoutCache {
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
     private var shells: [String: String] = [:]
     private var bases: [String: [String: TemplateValue]] = [:]
+    private let lock = NSLock()
 
     func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] {
-        if let base = bases[key] { return base }
+        lock.lock()
+        if let base = bases[key] { lock.unlock(); return base }
+        lock.unlock()
         let base = make()
-        bases[key] = base
+        lock.lock(); bases[key] = base; lock.unlock()
         return base
     }
 
     func shell(_ key: String, render: () -> String) -> String {
-        if let shell = shells[key] { return shell }
+        lock.lock()
+        if let shell = shells[key] { lock.unlock(); return shell }
+        lock.unlock()
         let shell = render()
-        shells[key] = shell
+        lock.lock(); shells[key] = shell; lock.unlock()
         return shell
     }
 

@@ -99,7 +99,13 @@ public final class SiteWriter: @unchecked Sendable {
         counts[Self.topLevel(path), default: 0] += 1
         lock.unlock()
         if needsDirectory { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        try Self.writeFile(url.path, data)
+        do {
+            try Self.writeFile(url.path, data)
+        } catch let error as CocoaError where (error.userInfo["errno"] as? Int32) == ENOENT && !needsDirectory {
+            // Another thread registered the folder first and may still be creating it.
+            try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Self.writeFile(url.path, data)
+        }
     }
 
     /// Plain open/write/close: `Data.write` syncs every file to disk, which made a 15,000-file build wait

@@ -1,0 +1,38 @@
+import Foundation
+import PorticoTheme
+import Testing
+@testable import PorticoCore
+
+/// Rebuilding one account renders its pages on every core; the pages and the order of the warnings
+/// must be exactly those of a one-thread rendering.
+@Suite struct ConcurrentPagesTests {
+    @Test func concurrentPagesEqualSequentialPages() throws {
+        let content = try Fixtures.content(overlay: nil)
+        let builder = Fixtures.builder(content: content, output: Fixtures.temporaryFolder().appendingPathComponent("site"))
+        let (portal, accounts) = builder.loadAndResolve(log: DiagnosticLog())
+        let theme = Theme(folders: [PorticoTheme.directory], log: DiagnosticLog())
+        for account in accounts {
+            func render(concurrent: Bool) throws -> ([String: String], [Diagnostic]) {
+                let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme,
+                                               knownPages: Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) }),
+                                               knownAssets: Set(portal.libraryAssets + portal.accounts.flatMap(\.assets)), accountPath: account.slug)
+                let log = DiagnosticLog()
+                let pages = Pages()
+                try renderer.renderAll(log: log, concurrentPages: concurrent) { pages.add($0) }
+                return (pages.all, log.all)
+            }
+            let sequential = try render(concurrent: false)
+            let concurrent = try render(concurrent: true)
+            #expect(concurrent.0 == sequential.0)
+            #expect(concurrent.1.map(\.message) == sequential.1.map(\.message))
+            #expect(sequential.0.count == account.pages.count + 5 * Set([account.config.locale] + account.pages.map(\.language)).count)
+        }
+    }
+
+    final class Pages: @unchecked Sendable {
+        private var pages: [String: String] = [:]
+        private let lock = NSLock()
+        func add(_ page: RenderedPage) { lock.lock(); pages[page.path] = page.html; lock.unlock() }
+        var all: [String: String] { lock.lock(); defer { lock.unlock() }; return pages }
+    }
+}
