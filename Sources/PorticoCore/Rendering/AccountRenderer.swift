@@ -65,7 +65,7 @@ public struct AccountRenderer {
                 let page = account.pages[index]
                 let (rendered, text) = article(page, cards: cards[page.language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
-                return String(text.prefix(20_000))
+                return Self.searchText(text)
             }
             guard concurrentPages else {
                 for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }
@@ -211,6 +211,15 @@ public struct AccountRenderer {
                                                && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count)))))]
             }),
         ]
+    }
+
+    /// At most 20,000 characters of a page's text go into the search index. Counted in Unicode scalars:
+    /// counting grapheme clusters over every page's text was a visible share of the build.
+    static func searchText(_ text: String) -> String {
+        if text.utf8.count <= 20_000 { return text }
+        let scalars = text.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: 20_000, limitedBy: scalars.endIndex) else { return text }
+        return String(scalars[..<end])
     }
 
     /// Articles of one section (`insights/<slug>/index.html`) share every link of their base context, so it is
