@@ -15,9 +15,20 @@ public final class MarkdownCache: @unchecked Sendable {
     }
 
     private var entries: [String: Entry] = [:]
+    private var minutes: [String: Int] = [:]
     private let lock = NSLock()
 
     public init() {}
+
+    /// Reading time of a source page's Markdown, computed once per build.
+    func readingMinutes(_ key: String, markdown: String) -> Int {
+        lock.lock()
+        if let known = minutes[key] { lock.unlock(); return known }
+        lock.unlock()
+        let computed = Formatting.readingMinutes(markdown)
+        lock.lock(); minutes[key] = computed; lock.unlock()
+        return computed
+    }
 
     func entry(_ key: String, markdown: String) -> Entry? {
         lock.lock(); defer { lock.unlock() }

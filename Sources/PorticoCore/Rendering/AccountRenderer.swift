@@ -55,7 +55,9 @@ public struct AccountRenderer {
     /// be thread-safe. Diagnostics are reported in page order either way.
     public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: (RenderedPage) throws -> Void) throws {
         var cardsByLanguage: [Language: [String: [String: TemplateValue]]] = [:]
-        let minutes = account.pages.map { Formatting.readingMinutes($0.source.body) }
+        let minutes = account.pages.map { page in
+            markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? Formatting.readingMinutes(page.source.body)
+        }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
         var searchTexts: [String] = []
         searchTexts.reserveCapacity(account.pages.count)

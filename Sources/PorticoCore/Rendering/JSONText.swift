@@ -62,32 +62,42 @@ public enum JSONText {
         }
     }
 
+    /// Bytes that need a JSON escape (control characters, quote, backslash) or are unsafe in a script element.
+    private static let needsEscape: [Bool] = (0...255).map { byte in
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x3C || byte == 0x3E || byte == 0x26
+    }
+
     static func writeString(_ text: String, to out: inout String) {
         var copy = text
         copy.withUTF8 { bytes in
-            out += "\""
-            var plainStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                let escape: String
-                switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case UInt8(ascii: "\n"): escape = "\\n"
-                case UInt8(ascii: "\r"): escape = "\\r"
-                case UInt8(ascii: "\t"): escape = "\\t"
-                case UInt8(ascii: "<"): escape = "\\u003c"
-                case UInt8(ascii: ">"): escape = "\\u003e"
-                case UInt8(ascii: "&"): escape = "\\u0026"
-                case 0..<0x20: escape = "\\u00" + Hex.digits(byte)
-                default: continue
+            needsEscape.withUnsafeBufferPointer { needsEscape in
+                out += "\""
+                var plainStart = 0
+                var index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    guard needsEscape[Int(byte)] else {
+                        index += 1
+                        continue
+                    }
+                    if plainStart < index { out += text.slice(plainStart, index) }
+                    switch byte {
+                    case UInt8(ascii: "\""): out += "\\\""
+                    case UInt8(ascii: "\\"): out += "\\\\"
+                    case UInt8(ascii: "\n"): out += "\\n"
+                    case UInt8(ascii: "\r"): out += "\\r"
+                    case UInt8(ascii: "\t"): out += "\\t"
+                    case UInt8(ascii: "<"): out += "\\u003c"
+                    case UInt8(ascii: ">"): out += "\\u003e"
+                    case UInt8(ascii: "&"): out += "\\u0026"
+                    default: out += "\\u00" + Hex.digits(byte)
+                    }
+                    index += 1
+                    plainStart = index
                 }
-                if plainStart < index { out += text.slice(plainStart, index) }
-                out += escape
-                plainStart = index + 1
+                if plainStart < bytes.count { out += text.slice(plainStart, bytes.count) }
+                out += "\""
             }
-            if plainStart < bytes.count { out += text.slice(plainStart, bytes.count) }
-            out += "\""
         }
     }
 }
