@@ -50,7 +50,7 @@ public struct BuildCache: Sendable {
 
 /// Everything an account's output depends on, hashed.
 struct AccountFingerprint {
-    static let version = "portico-build-4"
+    static let version = "portico-build-5"
 
     static func files(_ urls: [URL]) -> String {
         var hasher = SHA256()
@@ -72,20 +72,26 @@ struct AccountFingerprint {
         return files(urls)
     }
 
-    /// `pages` holds `page(_:)` of each source page by path, computed once for pages several accounts share.
+    /// `pages` holds a fingerprint of each source page by path (`page(_:)`, or the front-matter cache's hash of
+    /// the file), computed once for pages several accounts share.
     static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
                         pages: [String: String]) -> String {
         var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Data(text.utf8)); hasher.update(data: Data([0])) }
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            hasher.update(data: [UInt8(0)])
+        }
         add(version)
         add(shared)
         add(publisher)
         add("\(options.drafts) \(options.future) \(preview) \(options.baseURL ?? "")")
-        hasher.update(data: (try? Data(contentsOf: contentRoot.appendingPathComponent("accounts/\(account.slug)/account.yml"))) ?? Data())
+        hasher.update(data: FileBytes.contents(of: contentRoot.path + "/accounts/\(account.slug)/account.yml") ?? Data())
         add(files(account.account.assets.map { contentRoot.appendingPathComponent($0) }))
         for page in account.pages {
             add(page.outputPath)
-            add("\(page.isFuture) \(page.language.rawValue)")
+            add(page.isFuture ? "future" : "past")
+            add(page.language.rawValue)
             add(pages[page.source.sourcePath] ?? Self.page(page.source))
         }
         return hex(hasher.finalize())

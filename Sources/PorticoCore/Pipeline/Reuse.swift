@@ -45,8 +45,10 @@ extension SiteBuilder {
         let shared = [AccountFingerprint.theme(themeFolders),
                       AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
                       AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
-        let sources = portal.library + portal.accounts.flatMap(\.pages)
-        let pages = Dictionary(sources.map { ($0.sourcePath, AccountFingerprint.page($0)) }, uniquingKeysWith: { first, _ in first })
+        var pages = portal.fingerprints.mapValues(\.content)
+        for page in portal.library + portal.accounts.flatMap(\.pages) where pages[page.sourcePath] == nil {
+            pages[page.sourcePath] = AccountFingerprint.page(page)
+        }
         return Dictionary(accounts.map { account in
             (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
                                                        publisher: publisher.fingerprint(for: account), pages: pages))

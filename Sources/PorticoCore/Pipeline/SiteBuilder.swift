@@ -8,6 +8,8 @@ public struct BuildSummary: Sendable {
     public var seconds: Double
     /// What was published, for the publish log.
     public var resolved: [ResolvedAccount] = []
+    /// `PublishRecord.fingerprint` of source pages by path, where the load already knew them.
+    public var publishFingerprints: [String: String] = [:]
 }
 
 /// The whole build, as a flat list of stages: load → resolve → render → write.
@@ -61,7 +63,8 @@ public struct SiteBuilder: Sendable {
             }
             try commit(writer, reuse: reuse, directories: directories)
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
-                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts)
+                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts,
+                                publishFingerprints: portal.fingerprints.compactMapValues(\.publish))
         } catch {
             writer.abort()
             throw error
