@@ -5,11 +5,13 @@ import Foundation
 /// file and its place (`key`). Yams was most of a no-op build's loading time; a hit skips it, and decoding the
 /// file, and gives back the same page and the same diagnostics. The file names the portico binary that wrote it:
 /// a new binary may parse differently, so it starts afresh.
-final class FrontMatterCache {
+/// Accounts load in parallel: what a load adds is kept under a lock.
+final class FrontMatterCache: @unchecked Sendable {
     let file: URL
     private let stored: [String: Stored]
     private var used: [String: Stored] = [:]
     private var misses = 0
+    private let lock = NSLock()
 
     struct Stored: Equatable {
         var page: StoredPage?
@@ -43,21 +45,25 @@ final class FrontMatterCache {
     /// The page this file gave last time, or nil when it must be parsed (then `store` the result).
     func restore(key: String, file data: Data, sourcePath: String, origin: PageOrigin, kind: PageKind) -> Restored? {
         guard let hit = stored[key], let restored = hit.restored(file: data, sourcePath: sourcePath, origin: origin, kind: kind) else { return nil }
-        used[key] = hit
+        lock.withLock { used[key] = hit }
         return restored
     }
 
     /// Remembers a parse; returns the page's publish fingerprint.
     @discardableResult
     func store(key: String, page: SourcePage?, diagnostics: [Diagnostic]) -> String? {
-        misses += 1
         let publish = page.map(PublishRecord.fingerprint)
-        used[key] = Stored(page: page.map { StoredPage($0, publishFingerprint: publish ?? "") }, diagnostics: diagnostics)
+        let entry = Stored(page: page.map { StoredPage($0, publishFingerprint: publish ?? "") }, diagnostics: diagnostics)
+        lock.withLock {
+            misses += 1
+            used[key] = entry
+        }
         return publish
     }
 
     /// Writes the entries this load used, unless they are exactly what was read.
     func save() {
+        lock.lock(); defer { lock.unlock() }
         guard misses > 0 || used.count != stored.count else { return }
         let folder = file.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

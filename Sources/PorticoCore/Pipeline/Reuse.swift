@@ -49,9 +49,10 @@ extension SiteBuilder {
         for page in portal.library + portal.accounts.flatMap(\.pages) where pages[page.sourcePath] == nil {
             pages[page.sourcePath] = AccountFingerprint.page(page)
         }
-        return Dictionary(accounts.map { account in
+        let known = pages
+        return Dictionary(accounts.concurrentMap { account in
             (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
-                                                       publisher: publisher.fingerprint(for: account), pages: pages))
+                                                       publisher: publisher.fingerprint(for: account), pages: known))
         }, uniquingKeysWith: { first, _ in first })
     }
 }

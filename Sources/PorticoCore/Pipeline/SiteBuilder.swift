@@ -41,7 +41,7 @@ public struct SiteBuilder: Sendable {
         var portal = loader.load(into: log)
         if let baseURL = options.baseURL { portal.config.baseURL = baseURL }
         let resolver = AccountResolver(portal: portal, options: options)
-        return (portal, portal.accounts.map { resolver.resolve($0, log: log) })
+        return (portal, portal.accounts.concurrentMap { resolver.resolve($0, log: log) })
     }
 
     /// Builds the site; on any error (or warning with `strict`) nothing is replaced and `BuildFailed` is thrown.

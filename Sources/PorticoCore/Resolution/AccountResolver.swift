@@ -23,7 +23,7 @@ public struct ResolvedAccount: Sendable {
 }
 
 /// Stage 2: decides, per account, which pages it publishes (its own and the library pieces its rules include).
-public struct AccountResolver {
+public struct AccountResolver: Sendable {
     public let portal: Portal
     public let options: BuildOptions
     private let libraryPaths: Set<String>
