@@ -72,8 +72,7 @@ struct AccountFingerprint {
         return files(urls)
     }
 
-    /// `pages` holds a fingerprint of each source page by path (`page(_:)`, or the front-matter cache's hash of
-    /// the file), computed once for pages several accounts share.
+    /// `pages` holds `page(_:file:)` of each source page by path, computed once for pages several accounts share.
     static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
                         pages: [String: String]) -> String {
         var hasher = SHA256()
@@ -97,15 +96,22 @@ struct AccountFingerprint {
         return hex(hasher.finalize())
     }
 
-    /// Every field of a source page.
-    static func page(_ s: SourcePage) -> String {
+    /// Every field of a source page. `file`, the front-matter cache's hash of the page's file, stands for the
+    /// body when given: the body is the end of that file, and hashing it again was a tenth of a no-op build.
+    static func page(_ s: SourcePage, file: String? = nil) -> String {
         var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Data(text.utf8)); hasher.update(data: Data([0])) }
-        add("\(s.draft) \(s.date)")
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            hasher.update(data: [UInt8(0)])
+        }
+        add(s.draft ? "draft" : "final")
+        add(s.date.description)
         for field in [s.sourcePath, s.title, s.summary ?? "", s.author ?? "", s.sme ?? "", s.lang?.rawValue ?? "",
-                      s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine), s.body] {
+                      s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine)] {
             add(field)
         }
+        if let file { add("file " + file) } else { add("body " + s.body) }
         return hex(hasher.finalize())
     }
 

@@ -45,11 +45,9 @@ extension SiteBuilder {
         let shared = [AccountFingerprint.theme(themeFolders),
                       AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
                       AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
-        var pages = portal.fingerprints.mapValues(\.content)
-        for page in portal.library + portal.accounts.flatMap(\.pages) where pages[page.sourcePath] == nil {
-            pages[page.sourcePath] = AccountFingerprint.page(page)
-        }
-        let known = pages
+        let sources = portal.library + portal.accounts.flatMap(\.pages)
+        let known = Dictionary(sources.map { ($0.sourcePath, AccountFingerprint.page($0, file: portal.fingerprints[$0.sourcePath]?.content)) },
+                               uniquingKeysWith: { first, _ in first })
         return Dictionary(accounts.concurrentMap { account in
             (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
                                                        publisher: publisher.fingerprint(for: account), pages: known))
