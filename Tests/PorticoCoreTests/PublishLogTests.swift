@@ -39,3 +39,21 @@ import Testing
         #expect(PublishRecord(date: Fixtures.today, accounts: accounts, known: known) == computed)
     }
 }
+
+@Suite struct PublishRecordJSONTests {
+    @Test func readsBackWithJSONDecoderAndMatchesJSONEncoder() throws {
+        let odd = "q\"uote\\back/slash\n\t\u{1}é😀"
+        let records = [
+            PublishRecord(date: "2026-01-01", accounts: [:]),
+            PublishRecord(date: "2026-01-01", accounts: ["a": [:], "b": ["x/index.html": "1", odd: odd], "c": ["z": "2"]]),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        for record in records {
+            #expect(try JSONDecoder().decode(PublishRecord.self, from: record.json()) == record)
+        }
+        // Same text as JSONEncoder (bar its escaped slashes and control characters) for ordinary records.
+        let plain = PublishRecord(date: "2026-01-01", accounts: ["a": [:], "b": ["x/index.html": "1", "y": "é"]])
+        #expect(String(decoding: plain.json(), as: UTF8.self) == String(decoding: try encoder.encode(plain), as: UTF8.self))
+    }
+}

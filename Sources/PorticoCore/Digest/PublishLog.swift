@@ -73,9 +73,7 @@ public struct PublishLog: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
         let name = formatter.string(from: moment).replacingOccurrences(of: ":", with: "") + ".json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try encoder.encode(record).write(to: folder.appendingPathComponent(name))
+        try record.json().write(to: folder.appendingPathComponent(name))
         return name
     }
 
