@@ -125,7 +125,7 @@ import Testing
             #expect(log.all == cold.all)
             #expect(log.all.contains { $0.code == "unknown-key" })
         }
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("front-matter.json").path))
+        #expect(FileManager.default.fileExists(atPath: FrontMatterCache(folder: folder).file.path))
         // Whole builds through the cache still equal a build without it.
         let project = Fixtures.temporaryFolder()
         let output = project.appendingPathComponent("site")

@@ -20,6 +20,7 @@ struct Build: ParsableCommand {
     func run() throws {
         let options = BuildOptions(drafts: drafts, future: future, strict: strict, baseURL: baseURL)
         let log = DiagnosticLog()
+        let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
         let publisher: any AccountPublisher
         if unencrypted {
             publisher = PlainPublisher(script: GateScript.data)
@@ -29,7 +30,6 @@ struct Build: ParsableCommand {
                 Terminal.error("error: \(error)")
                 throw Exit.contentErrors
             }
-            let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
             publisher = GatePublisher(secret: secret, today: options.today, portal: portal)
         }
         var builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
@@ -42,14 +42,14 @@ struct Build: ParsableCommand {
             builder.cache = cache
         }
         do {
-            builder.extraFiles["_portico/feedback.openapi.yaml"] = Data(try feedbackSpec().utf8)
+            builder.extraFiles["_portico/feedback.openapi.yaml"] = Data(try FeedbackSpec.yaml(for: portal).utf8)
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             Terminal.print(log.warnings)
             if !unencrypted {
                 // Remember what this publish contained, for `portico digest --since last-publish`.
                 let publishes = PublishLog(project: project.projectURL)
-                let record = PublishRecord(date: options.today, accounts: summary.resolved)
-                if publishes.latest() != record { try? publishes.record(record) }
+                let record = PublishRecord(date: options.today, accounts: summary.resolved, known: summary.publishFingerprints)
+                _ = try? publishes.recordIfChanged(record)
             }
             print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@",
                          summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out,
@@ -64,11 +64,5 @@ struct Build: ParsableCommand {
             Terminal.error("internal error: \(error)")
             throw Exit.internalError
         }
-    }
-
-    /// The feedback endpoint's contract, from the same field definitions as the form (docs/feedback.md).
-    private func feedbackSpec() throws -> String {
-        let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
-        return try FeedbackSpec.yaml(for: portal)
     }
 }

@@ -1,14 +1,17 @@
 import Foundation
 
 /// Stage 1: reads a content folder into a `Portal`, reporting every problem it finds.
-public struct ContentLoader {
+public struct ContentLoader: Sendable {
     public let root: URL
+    /// `root` as a path: URL's appendingPathComponent was a twentieth of a no-op build.
+    private let rootPath: String
     private let fileManager = FileManager.default
     /// Front matter parsed by earlier builds, to skip parsing it again.
     var frontMatterCache: FrontMatterCache?
 
     public init(root: URL) {
         self.root = root.standardizedFileURL
+        rootPath = self.root.path
     }
 
     public func load(into log: DiagnosticLog) -> Portal {
@@ -17,51 +20,41 @@ public struct ContentLoader {
         log.report(contentsOf: configDiagnostics)
 
         var portal = Portal(config: config)
-        var unreadable = Set<String>()
-        portal.library = loadPages(in: "library", origin: .library, log: log, unreadable: &unreadable)
+        let library = loadPages(in: "library", origin: .library, log: log)
+        portal.library = library.pages
         portal.libraryAssets = files(under: "library/assets")
-        for slug in directories(under: "accounts") {
-            let base = "accounts/\(slug)"
-            guard Identifier.isSlug(slug) else {
-                log.report(.error("bad-account-slug", at: SourceLocation(file: base), "account folder `\(slug)` is not a valid slug",
-                                  hint: "use lowercase letters, digits and hyphens"))
-                continue
-            }
-            guard let text = read("\(base)/account.yml", log: log, missingHint: "add \(base)/account.yml with at least `name:`") else { continue }
-            let (accountConfig, diagnostics) = ConfigParser.account(text, slug: slug, file: "\(base)/account.yml")
-            log.report(contentsOf: diagnostics)
-            let account = Account(config: accountConfig,
-                                  pages: loadPages(in: base, origin: .account(slug), log: log, unreadable: &unreadable),
-                                  assets: files(under: "\(base)/assets"))
-            if let logo = accountConfig.brand.logo, !account.assets.contains("\(base)/\(logo)") {
-                log.report(.error("missing-logo", at: SourceLocation(file: "\(base)/account.yml"),
-                                  "brand.logo `\(logo)` does not exist", hint: "put the file at \(base)/\(logo) or fix the path"))
-            }
-            for page in account.pages {
-                if let sme = page.sme, accountConfig.sme(named: sme) == nil {
-                    let known = accountConfig.smes.map(\.name)
-                    log.report(.error("unknown-sme", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
-                                      "`sme: \(sme)` is not one of the account's SMEs",
-                                      hint: known.isEmpty ? "add the SME under `smes:` in \(base)/account.yml" : "use one of: \(known.joined(separator: ", "))"))
-                }
-            }
+        var unreadable = library.unreadable
+        var fingerprints = library.fingerprints
+        // Accounts load in parallel (the log and the front-matter cache take locks), in the same order.
+        for loaded in directories(under: "accounts").concurrentMap({ loadAccount($0, log: log) }) {
+            guard let (account, pages) = loaded else { continue }
             portal.accounts.append(account)
+            unreadable.formUnion(pages.unreadable)
+            fingerprints.merge(pages.fingerprints) { first, _ in first }
         }
         for page in portal.library where page.sme != nil {
             log.report(.error("sme-in-library", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
                               "library pages cannot name an `sme` (SMEs belong to accounts)", hint: "remove `sme:` or move the page into an account"))
         }
         portal.unreadablePages = unreadable
+        portal.fingerprints = fingerprints
         frontMatterCache?.save()
         return portal
     }
 
-    private func read(_ path: String, log: DiagnosticLog, missingHint: String) -> String? {
-        let url = root.appendingPathComponent(path)
-        guard let data = fileManager.contents(atPath: url.path) else {
+    func read(_ path: String, log: DiagnosticLog, missingHint: String) -> String? {
+        bytes(path, log: log, missingHint: missingHint).flatMap { text($0, path: path, log: log) }
+    }
+
+    private func bytes(_ path: String, log: DiagnosticLog, missingHint: String) -> Data? {
+        guard let data = FileBytes.contents(of: rootPath + "/" + path) else {
             log.report(.error("missing-file", at: SourceLocation(file: path), "\(path) is missing", hint: missingHint))
             return nil
         }
+        return data
+    }
+
+    private func text(_ data: Data, path: String, log: DiagnosticLog) -> String? {
         guard let text = String(data: data, encoding: .utf8) else {
             log.report(.error("encoding", at: SourceLocation(file: path), "\(path) is not UTF-8 text", hint: "save the file as UTF-8"))
             return nil
@@ -69,8 +62,8 @@ public struct ContentLoader {
         return text
     }
 
-    private func loadPages(in base: String, origin: PageOrigin, log: DiagnosticLog, unreadable: inout Set<String>) -> [SourcePage] {
-        var pages: [SourcePage] = []
+    func loadPages(in base: String, origin: PageOrigin, log: DiagnosticLog) -> LoadedPages {
+        var loaded = LoadedPages()
         for kind in PageKind.allCases {
             for path in files(under: "\(base)/\(kind.rawValue)") {
                 guard path.hasSuffix(".md") else {
@@ -78,14 +71,28 @@ public struct ContentLoader {
                                         hint: "move images and other files to \(base)/assets/"))
                     continue
                 }
-                guard let text = read(path, log: log, missingHint: "") else { continue }
-                let (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind, cache: frontMatterCache)
+                guard let data = bytes(path, log: log, missingHint: "") else { continue }
+                let page: SourcePage?, diagnostics: [Diagnostic]
+                if let cache = frontMatterCache {
+                    let key = FrontMatterCache.key(file: data, sourcePath: path, origin: origin, kind: kind)
+                    if let hit = cache.restore(key: key, file: data, sourcePath: path, origin: origin, kind: kind) {
+                        (page, diagnostics) = (hit.page, hit.diagnostics)
+                        loaded.fingerprints[path] = PageFingerprint(content: key, publish: hit.publishFingerprint)
+                    } else {
+                        guard let text = text(data, path: path, log: log) else { continue }
+                        (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
+                        loaded.fingerprints[path] = PageFingerprint(content: key, publish: cache.store(key: key, page: page, diagnostics: diagnostics))
+                    }
+                } else {
+                    guard let text = text(data, path: path, log: log) else { continue }
+                    (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
+                }
                 log.report(contentsOf: diagnostics)
-                if let page { pages.append(page) } else { unreadable.insert(path) }
+                if let page { loaded.pages.append(page) } else { loaded.unreadable.insert(path) }
             }
         }
         var seen: [String: String] = [:]
-        for page in pages {
+        for page in loaded.pages {
             let key = "\(page.kind.rawValue)/\(page.slug)"
             if let other = seen[key] {
                 log.report(.error("duplicate-slug", at: SourceLocation(file: page.sourcePath, line: 1), "the slug `\(key)` is also used by \(other)",
@@ -93,20 +100,20 @@ public struct ContentLoader {
             }
             seen[key] = page.sourcePath
         }
-        return pages
+        return loaded
     }
 
     /// Regular files under a folder (recursively), relative to the content root, sorted; hidden files skipped.
     func files(under path: String) -> [String] {
-        FileListing.regularFiles(under: root.path + "/" + path).map { "\(path)/\($0)" }.sorted()
+        FileListing.regularFiles(under: rootPath + "/" + path).map { "\(path)/\($0)" }.sorted()
     }
 
     func directories(under path: String) -> [String] {
-        let url = root.appendingPathComponent(path)
-        let names = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
+        let folder = rootPath + "/" + path
+        let names = (try? fileManager.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { name in
             var isDirectory: ObjCBool = false
-            return !name.hasPrefix(".") && fileManager.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return !name.hasPrefix(".") && fileManager.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory) && isDirectory.boolValue
         }.sorted()
     }
 }

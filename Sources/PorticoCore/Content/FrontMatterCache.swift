@@ -1,65 +1,95 @@
 import Crypto
 import Foundation
 
-/// Front matter parsed by earlier builds (`.portico/cache/front-matter.json`), by a hash of everything the
-/// parse reads: the YAML text, the page's path and place, and the portico binary itself. Yams was most of a
-/// no-op build's loading time; a hit skips it and gives back the same page and the same diagnostics.
-final class FrontMatterCache {
+/// Front matter parsed by earlier builds (`.portico/cache/front-matter.cache`), by a hash of the whole source
+/// file and its place (`key`). Yams was most of a no-op build's loading time; a hit skips it, and decoding the
+/// file, and gives back the same page and the same diagnostics. The file names the portico binary that wrote it:
+/// a new binary may parse differently, so it starts afresh.
+/// Accounts load in parallel: what a load adds is kept under a lock.
+final class FrontMatterCache: @unchecked Sendable {
     let file: URL
     private let stored: [String: Stored]
     private var used: [String: Stored] = [:]
     private var misses = 0
+    private let lock = NSLock()
 
-    struct Stored: Codable, Equatable {
+    struct Stored: Equatable {
         var page: StoredPage?
         var diagnostics: [Diagnostic]
     }
 
-    /// A `SourcePage` without what the caller knows (path, place) or what is not front matter (the body).
-    struct StoredPage: Codable, Equatable {
+    /// A `SourcePage` without what the caller knows (path, place) or what is not front matter (the body, kept as
+    /// its length in bytes: it is the end of the file).
+    struct StoredPage: Equatable {
         var slug, title, date: String
         var summary, author, sme, lang: String?
         var industries, tags: [String]
         var draft: Bool
         var smeLocation: SourceLocation?
+        var bodyStartLine, bodyBytes: Int
+        /// `PublishRecord.fingerprint` of the page, so a no-op build does not hash every body again.
+        var publishFingerprint: String
+    }
+
+    struct Restored {
+        var page: SourcePage?
+        var diagnostics: [Diagnostic]
+        var publishFingerprint: String?
     }
 
     init(folder: URL) {
-        file = folder.appendingPathComponent("front-matter.json")
-        stored = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode([String: Stored].self, from: $0) } ?? [:]
+        file = folder.appendingPathComponent("front-matter.cache")
+        stored = (try? Data(contentsOf: file)).flatMap { FrontMatterCacheFile.decode($0, binary: Self.binary) } ?? [:]
     }
 
-    /// The page and diagnostics for this front matter, from the cache or from `parse`.
-    func page(yaml: String, sourcePath: String, origin: PageOrigin, kind: PageKind, body: String, bodyLine: Int,
-              parse: () -> (SourcePage?, [Diagnostic])) -> (SourcePage?, [Diagnostic]) {
-        let key = Self.key(yaml: yaml, sourcePath: sourcePath, origin: origin, kind: kind)
-        if let hit = stored[key], let result = hit.restored(sourcePath: sourcePath, origin: origin, kind: kind, body: body, bodyLine: bodyLine) {
-            used[key] = hit
-            return result
+    /// The page this file gave last time, or nil when it must be parsed (then `store` the result).
+    func restore(key: String, file data: Data, sourcePath: String, origin: PageOrigin, kind: PageKind) -> Restored? {
+        guard let hit = stored[key], let restored = hit.restored(file: data, sourcePath: sourcePath, origin: origin, kind: kind) else { return nil }
+        lock.withLock { used[key] = hit }
+        return restored
+    }
+
+    /// Remembers a parse; returns the page's publish fingerprint.
+    @discardableResult
+    func store(key: String, page: SourcePage?, diagnostics: [Diagnostic]) -> String? {
+        let publish = page.map(PublishRecord.fingerprint)
+        let entry = Stored(page: page.map { StoredPage($0, publishFingerprint: publish ?? "") }, diagnostics: diagnostics)
+        lock.withLock {
+            misses += 1
+            used[key] = entry
         }
-        let (page, diagnostics) = parse()
-        misses += 1
-        used[key] = Stored(page: page.map(StoredPage.init), diagnostics: diagnostics)
-        return (page, diagnostics)
+        return publish
     }
 
     /// Writes the entries this load used, unless they are exactly what was read.
     func save() {
+        lock.lock(); defer { lock.unlock() }
         guard misses > 0 || used.count != stored.count else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? JSONEncoder().encode(used).write(to: file, options: .atomic)
+        let folder = file.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? FrontMatterCacheFile.encode(used, binary: Self.binary).write(to: file, options: .atomic)
+        // The JSON cache of earlier versions is never read again.
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("front-matter.json"))
     }
 
-    static func key(yaml: String, sourcePath: String, origin: PageOrigin, kind: PageKind) -> String {
+    /// A hash of everything a parse reads: the file's bytes and its path and place. It is also the page's
+    /// input fingerprint for the build cache, so each file is hashed once.
+    static func key(file data: Data, sourcePath: String, origin: PageOrigin, kind: PageKind) -> String {
         var hasher = SHA256()
-        for part in [binary, sourcePath, "\(origin)", kind.rawValue, yaml] {
-            hasher.update(data: Data(part.utf8))
-            hasher.update(data: Data([0]))
+        let place: String = switch origin {
+        case .library: "library"
+        case .account(let slug): "account:" + slug
         }
+        for part in [sourcePath, place, kind.rawValue] {
+            var part = part
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            hasher.update(data: [UInt8(0)])
+        }
+        hasher.update(data: data)
         return Hex.encode(hasher.finalize())
     }
 
-    /// Which portico parsed: a new binary may parse differently, so it starts afresh.
+    /// Which portico parsed.
     static let binary: String = {
         var info = stat()
         let path = FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : (Bundle.main.executablePath ?? "")
@@ -70,23 +100,25 @@ final class FrontMatterCache {
 
 extension FrontMatterCache.Stored {
     /// nil when the stored page cannot be read back (then it is parsed again).
-    func restored(sourcePath: String, origin: PageOrigin, kind: PageKind, body: String, bodyLine: Int) -> (SourcePage?, [Diagnostic])? {
-        guard let stored = page else { return (nil, diagnostics) }
-        guard let date = Day(stored.date) else { return nil }
+    func restored(file data: Data, sourcePath: String, origin: PageOrigin, kind: PageKind) -> FrontMatterCache.Restored? {
+        guard let stored = page else { return FrontMatterCache.Restored(page: nil, diagnostics: diagnostics) }
+        guard let date = Day(stored.date), stored.bodyBytes >= 0, stored.bodyBytes <= data.count else { return nil }
         let lang = stored.lang.map { Language(rawValue: $0) }
         if lang == .some(nil) { return nil }
+        let body = String(decoding: data.suffix(stored.bodyBytes), as: UTF8.self)
         let page = SourcePage(sourcePath: sourcePath, origin: origin, kind: kind, slug: stored.slug, title: stored.title, date: date,
                               summary: stored.summary, industries: stored.industries, tags: stored.tags, lang: lang ?? nil,
                               draft: stored.draft, author: stored.author, sme: stored.sme, smeLocation: stored.smeLocation,
-                              body: body, bodyStartLine: bodyLine)
-        return (page, diagnostics)
+                              body: body, bodyStartLine: stored.bodyStartLine)
+        return FrontMatterCache.Restored(page: page, diagnostics: diagnostics, publishFingerprint: stored.publishFingerprint)
     }
 }
 
 extension FrontMatterCache.StoredPage {
-    init(_ page: SourcePage) {
+    init(_ page: SourcePage, publishFingerprint: String) {
         self.init(slug: page.slug, title: page.title, date: page.date.description, summary: page.summary, author: page.author,
                   sme: page.sme, lang: page.lang?.rawValue, industries: page.industries, tags: page.tags, draft: page.draft,
-                  smeLocation: page.smeLocation)
+                  smeLocation: page.smeLocation, bodyStartLine: page.bodyStartLine, bodyBytes: page.body.utf8.count,
+                  publishFingerprint: publishFingerprint)
     }
 }

@@ -35,10 +35,6 @@ public enum FrontMatterParser {
     public static let knownKeys = ["title", "date", "summary", "industries", "tags", "lang", "draft", "author", "sme"]
 
     public static func parse(_ text: String, sourcePath: String, origin: PageOrigin, kind: PageKind) -> (SourcePage?, [Diagnostic]) {
-        parse(text, sourcePath: sourcePath, origin: origin, kind: kind, cache: nil)
-    }
-
-    static func parse(_ text: String, sourcePath: String, origin: PageOrigin, kind: PageKind, cache: FrontMatterCache?) -> (SourcePage?, [Diagnostic]) {
         let file = sourcePath
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         guard let split = split(text) else {
@@ -51,10 +47,7 @@ public enum FrontMatterParser {
                                  "the front matter is never closed", hint: "add a `---` line after the last front matter key")])
         }
         let (yaml, body, bodyLine) = split
-        guard let cache else { return parse(yaml: yaml, body: body, bodyLine: bodyLine, sourcePath: sourcePath, origin: origin, kind: kind) }
-        return cache.page(yaml: yaml, sourcePath: sourcePath, origin: origin, kind: kind, body: body, bodyLine: bodyLine) {
-            parse(yaml: yaml, body: body, bodyLine: bodyLine, sourcePath: sourcePath, origin: origin, kind: kind)
-        }
+        return parse(yaml: yaml, body: body, bodyLine: bodyLine, sourcePath: sourcePath, origin: origin, kind: kind)
     }
 
     static func parse(yaml: String, body: String, bodyLine: Int, sourcePath: String, origin: PageOrigin, kind: PageKind) -> (SourcePage?, [Diagnostic]) {

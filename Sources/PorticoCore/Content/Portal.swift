@@ -9,6 +9,8 @@ public struct Portal: Sendable {
     public var accounts: [Account]
     /// Markdown files that exist but could not be read (their errors are reported); links to them are not reported again.
     public var unreadablePages: Set<String> = []
+    /// By source path, when the load went through the front-matter cache (which computes them anyway).
+    public var fingerprints: [String: PageFingerprint] = [:]
 
     public init(config: PortalConfig, library: [SourcePage] = [], libraryAssets: [String] = [], accounts: [Account] = []) {
         self.config = config
@@ -33,4 +35,11 @@ public struct Account: Sendable {
     }
 
     public var slug: String { config.slug }
+}
+
+/// Hashes of one source page: `content` of the file and its place (for the build cache), `publish` as
+/// `PublishRecord.fingerprint` computes it.
+public struct PageFingerprint: Sendable, Equatable {
+    public var content: String
+    public var publish: String?
 }

@@ -15,8 +15,15 @@ public enum PageKind: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (a: PageKind, b: PageKind) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    public static func < (a: PageKind, b: PageKind) -> Bool { a.order < b.order }
+
+    /// Position in `allCases` (sorting compares kinds often enough that searching `allCases` showed).
+    private var order: Int {
+        switch self {
+        case .insights: 0
+        case .solutions: 1
+        case .caseStudies: 2
+        }
     }
 }
 

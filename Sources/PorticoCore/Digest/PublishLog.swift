@@ -13,10 +13,11 @@ public struct PublishRecord: Codable, Sendable, Equatable {
         self.accounts = accounts
     }
 
-    public init(date: Day, accounts: [ResolvedAccount]) {
+    /// `known`: fingerprints of source pages by path, already computed (the build's front-matter cache keeps them).
+    public init(date: Day, accounts: [ResolvedAccount], known: [String: String] = [:]) {
         self.date = date.description
         // Library pages appear in many accounts: fingerprint each source page once.
-        var known: [String: String] = [:]
+        var known = known
         self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { account in
             (account.slug, Dictionary(uniqueKeysWithValues: account.pages.map { page in
                 let path = page.source.sourcePath
@@ -49,13 +50,31 @@ public struct PublishLog: Sendable {
 
     /// Records are named by the moment they were written, so they sort in time order.
     public func record(_ record: PublishRecord, at moment: Date = Date()) throws {
+        _ = try write(record, at: moment)
+    }
+
+    /// Records `record` unless the newest record equals it; true when it was recorded.
+    public func recordIfChanged(_ record: PublishRecord, at moment: Date = Date()) throws -> Bool {
+        let newest = LatestPublishMark(folder: folder, record: record)
+        if let name = names().last {
+            if let equal = newest.matches(name) {
+                guard !equal else { return false }
+            } else if latest() == record {
+                newest.save(name)
+                return false
+            }
+        }
+        newest.save(try write(record, at: moment))
+        return true
+    }
+
+    private func write(_ record: PublishRecord, at moment: Date) throws -> String {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
         let name = formatter.string(from: moment).replacingOccurrences(of: ":", with: "") + ".json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try encoder.encode(record).write(to: folder.appendingPathComponent(name))
+        try record.json().write(to: folder.appendingPathComponent(name))
+        return name
     }
 
     /// The newest record, if any.
@@ -69,7 +88,7 @@ public struct PublishLog: Sendable {
         names().compactMap { try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent($0))) }
     }
 
-    private func names() -> [String] {
+    func names() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }
 }

@@ -8,6 +8,8 @@ public struct BuildSummary: Sendable {
     public var seconds: Double
     /// What was published, for the publish log.
     public var resolved: [ResolvedAccount] = []
+    /// `PublishRecord.fingerprint` of source pages by path, where the load already knew them.
+    public var publishFingerprints: [String: String] = [:]
 }
 
 /// The whole build, as a flat list of stages: load → resolve → render → write.
@@ -39,7 +41,7 @@ public struct SiteBuilder: Sendable {
         var portal = loader.load(into: log)
         if let baseURL = options.baseURL { portal.config.baseURL = baseURL }
         let resolver = AccountResolver(portal: portal, options: options)
-        return (portal, portal.accounts.map { resolver.resolve($0, log: log) })
+        return (portal, portal.accounts.concurrentMap { resolver.resolve($0, log: log) })
     }
 
     /// Builds the site; on any error (or warning with `strict`) nothing is replaced and `BuildFailed` is thrown.
@@ -61,7 +63,8 @@ public struct SiteBuilder: Sendable {
             }
             try commit(writer, reuse: reuse, directories: directories)
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
-                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts)
+                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts,
+                                publishFingerprints: portal.fingerprints.compactMapValues(\.publish))
         } catch {
             writer.abort()
             throw error

@@ -23,48 +23,66 @@ public struct ResolvedAccount: Sendable {
 }
 
 /// Stage 2: decides, per account, which pages it publishes (its own and the library pieces its rules include).
-public struct AccountResolver {
+public struct AccountResolver: Sendable {
     public let portal: Portal
     public let options: BuildOptions
+    private let libraryPaths: Set<String>
 
     public init(portal: Portal, options: BuildOptions) {
         self.portal = portal
         self.options = options
+        libraryPaths = Set(portal.library.compactMap(\.libraryPath))
     }
 
     public func resolve(_ account: Account, log: DiagnosticLog) -> ResolvedAccount {
-        var pages: [ResolvedPage] = []
-        for page in account.pages where isPublished(page) {
-            pages.append(ResolvedPage(source: page, language: page.lang ?? account.config.locale, isFuture: page.isFuture(relativeTo: options.today)))
-        }
+        // Each rule is matched against the library once; `included` keeps library order.
+        var included = [Bool](repeating: false, count: portal.library.count)
         for rule in account.config.include {
-            let matches = portal.library.filter { rule.matches($0) }
-            if matches.isEmpty {
+            var matchesNothing = true
+            let matcher = IncludeMatcher(rule)
+            for (index, page) in portal.library.enumerated() where matcher.matches(page) {
+                included[index] = true
+                matchesNothing = false
+            }
+            if matchesNothing {
                 log.report(.warning("rule-matches-nothing", at: rule.location, "this include rule matches no library page",
                                     hint: "check the industries, tags or page paths it names"))
             }
             if let named = rule.pages {
-                for path in named where !portal.library.contains(where: { $0.libraryPath == path }) {
+                for path in named where !libraryPaths.contains(path) {
                     log.report(.error("unknown-page", at: rule.location, "include names `\(path)`, which is not in library/",
                                       hint: "write the path under library/, e.g. `insights/some-piece.md`"))
                 }
             }
         }
-        for page in portal.library where isPublished(page) && account.config.include.contains(where: { $0.matches(page) }) {
-            pages.append(ResolvedPage(source: page, language: page.lang ?? .en, isFuture: page.isFuture(relativeTo: options.today)))
-        }
-        var byOutput: [String: ResolvedPage] = [:]
         // Library pages first, so a clash is reported at the account's own file, the one its writer can rename.
-        for page in pages.filter({ $0.source.origin == .library }) + pages.filter({ $0.source.origin != .library }) {
-            if let other = byOutput[page.outputPath] {
-                log.report(.error("duplicate-slug", at: SourceLocation(file: page.source.sourcePath, line: 1),
-                                  "`\(page.outputPath)` in account \(account.slug) comes from both \(other.source.sourcePath) and this file",
-                                  hint: "rename one of the files"))
-            }
-            byOutput[page.outputPath] = page
+        var candidates: [ResolvedPage] = []
+        for (index, page) in portal.library.enumerated() where included[index] && isPublished(page) {
+            candidates.append(ResolvedPage(source: page, language: page.lang ?? .en, isFuture: page.isFuture(relativeTo: options.today)))
         }
-        let sorted = byOutput.values.sorted {
-            ($0.source.date, $1.source.kind, $1.source.slug) > ($1.source.date, $0.source.kind, $0.source.slug)
+        for page in account.pages where isPublished(page) {
+            candidates.append(ResolvedPage(source: page, language: page.lang ?? account.config.locale, isFuture: page.isFuture(relativeTo: options.today)))
+        }
+        var sorted: [ResolvedPage] = []
+        sorted.reserveCapacity(candidates.count)
+        var byOutput: [String: Int] = [:]
+        for page in candidates {
+            let path = page.outputPath
+            if let other = byOutput[path] {
+                log.report(.error("duplicate-slug", at: SourceLocation(file: page.source.sourcePath, line: 1),
+                                  "`\(path)` in account \(account.slug) comes from both \(sorted[other].source.sourcePath) and this file",
+                                  hint: "rename one of the files"))
+                sorted[other] = page
+            } else {
+                byOutput[path] = sorted.count
+                sorted.append(page)
+            }
+        }
+        // Newest first, then by kind and slug: a total order, as no two pages share kind and slug.
+        sorted.sort { a, b in
+            if a.source.date != b.source.date { return a.source.date > b.source.date }
+            if a.source.kind != b.source.kind { return a.source.kind < b.source.kind }
+            return a.source.slug < b.source.slug
         }
         for kind in PageKind.allCases where !sorted.contains(where: { $0.source.kind == kind }) {
             log.report(.warning("empty-section", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The front-matter cache on disk, in `CacheBytesWriter`'s format: a format tag, the binary that wrote it,
+/// then each entry. Anything else (an older format, another binary, a damaged file) reads as nil.
+enum FrontMatterCacheFile {
+    static let format = "portico-front-matter-1"
+
+    static func encode(_ entries: [String: FrontMatterCache.Stored], binary: String) -> Data {
+        var writer = CacheBytesWriter()
+        writer.string(format)
+        writer.string(binary)
+        writer.int(entries.count)
+        for (key, entry) in entries {
+            writer.string(key)
+            writer.optional(entry.page) { writer, page in
+                for text in [page.slug, page.title, page.date] { writer.string(text) }
+                for text in [page.summary, page.author, page.sme, page.lang] { writer.optional(text) { $0.string($1) } }
+                writer.strings(page.industries)
+                writer.strings(page.tags)
+                writer.bool(page.draft)
+                writer.optional(page.smeLocation) { $0.location($1) }
+                writer.int(page.bodyStartLine)
+                writer.int(page.bodyBytes)
+                writer.string(page.publishFingerprint)
+            }
+            writer.int(entry.diagnostics.count)
+            for diagnostic in entry.diagnostics {
+                writer.string(diagnostic.severity.rawValue)
+                writer.string(diagnostic.code)
+                writer.location(diagnostic.location)
+                writer.string(diagnostic.message)
+                writer.optional(diagnostic.hint) { $0.string($1) }
+            }
+        }
+        return writer.sealed()
+    }
+
+    static func decode(_ data: Data, binary: String) -> [String: FrontMatterCache.Stored]? {
+        guard var reader = CacheBytesReader(sealed: data), reader.string() == format, reader.string() == binary,
+              let count = reader.int(), count >= 0 else { return nil }
+        var entries: [String: FrontMatterCache.Stored] = [:]
+        entries.reserveCapacity(min(count, data.count))
+        for _ in 0..<count {
+            guard let key = reader.string(), let page = reader.optional({ $0.page() }), let diagnostics = reader.diagnostics() else { return nil }
+            entries[key] = FrontMatterCache.Stored(page: page, diagnostics: diagnostics)
+        }
+        return reader.isAtEnd ? entries : nil
+    }
+}
+
+private extension CacheBytesWriter {
+    mutating func location(_ location: SourceLocation) {
+        string(location.file)
+        optional(location.line) { $0.int($1) }
+        optional(location.column) { $0.int($1) }
+    }
+}
+
+private extension CacheBytesReader {
+    mutating func location() -> SourceLocation? {
+        guard let file = string(), let line = optional({ $0.int() }), let column = optional({ $0.int() }) else { return nil }
+        return SourceLocation(file: file, line: line, column: column)
+    }
+
+    mutating func page() -> FrontMatterCache.StoredPage? {
+        guard let slug = string(), let title = string(), let date = string(),
+              let summary = optional({ $0.string() }), let author = optional({ $0.string() }),
+              let sme = optional({ $0.string() }), let lang = optional({ $0.string() }),
+              let industries = strings(), let tags = strings(), let draft = bool(),
+              let smeLocation = optional({ $0.location() }), let bodyStartLine = int(), let bodyBytes = int(),
+              let publishFingerprint = string() else { return nil }
+        return FrontMatterCache.StoredPage(slug: slug, title: title, date: date, summary: summary, author: author, sme: sme, lang: lang,
+                                           industries: industries, tags: tags, draft: draft, smeLocation: smeLocation,
+                                           bodyStartLine: bodyStartLine, bodyBytes: bodyBytes, publishFingerprint: publishFingerprint)
+    }
+
+    mutating func diagnostics() -> [Diagnostic]? {
+        guard let count = int(), count >= 0 else { return nil }
+        var result: [Diagnostic] = []
+        for _ in 0..<count {
+            guard let severity = string().flatMap(Diagnostic.Severity.init(rawValue:)), let code = string(), let location = location(),
+                  let message = string(), let hint = optional({ $0.string() }) else { return nil }
+            result.append(Diagnostic(severity, code, at: location, message, hint: hint))
+        }
+        return result
+    }
+}
