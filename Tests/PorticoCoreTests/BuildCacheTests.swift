@@ -145,13 +145,14 @@ import Testing
         let acmePage = output.appendingPathComponent("acme/insights/hello/index.html")
         let before = (inode(globexPage), inode(acmePage))
 
-        // No change: everything is reused, and the tree equals a clean build.
-        _ = try build(content, into: output, cache: cache)
+        // No change: everything is reused, and the tree equals a clean build (and so does the page count).
+        let noOp = try build(content, into: output, cache: cache)
         #expect(inode(globexPage) == before.0)
         #expect(inode(acmePage) == before.1)
         let clean = Fixtures.temporaryFolder().appendingPathComponent("site")
-        _ = try build(content, into: clean, cache: nil)
+        let cleanSummary = try build(content, into: clean, cache: nil)
         #expect(Fixtures.tree(output) == Fixtures.tree(clean))
+        #expect(noOp.pages == cleanSummary.pages && noOp.files == cleanSummary.files)
 
         // One page edited: only its account is rendered again.
         let file = content.appendingPathComponent("accounts/acme/insights/hello.md")

@@ -108,7 +108,7 @@ public struct SiteBuilder: Sendable {
                         anchors: AnchorIndex? = nil, reuse: Reuse? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
         let knownPages = Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) })
         let knownAssets = Set(portal.libraryAssets + portal.accounts.flatMap(\.assets))
-        let total = accounts.reduce(0) { $0 + $1.pages.count + PageKind.allCases.count + 2 }
+        let total = accounts.reduce(0) { $0 + AccountRenderer.pageCount(of: $1, portal: portal.config) }
         let counter = Counter()
         let failures = ErrorBox()
         let publisher = self.publisher
@@ -124,7 +124,7 @@ public struct SiteBuilder: Sendable {
                 writer.keep(directory, files: entry.files)
                 log.report(contentsOf: entry.diagnostics)
                 reuse.record(account.slug, diagnostics: entry.diagnostics)
-                progress?(counter.add(account.pages.count + PageKind.allCases.count + 2), total)
+                progress?(counter.add(AccountRenderer.pageCount(of: account, portal: portal.config)), total)
                 return
             }
             writer?.replace(directory)

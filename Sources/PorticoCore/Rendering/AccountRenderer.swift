@@ -40,9 +40,17 @@ public struct AccountRenderer {
 
     /// The account's UI languages: its locale first, then every other portal language its pages are written in.
     /// Home, lists and search exist once per language (`<lang>/…` for all but the locale).
-    var languages: [Language] {
+    var languages: [Language] { Self.languages(of: account, portal: portal) }
+
+    static func languages(of account: ResolvedAccount, portal: PortalConfig) -> [Language] {
+        let locale = account.config.locale
         let written = Set(account.pages.map(\.language))
         return [locale] + portal.languages.filter { $0 != locale && written.contains($0) }
+    }
+
+    /// Every page `renderAll` emits: the articles, then home, one list per kind and search in each language.
+    public static func pageCount(of account: ResolvedAccount, portal: PortalConfig) -> Int {
+        account.pages.count + languages(of: account, portal: portal).count * (PageKind.allCases.count + 2)
     }
 
     func prefix(_ language: Language) -> String {
