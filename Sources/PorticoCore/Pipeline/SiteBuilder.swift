@@ -124,7 +124,9 @@ public struct SiteBuilder: Sendable {
                 writer.keep(directory, files: entry.files)
                 log.report(contentsOf: entry.diagnostics)
                 reuse.record(account.slug, diagnostics: entry.diagnostics)
-                progress?(counter.add(AccountRenderer.pageCount(of: account, portal: portal.config)), total)
+                // Counted outside `progress?(…)`: an optional call skips evaluating its arguments when nil.
+                let done = counter.add(AccountRenderer.pageCount(of: account, portal: portal.config))
+                progress?(done, total)
                 return
             }
             writer?.replace(directory)
