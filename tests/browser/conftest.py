@@ -36,6 +36,16 @@ def fixture_site(tmp_root):
     return Built(T.FIXTURE_CONTENT, out, T.FIXTURE_SECRET_HEX, T.FIXTURE_TODAY, ["alpha", "beta"])
 
 
+@pytest.fixture
+def alpha(fixture_site):
+    return fixture_site.accounts["alpha"]
+
+
+@pytest.fixture
+def beta(fixture_site):
+    return fixture_site.accounts["beta"]
+
+
 @pytest.fixture(scope="session")
 def test_assets(tmp_root):
     """Served under /__test__/ next to a site (harness pages, tampered copies)."""

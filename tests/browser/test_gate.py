@@ -42,16 +42,6 @@ def session_entry(drv, acct, storage="sessionStorage"):
     return json.loads(raw) if raw else None
 
 
-@pytest.fixture
-def alpha(fixture_site):
-    return fixture_site.accounts["alpha"]
-
-
-@pytest.fixture
-def beta(fixture_site):
-    return fixture_site.accounts["beta"]
-
-
 def test_fixture_viewer_sets(alpha, beta):
     # the build date is pinned: expired and revoked viewers get no key
     assert alpha.active == ["a-active", "a-second"]

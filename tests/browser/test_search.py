@@ -19,16 +19,6 @@ from test_gate import body_text, open_with, severe_logs, url
 RESULT_LINKS = "[data-portico-search-results] a"
 
 
-@pytest.fixture
-def alpha(fixture_site):
-    return fixture_site.accounts["alpha"]
-
-
-@pytest.fixture
-def beta(fixture_site):
-    return fixture_site.accounts["beta"]
-
-
 def open_search(drv, server, acct, viewer):
     """Opens the account's search page with the viewer's magic link; returns the search box."""
     assert open_with(drv, server, acct, "search/", acct.token(viewer)) == "unlocked"
