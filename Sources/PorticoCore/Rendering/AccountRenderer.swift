@@ -83,13 +83,11 @@ public struct AccountRenderer {
             }
             let batch = 64
             for start in stride(from: 0, to: account.pages.count, by: batch) {
-                let indices = start..<min(start + batch, account.pages.count)
-                let results = BatchResults(count: indices.count)
-                DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
+                let results = Array(start..<min(start + batch, account.pages.count)).concurrentMap { index in
                     let pageLog = DiagnosticLog()
-                    results.set(offset, Result { try renderArticle.value(indices.lowerBound + offset, pageLog) }, pageLog.all)
+                    return (Result { try renderArticle.value(index, pageLog) }, pageLog.all)
                 }
-                for (text, diagnostics) in results.all {
+                for (text, diagnostics) in results {
                     log.report(contentsOf: diagnostics)
                     searchTexts.append(try text.get())
                 }
