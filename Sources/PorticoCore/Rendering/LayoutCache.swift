@@ -25,6 +25,8 @@ final class LayoutCache {
 
     /// The same escaping Mustache applies to `{{title}}`.
     static func escape(_ text: String) -> String {
-        text.replacingAll([("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;"), ("'", "&#39;")])
+        var escaped = ""
+        TemplateRenderer.appendEscapingHTML(text, to: &escaped)
+        return escaped
     }
 }

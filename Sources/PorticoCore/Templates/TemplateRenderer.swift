@@ -110,10 +110,11 @@ struct TemplateRenderer {
     }
 
     private mutating func append(_ text: String, escaped: Bool) {
-        guard escaped else {
-            output += text
-            return
-        }
+        if escaped { Self.appendEscapingHTML(text, to: &output) } else { output += text }
+    }
+
+    /// `{{name}}`'s escaping: & < > " ' become entities; runs without them are appended as slices.
+    static func appendEscapingHTML(_ text: String, to output: inout String) {
         var copy = text
         copy.withUTF8 { bytes in
             var runStart = 0
