@@ -21,6 +21,8 @@ let package = Package(
         // Debian's libcmark-gfm and its extensions, seen through pkg-config.
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // glibc's malloc.h, for mallopt (see PorticoCLI/Support/MemoryTuning.swift).
+        .systemLibrary(name: "CMalloc"),
         // The default theme: the top-level templates/ folder, shipped inside the binary's bundle.
         .target(name: "PorticoTheme", path: "templates",
                 exclude: ["README.md"],
@@ -48,7 +50,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "PorticoCLI", dependencies: [
-            "PorticoCore", "PorticoGate", "PorticoFeedback", "PorticoPreview", "PorticoTheme",
+            "PorticoCore", "PorticoGate", "PorticoFeedback", "PorticoPreview", "PorticoTheme", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

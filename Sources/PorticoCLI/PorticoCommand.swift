@@ -16,6 +16,7 @@ public struct PorticoCommand: AsyncParsableCommand {
 extension PorticoCommand {
     /// Parses the arguments and runs the command, async or not (what `main()` does, without its platform check).
     public static func start() async {
+        MemoryTuning.apply()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -5,23 +5,12 @@ import Foundation
 final class LayoutCache {
     static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
-    private var shells: [String: String] = [:]
-    private var bases: [String: [String: TemplateValue]] = [:]
-    private let lock = NSLock()
+    private let shells = LockedMemo<String>()
+    private let bases = LockedMemo<[String: TemplateValue]>()
 
-    func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] { memo(\.bases, key, make) }
+    func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] { bases.value(key, make: make) }
 
-    func shell(_ key: String, render: () -> String) -> String { memo(\.shells, key, render) }
-
-    /// Made outside the lock: on a miss two threads may both make the value; they make equal ones.
-    private func memo<Value>(_ store: ReferenceWritableKeyPath<LayoutCache, [String: Value]>, _ key: String, _ make: () -> Value) -> Value {
-        lock.lock()
-        if let value = self[keyPath: store][key] { lock.unlock(); return value }
-        lock.unlock()
-        let value = make()
-        lock.lock(); self[keyPath: store][key] = value; lock.unlock()
-        return value
-    }
+    func shell(_ key: String, render: () -> String) -> String { shells.value(key, make: render) }
 
     /// The same escaping Mustache applies to `{{title}}`.
     static func escape(_ text: String) -> String {

@@ -11,6 +11,7 @@ import Foundation
 public final class SiteWriter: @unchecked Sendable {
     public let output: URL
     public let staging: URL
+    private let stagingPath: String
     public let inPlace: Bool
     public let updating: Bool
     let fileManager = FileManager.default
@@ -34,6 +35,7 @@ public final class SiteWriter: @unchecked Sendable {
     private init(output: URL, updating: Bool) throws {
         self.output = output.standardizedFileURL
         staging = Self.sibling(of: self.output, "staging")
+        stagingPath = staging.path
         inPlace = false
         self.updating = updating
         try fileManager.createDirectory(at: self.output.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -44,6 +46,7 @@ public final class SiteWriter: @unchecked Sendable {
     public init(inPlace output: URL) throws {
         self.output = output.standardizedFileURL
         staging = self.output
+        stagingPath = staging.path
         inPlace = true
         updating = false
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -92,19 +95,32 @@ public final class SiteWriter: @unchecked Sendable {
 
     /// Writes `data` at `path` (relative to the site root).
     public func write(_ data: Data, to path: String) throws {
-        let url = staging.appendingPathComponent(path)
-        let directory = url.deletingLastPathComponent().path
+        let file = stagingPath + "/" + path
+        let directory = String(file[..<file.utf8.lastIndex(of: UInt8(ascii: "/"))!])
         lock.lock()
         let needsDirectory = createdDirectories.insert(directory).inserted
         counts[Self.topLevel(path), default: 0] += 1
         lock.unlock()
-        if needsDirectory { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if needsDirectory { try Self.makeDirectory(directory) }
         do {
-            try Self.writeFile(url.path, data)
+            try Self.writeFile(file, data)
         } catch let error as CocoaError where (error.userInfo["errno"] as? Int32) == ENOENT && !needsDirectory {
             // Another thread registered the folder first and may still be creating it.
-            try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Self.writeFile(url.path, data)
+            try Self.makeDirectory(directory)
+            try Self.writeFile(file, data)
+        }
+    }
+
+    /// `mkdir -p` with one system call when the parent exists, as it almost always does here: FileManager
+    /// checks every component of the path first.
+    static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, "errno": errno])
+        }
+        try makeDirectory(String(path[..<slash]))
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, "errno": errno])
         }
     }
 

@@ -10,14 +10,17 @@ public enum Sealer {
         public let ciphertext: Data
     }
 
-    public static func seal(_ plaintext: Data, key: Data, aad: String) throws -> Box {
-        var message = Data("iv\0".utf8)
-        message.append(Data(aad.utf8))
-        message.append(0)
-        message.append(plaintext)
-        let iv = KeyDerivation.hmac(key, message).prefix(12)
-        let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: key), nonce: AES.GCM.Nonce(data: iv), authenticating: Data(aad.utf8))
-        return Box(iv: Data(iv), ciphertext: box.ciphertext + box.tag)
+    public static func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Data, aad: String) throws -> Box {
+        let key = SymmetricKey(data: key)
+        let aad = Data(aad.utf8)
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: Data("iv\0".utf8))
+        mac.update(data: aad)
+        mac.update(data: [0] as [UInt8])
+        mac.update(data: plaintext)
+        let iv = Data(mac.finalize()).prefix(12)
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(data: iv), authenticating: aad)
+        return Box(iv: Data(iv), ciphertext: Data(box.combined!.dropFirst(iv.count)))
     }
 
     public static func open(_ box: Box, key: Data, aad: String) throws -> Data {

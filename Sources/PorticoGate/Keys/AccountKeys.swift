@@ -37,9 +37,25 @@ public struct AccountKeys: Sendable {
     }
 
     public func pageJSON(path pagePath: String, html: String) throws -> String {
-        let box = try Sealer.seal(Data(html.utf8), key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)")
+        String(decoding: try sealedPage(path: pagePath, html: html), as: UTF8.self)
+    }
+
+    /// The page's payload, `{"v":1,"p":…,"iv":…,"ct":…}`, between `head` and `tail` (its gate shell), in one buffer.
+    public func sealedPage(path pagePath: String, html: String, head: [UInt8] = [], tail: [UInt8] = []) throws -> Data {
+        var html = html
+        let box = try html.withUTF8 { try Sealer.seal(UnsafeRawBufferPointer($0), key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)") }
         // Base64 needs no JSON escaping: its alphabet is letters, digits, + / and =.
-        return "{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\"\(box.iv.base64EncodedString())\",\"ct\":\"\(box.ciphertext.base64EncodedString())\"}"
+        let lead = Array("{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\"".utf8), middle = Array("\",\"ct\":\"".utf8), end = Array("\"}".utf8)
+        var out = ByteWriter(capacity: head.count + lead.count + Base64Text.encodedCount(box.iv.count) + middle.count
+                             + Base64Text.encodedCount(box.ciphertext.count) + end.count + tail.count)
+        out.append(head)
+        out.append(lead)
+        out.appendBase64(box.iv)
+        out.append(middle)
+        out.appendBase64(box.ciphertext)
+        out.append(end)
+        out.append(tail)
+        return out.finish()
     }
 
     /// Where the encrypted copy of an asset is written, relative to the account root; the name reveals nothing.

@@ -56,6 +56,8 @@ struct GateSealing: AccountSealing {
     let keys: AccountKeys
     let theme: Theme
     let shell: [String: TemplateValue]
+    /// The rendered shell around the payload, by the page's path to the account root: the same for every page at one depth.
+    let frames = LockedMemo<GateFrame?>()
 
     func page(_ page: RenderedPage) throws -> Data {
         var html = page.html
@@ -67,11 +69,18 @@ struct GateSealing: AccountSealing {
                                       ("href=\"\(asset.url)\"", "href=\"#\" " + attributes)])
         }
         let root = RelativeURL.toRoot(from: page.path)
+        if let frame = frames.value(root, make: { GateFrame(rendering: { render(root: root, pageJSON: $0) }) }) {
+            return try keys.sealedPage(path: page.path, html: html, head: frame.head, tail: frame.tail)
+        }
+        return Data(render(root: root, pageJSON: try keys.pageJSON(path: page.path, html: html)).utf8)
+    }
+
+    func render(root: String, pageJSON: String) -> String {
         var context = shell
         context["assets"] = .string(root + "../_portico/")
         context["scriptURL"] = .string(root + "../_portico/gate.js")
-        context["pageJSON"] = .string(try keys.pageJSON(path: page.path, html: html))
-        return Data(theme.render("gate", .map(context)).utf8)
+        context["pageJSON"] = .string(pageJSON)
+        return theme.render("gate", .map(context))
     }
 
     /// The gate shell's context but for the page's own paths and payload: the same on every page of the account.
