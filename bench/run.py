@@ -151,6 +151,31 @@ def rmtree(path):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def settle_seconds(path):
+    """How long to wait after deleting an output tree before the next timed run writes one.
+
+    On ext4 without a journal (this VM's root), the kernel will not reuse an inode freed less than
+    vm.dirty_expire_centisecs ago, and checks the candidates one by one (fs/ext4/ialloc.c, recently_deleted()):
+    creating 15,000 files right after deleting 15,000 cost 7-9 s of system time here, for every tool alike.
+    A clean CI checkout has deleted nothing, so timed runs wait that long after a delete. 0 on other file systems."""
+    try:
+        path = os.path.realpath(path)
+        best = None
+        for line in open("/proc/self/mountinfo"):
+            fields = line.split()
+            mount, rest = fields[4], fields[fields.index("-") + 1:]
+            if (path == mount or path.startswith(mount.rstrip("/") + "/")) and (best is None or len(mount) > len(best[0])):
+                best = (mount, rest[0], rest[1])
+        if not best or best[1] != "ext4":
+            return 0
+        journal = open(f"/sys/fs/ext4/{os.path.basename(best[2])}/journal_task").read().strip()
+        if journal != "<none>":
+            return 0
+        return int(open("/proc/sys/vm/dirty_expire_centisecs").read()) / 100 + 1
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 # ---------------------------------------------------------------------------------------------- the tools
 
 class Bench:
@@ -159,6 +184,22 @@ class Bench:
         self.binary = os.path.abspath(args.portico)
         self.env = {**os.environ, "PORTICO_SECRET": SECRET, "PORTICO_TODAY": TODAY}
         self.edits = 0
+        self.settle = settle_seconds(work) if args.settle is None else args.settle
+        self.deleted_at = None
+        self.waited = 0.0
+
+    def clear(self, *paths):
+        """Deletes earlier output before a timed run, then waits out the file system's reuse delay (see settle_seconds)."""
+        if any(os.path.lexists(p) for p in paths):
+            for p in paths:
+                rmtree(p)
+            os.sync()
+            self.deleted_at = time.monotonic()
+        if self.deleted_at is not None and self.settle > 0:
+            wait = self.deleted_at + self.settle - time.monotonic()
+            if wait > 0:
+                self.waited += wait
+                time.sleep(wait)
 
     def portico_out(self, corpus):
         return os.path.join(self.work, f"out-portico-{corpus.accounts}")
@@ -169,8 +210,7 @@ class Bench:
 
     def portico_full(self, corpus):
         """A cold build: no previous output, no incremental cache (.portico/ next to content/)."""
-        rmtree(self.portico_out(corpus))
-        rmtree(os.path.join(corpus.folder, ".portico"))
+        self.clear(self.portico_out(corpus), os.path.join(corpus.folder, ".portico"))
         return self.portico_build(corpus)
 
     def portico_edit(self, corpus):
@@ -219,7 +259,7 @@ class Bench:
 
     def hugo(self, corpus):
         out = os.path.join(self.work, "out-hugo")
-        rmtree(out)
+        self.clear(out)
         return measure(["hugo", "--source", corpus.hugo, "--destination", out, "--quiet"], cwd=self.work)
 
     def cmark(self, corpus):
@@ -530,9 +570,13 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
     out.append(f"- Corpus: `gen_corpus.py --accounts {corpus.accounts} --library {LIBRARY}`: {corpus.pages:,} rendered pages, "
                f"{corpus.markdown_bytes / 1e6:.0f} MB of Markdown as Hugo sees it; every portico page encrypted "
                f"(PORTICO_TODAY={TODAY}). {getattr(bench, 'encryption_note', '')}")
-    out.append(f"- Work folder (corpora and every tool's output): {filesystem_of(bench.work)}. Each timed run first deletes "
-               f"the previous output, as a clean CI checkout would not have it; on a journal-less ext4 the kernel then skips "
-               f"recently freed inodes one by one, which makes file creation slow for every tool alike.")
+    out.append(f"- Work folder (corpora and every tool's output): {filesystem_of(bench.work)}. Each cold run (portico full, "
+               f"Hugo) first deletes the previous output, as a clean CI checkout would not have it"
+               + (f", then waits {bench.settle:.0f} s: on ext4 without a journal the kernel does not reuse an inode freed "
+                  f"less than vm.dirty_expire_centisecs ago and checks candidates one by one, so writing 15,000 files just "
+                  f"after deleting 15,000 costs seconds of system time for every tool alike (waited {bench.waited / 60:.1f} min "
+                  f"in all; `--settle 0` measures without the wait)." if bench.settle > 0 else
+                  (". No wait after deletes (`--settle 0`)." if bench.args.settle == 0 else ".")))
     out.append(f"- {args.rounds} rounds, tools alternating (order rotated every round); medians below, all samples at the end.")
     if getattr(bench, "binary_changed", False):
         out.append("- **Warning: the portico binary was rebuilt during this run; the samples mix two builds.**")
@@ -731,6 +775,9 @@ def main():
     parser.add_argument("--workdir", help="where corpora and outputs go (default: a new temporary folder, removed afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (corpora, outputs, callgrind data)")
     parser.add_argument("--results", default=None, help="the Markdown report (default bench/RESULTS.md; --quick: none)")
+    parser.add_argument("--settle", type=float, default=None,
+                        help="seconds to wait after deleting an output tree before a timed run (default: the kernel's inode "
+                             "reuse delay on journal-less ext4, else 0)")
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-preview", action="store_true")
     parser.add_argument("--no-feedback", action="store_true")

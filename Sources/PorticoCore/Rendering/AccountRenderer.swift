@@ -93,16 +93,16 @@ public struct AccountRenderer {
                 }
             }
         }
+        let index = SearchIndex(pages: zip(account.pages, searchTexts).map { page, text in
+            (title: page.source.title, summary: page.source.summary ?? "", text: text)
+        })
         for language in languages {
             let cards = cardsByLanguage[language]!
             try emit(home(language, cards: cards))
             for kind in PageKind.allCases { try emit(list(kind, language, cards: cards)) }
             let path = prefix(language) + "search/index.html"
-            let entries: [[String: String]] = zip(account.pages, searchTexts).map { page, text in
-                ["t": page.source.title, "u": RelativeURL.between(path, page.outputPath), "s": page.source.summary ?? "",
-                 "k": kindLabel(page.source.kind, language), "x": text]
-            }
-            try emit(search(language, entries: entries))
+            try emit(search(language, index: index.json(labels: account.pages.map { kindLabel($0.source.kind, language) },
+                                                        urls: account.pages.map { RelativeURL.between(path, $0.outputPath) })))
         }
     }
 
@@ -177,10 +177,10 @@ public struct AccountRenderer {
                           layoutKey: "\(language.rawValue)/\(source.kind.rawValue)"), body.text)
     }
 
-    func search(_ language: Language, entries: [[String: String]]) -> RenderedPage {
+    func search(_ language: Language, index: String) -> RenderedPage {
         let path = prefix(language) + "search/index.html"
         var context = base(path: path, language: language, kind: "search", title: theme.string("search", language))
-        context["searchIndex"] = .string(JSONText.encode(entries))
+        context["searchIndex"] = .string(index)
         return page(path: path, template: "search", context: context)
     }
 

@@ -10,24 +10,6 @@ public enum JSONText {
         return out
     }
 
-    /// A list of string maps (the search index), without going through `Any`.
-    public static func encode(_ maps: [[String: String]]) -> String {
-        var out = "["
-        out.reserveCapacity(maps.reduce(2) { $0 + $1.values.reduce(16) { $0 + $1.utf8.count + 8 } })
-        for (index, map) in maps.enumerated() {
-            if index > 0 { out += "," }
-            out += "{"
-            for (position, key) in map.keys.sorted().enumerated() {
-                if position > 0 { out += "," }
-                writeString(key, to: &out)
-                out += ":"
-                writeString(map[key]!, to: &out)
-            }
-            out += "}"
-        }
-        return out + "]"
-    }
-
     /// One JSON string literal, quotes included.
     public static func quote(_ text: String) -> String {
         var out = ""

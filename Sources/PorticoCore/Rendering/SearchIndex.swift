@@ -1,0 +1,47 @@
+/// The search index of one account: one entry per page, `{"k":kind,"s":summary,"t":title,"u":url,"x":text}`.
+/// Every UI language lists the same pages with the same text; only the kind label and the relative URL
+/// differ, so the fixed part of each entry is encoded once and reused for each language. The JSON is what
+/// `JSONText.encode` writes for the same maps.
+struct SearchIndex {
+    struct Entry {
+        /// `"s":…,"t":…,`
+        let middle: String
+        /// `,"x":…}`
+        let end: String
+    }
+
+    let entries: [Entry]
+
+    init(pages: [(title: String, summary: String, text: String)]) {
+        entries = pages.map { page in
+            var middle = "\"s\":"
+            JSONText.writeString(page.summary, to: &middle)
+            middle += ",\"t\":"
+            JSONText.writeString(page.title, to: &middle)
+            middle += ","
+            var end = ",\"x\":"
+            end.reserveCapacity(page.text.utf8.count + 16)
+            JSONText.writeString(page.text, to: &end)
+            end += "}"
+            return Entry(middle: middle, end: end)
+        }
+    }
+
+    /// The index for one language: `labels` and `urls` are per page, in the order of `pages`.
+    func json(labels: [String], urls: [String]) -> String {
+        precondition(labels.count == entries.count && urls.count == entries.count)
+        var out = "["
+        out.reserveCapacity(entries.reduce(2) { $0 + $1.middle.utf8.count + $1.end.utf8.count + 64 })
+        for index in entries.indices {
+            if index > 0 { out += "," }
+            out += "{\"k\":"
+            JSONText.writeString(labels[index], to: &out)
+            out += ","
+            out += entries[index].middle
+            out += "\"u\":"
+            JSONText.writeString(urls[index], to: &out)
+            out += entries[index].end
+        }
+        return out + "]"
+    }
+}
