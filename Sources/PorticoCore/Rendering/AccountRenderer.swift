@@ -166,7 +166,12 @@ public struct AccountRenderer {
             "toc": .list(toc.map { ["level": .int($0.level), "id": .string($0.id), "text": .string($0.text)] }),
             "hasToc": .bool(toc.count >= 3),
             "draft": .bool(source.draft), "future": .bool(resolved.isFuture),
-            "related": .list(related(to: resolved).map { relink(cards[$0.outputPath]!, from: path) }),
+            "related": .list(related(to: resolved).map { other in
+                // A card's link depends only on how deep the linking page is (RelativeURL goes up to the root).
+                layouts.card("\(language.rawValue)|\(RelativeURL.toRoot(from: path))|\(other.outputPath)") {
+                    relink(cards[other.outputPath]!, from: path)
+                }
+            }),
         ]
         if let summary = source.summary { page["summary"] = .string(summary) }
         if let author = source.author { page["author"] = .string(author) }

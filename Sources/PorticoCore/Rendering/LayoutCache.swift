@@ -1,21 +1,24 @@
 import Foundation
 
-/// Article layouts by language and kind, rendered once per account with markers for title and body,
-/// and article base contexts by language and section.
+/// Article layouts by language and kind, rendered once per account with markers for title and body;
+/// article base contexts by language and section; related-page cards by language, depth and target.
 final class LayoutCache {
     static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
     private let shells = LockedMemo<String>()
     private let bases = LockedMemo<[String: TemplateValue]>()
+    private let cards = LockedMemo<TemplateValue>()
 
     func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] { bases.value(key, make: make) }
 
     func shell(_ key: String, render: () -> String) -> String { shells.value(key, make: render) }
 
+    func card(_ key: String, make: () -> TemplateValue) -> TemplateValue { cards.value(key, make: make) }
+
     /// The same escaping Mustache applies to `{{title}}`.
     static func escape(_ text: String) -> String {
-        var escaped = ""
+        var escaped: [UInt8] = []
         TemplateRenderer.appendEscapingHTML(text, to: &escaped)
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
     }
 }

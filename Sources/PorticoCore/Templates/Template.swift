@@ -20,7 +20,7 @@ public struct Template: Sendable {
     public func render(_ context: TemplateValue, partials: [String: Template] = [:]) -> String {
         var renderer = TemplateRenderer(partials: partials, stack: [context])
         renderer.render(nodes, indentation: nil, escapes: true)
-        return renderer.output
+        return renderer.text
     }
 }
 

@@ -1,9 +1,11 @@
-/// Walks parsed nodes against a context stack. Output is appended as strings and slices of strings,
-/// never rebuilt from bytes, so nothing is validated as UTF-8 a second time.
+/// Walks parsed nodes against a context stack. Output is UTF-8 bytes, appended straight from the
+/// templates' and values' storage; it becomes a String once, at the end.
 struct TemplateRenderer {
     let partials: [String: Template]
     var stack: [TemplateValue]
-    private(set) var output = ""
+    private(set) var output: [UInt8] = []
+
+    var text: String { String(decoding: output, as: UTF8.self) }
 
     init(partials: [String: Template], stack: [TemplateValue]) {
         self.partials = partials
@@ -15,7 +17,7 @@ struct TemplateRenderer {
     /// swift-mustache, it is added before a node's output when this call's output so far ends a line.
     mutating func render(_ nodes: [TemplateNode], indentation: String?, escapes: Bool) {
         var escapes = escapes
-        let start = output.utf8.count
+        let start = output.count
         for node in nodes {
             if case .contentType(let escaping) = node {
                 escapes = escaping
@@ -25,17 +27,17 @@ struct TemplateRenderer {
                 render(node, indentation: indentation, escapes: escapes)
                 continue
             }
-            output += indentation
-            let before = output.utf8.count
+            Self.append(indentation, to: &output)
+            let before = output.count
             render(node, indentation: indentation, escapes: escapes)
-            if output.utf8.count == before { output.unicodeScalars.removeLast(indentation.unicodeScalars.count) }
+            if output.count == before { output.removeLast(indentation.utf8.count) }
         }
     }
 
     private mutating func render(_ node: TemplateNode, indentation: String?, escapes: Bool) {
         switch node {
         case .text(let text):
-            output += text
+            Self.append(text, to: &output)
         case .variable(let name, let escaped):
             switch lookup(name) {
             case .string(let text)?: append(text, escaped: escaped && escapes)
@@ -85,8 +87,12 @@ struct TemplateRenderer {
             return stack.last.flatMap { resolve(name.path[...], in: $0) }
         case .stack:
             guard let first = name.path.first else { return nil }
-            for value in stack.reversed() {
-                if let found = value[first] { return resolve(name.path.dropFirst(), in: found) }
+            var index = stack.count - 1
+            while index >= 0 {
+                if case .map(let map) = stack[index], let found = map[first] {
+                    return name.path.count == 1 ? found : resolve(name.path.dropFirst(), in: found)
+                }
+                index -= 1
             }
             return nil
         }
@@ -103,36 +109,43 @@ struct TemplateRenderer {
 
     /// Whether this call's output ends with a bare "\n" (a "\r\n" counts as a different line end, as in swift-mustache).
     private func endsWithLineFeed(since start: Int) -> Bool {
-        let utf8 = output.utf8
-        let count = utf8.count
-        guard count > start, utf8.last == .newline else { return false }
-        return !(count - 2 >= start && utf8[utf8.index(utf8.endIndex, offsetBy: -2)] == .carriageReturn)
+        let count = output.count
+        guard count > start, output[count - 1] == UInt8(ascii: "\n") else { return false }
+        return !(count - 2 >= start && output[count - 2] == UInt8(ascii: "\r"))
     }
 
     private mutating func append(_ text: String, escaped: Bool) {
-        if escaped { Self.appendEscapingHTML(text, to: &output) } else { output += text }
+        if escaped { Self.appendEscapingHTML(text, to: &output) } else { Self.append(text, to: &output) }
     }
 
-    /// `{{name}}`'s escaping: & < > " ' become entities; runs without them are appended as slices.
-    static func appendEscapingHTML(_ text: String, to output: inout String) {
-        var copy = text
-        copy.withUTF8 { bytes in
+    static func append(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    private static let entities: [[UInt8]?] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "&"): Array("&amp;".utf8)
+        case UInt8(ascii: "<"): Array("&lt;".utf8)
+        case UInt8(ascii: ">"): Array("&gt;".utf8)
+        case UInt8(ascii: "\""): Array("&quot;".utf8)
+        case UInt8(ascii: "'"): Array("&#39;".utf8)
+        default: nil
+        }
+    }
+
+    /// `{{name}}`'s escaping: & < > " ' become entities; runs without them are copied whole.
+    static func appendEscapingHTML(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
             var runStart = 0
             for index in 0..<bytes.count {
-                let entity: String
-                switch bytes[index] {
-                case UInt8(ascii: "&"): entity = "&amp;"
-                case UInt8(ascii: "<"): entity = "&lt;"
-                case UInt8(ascii: ">"): entity = "&gt;"
-                case UInt8(ascii: "\""): entity = "&quot;"
-                case UInt8(ascii: "'"): entity = "&#39;"
-                default: continue
-                }
-                if runStart < index { output += text.slice(runStart, index) }
-                output += entity
+                guard let entity = entities[Int(bytes[index])] else { continue }
+                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                output.append(contentsOf: entity)
                 runStart = index + 1
             }
-            if runStart < bytes.count { output += text.slice(runStart, bytes.count) }
+            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
     }
 }
