@@ -23,7 +23,7 @@ import PorticoCore
         let shell: (String) -> String = { "<html><p title=\"x\">shell</p>\n<script type=\"application/json\">\($0)</script>\n</html>\n" }
         let frame = try #require(GateFrame(rendering: shell))
         let html = "<main>Résumé 中文 <b>bold</b></main>"
-        let framed = try keys.sealedPage(path: "insights/a/index.html", html: html, head: frame.head, tail: frame.tail)
+        let framed = try keys.sealedPage(path: "insights/a/index.html", html: Array(html.utf8), head: frame.head, tail: frame.tail)
         #expect(String(decoding: framed, as: UTF8.self) == shell(try keys.pageJSON(path: "insights/a/index.html", html: html)))
         // The payload decrypts back to the page.
         let json = try JSONSerialization.jsonObject(with: Data(try keys.pageJSON(path: "insights/a/index.html", html: html).utf8)) as! [String: Any]

@@ -36,7 +36,7 @@ public struct PlainPublisher: AccountPublisher {
     public func fingerprint(for account: ResolvedAccount) -> String { "plain" }
 
     struct Plain: AccountSealing {
-        func page(_ page: RenderedPage) throws -> Data { Data(page.html.utf8) }
+        func page(_ page: RenderedPage) throws -> Data { Data(page.bytes) }
         func asset(_ data: Data, reference: AssetReference) throws -> (path: String, data: Data) { (reference.outputPath, data) }
     }
 }

@@ -247,9 +247,8 @@ public struct AccountRenderer {
     }
 
     func page(path: String, template: String, context: [String: TemplateValue], assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
-        var context = context
-        let body = theme.render(template, .map(context))
-        let html: String
+        let body = theme.renderBytes(template, .map(context))
+        let html: [UInt8]
         if let layoutKey {
             // Every article of one kind and language shares its layout but for the title and body: render the
             // layout once with markers and fill them in (Mustache with dictionaries is the build's costliest step).
@@ -257,19 +256,21 @@ public struct AccountRenderer {
                 var markers = context
                 markers["body"] = .string(LayoutCache.bodyMarker)
                 markers["title"] = .string(LayoutCache.titleMarker)
-                return theme.render("layout", .map(markers))
+                return theme.renderBytes("layout", .map(markers))
             }
-            html = shell.replacingAll([(LayoutCache.bodyMarker, body), (LayoutCache.titleMarker, LayoutCache.escape(context.string("title")))])
+            html = shell.replacingAll([(LayoutCache.bodyMarkerBytes, body), (LayoutCache.titleMarkerBytes, LayoutCache.escape(context.string("title")))])
         } else {
-            context["body"] = .string(body)
-            html = theme.render("layout", .map(context))
+            // The body is spliced in as bytes too: a search page's body is a megabyte of index.
+            var markers = context
+            markers["body"] = .string(LayoutCache.bodyMarker)
+            html = theme.renderBytes("layout", .map(markers)).replacingAll([(LayoutCache.bodyMarkerBytes, body)])
         }
         var assets = assets
         if let logo = account.config.brand.logo {
             let output = LinkResolver.outputPath(ofAsset: "accounts/\(account.slug)/\(logo)") ?? logo
             assets.append(AssetReference(url: RelativeURL.toRoot(from: path) + logo, sourcePath: "accounts/\(account.slug)/\(logo)", outputPath: output))
         }
-        return RenderedPage(path: path, html: html, language: Language(tag: context.string("lang")) ?? .en,
+        return RenderedPage(path: path, bytes: html, language: Language(tag: context.string("lang")) ?? .en,
                             title: context.string("title"), assets: assets)
     }
 

@@ -69,3 +69,38 @@ extension String {
         return true
     }
 }
+
+extension [UInt8] {
+    /// `String.replacingAll` for UTF-8 bytes: several replacements in one pass, the first matching pair wins.
+    public func replacingAll(_ pairs: [([UInt8], [UInt8])]) -> [UInt8] {
+        let needles = pairs.filter { !$0.0.isEmpty }
+        var firsts = [Bool](repeating: false, count: 256)
+        for (needle, _) in needles { firsts[Int(needle[0])] = true }
+        return withUnsafeBufferPointer { bytes -> [UInt8] in
+            var out: [UInt8] = []
+            var last = 0
+            var i = 0
+            while i < bytes.count {
+                guard firsts[Int(bytes[i])],
+                      let (needle, replacement) = needles.first(where: { Self.matches($0.0, bytes, at: i) }) else {
+                    i += 1
+                    continue
+                }
+                if out.isEmpty { out.reserveCapacity(bytes.count + replacement.count + 256) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<i]))
+                out.append(contentsOf: replacement)
+                i += needle.count
+                last = i
+            }
+            if last == 0 { return self }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
+            return out
+        }
+    }
+
+    private static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset + needle.count <= bytes.count else { return false }
+        for index in 0..<needle.count where bytes[offset + index] != needle[index] { return false }
+        return true
+    }
+}

@@ -5,20 +5,22 @@ import Foundation
 final class LayoutCache {
     static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
-    private let shells = LockedMemo<String>()
+    static let bodyMarkerBytes = Array(bodyMarker.utf8)
+    static let titleMarkerBytes = Array(titleMarker.utf8)
+    private let shells = LockedMemo<[UInt8]>()
     private let bases = LockedMemo<[String: TemplateValue]>()
     private let cards = LockedMemo<TemplateValue>()
 
     func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] { bases.value(key, make: make) }
 
-    func shell(_ key: String, render: () -> String) -> String { shells.value(key, make: render) }
+    func shell(_ key: String, render: () -> [UInt8]) -> [UInt8] { shells.value(key, make: render) }
 
     func card(_ key: String, make: () -> TemplateValue) -> TemplateValue { cards.value(key, make: make) }
 
     /// The same escaping Mustache applies to `{{title}}`.
-    static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> [UInt8] {
         var escaped: [UInt8] = []
         TemplateRenderer.appendEscapingHTML(text, to: &escaped)
-        return String(decoding: escaped, as: UTF8.self)
+        return escaped
     }
 }

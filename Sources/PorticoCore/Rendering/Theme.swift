@@ -104,6 +104,10 @@ public struct Theme: Sendable {
         templates[template]?.render(context, partials: templates) ?? ""
     }
 
+    public func renderBytes(_ template: String, _ context: TemplateValue) -> [UInt8] {
+        templates[template]?.renderBytes(context, partials: templates) ?? []
+    }
+
     /// For contexts built rarely (the gate shell, the digest); the page renderer builds `TemplateValue`s directly.
     public func render(_ template: String, _ context: [String: Any]) -> String {
         render(template, TemplateValue(any: context) ?? [:])

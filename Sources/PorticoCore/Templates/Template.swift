@@ -18,9 +18,14 @@ public struct Template: Sendable {
 
     /// Renders with `context` at the bottom of the context stack; `partials` resolves `{{> name}}`.
     public func render(_ context: TemplateValue, partials: [String: Template] = [:]) -> String {
+        String(decoding: renderBytes(context, partials: partials), as: UTF8.self)
+    }
+
+    /// The output as UTF-8, for callers that splice or seal it rather than read it.
+    public func renderBytes(_ context: TemplateValue, partials: [String: Template] = [:]) -> [UInt8] {
         var renderer = TemplateRenderer(partials: partials, stack: [context])
         renderer.render(nodes, indentation: nil, escapes: true)
-        return renderer.text
+        return renderer.output
     }
 }
 

@@ -5,8 +5,6 @@ struct TemplateRenderer {
     var stack: [TemplateValue]
     private(set) var output: [UInt8] = []
 
-    var text: String { String(decoding: output, as: UTF8.self) }
-
     init(partials: [String: Template], stack: [TemplateValue]) {
         self.partials = partials
         self.stack = stack

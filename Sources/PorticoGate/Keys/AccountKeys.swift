@@ -37,13 +37,16 @@ public struct AccountKeys: Sendable {
     }
 
     public func pageJSON(path pagePath: String, html: String) throws -> String {
+        try pageJSON(path: pagePath, html: Array(html.utf8))
+    }
+
+    public func pageJSON(path pagePath: String, html: [UInt8]) throws -> String {
         String(decoding: try sealedPage(path: pagePath, html: html), as: UTF8.self)
     }
 
     /// The page's payload, `{"v":1,"p":…,"iv":…,"ct":…}`, between `head` and `tail` (its gate shell), in one buffer.
-    public func sealedPage(path pagePath: String, html: String, head: [UInt8] = [], tail: [UInt8] = []) throws -> Data {
-        var html = html
-        let box = try html.withUTF8 { try Sealer.seal(UnsafeRawBufferPointer($0), key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)") }
+    public func sealedPage(path pagePath: String, html: [UInt8], head: [UInt8] = [], tail: [UInt8] = []) throws -> Data {
+        let box = try html.withUnsafeBytes { try Sealer.seal($0, key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)") }
         // Base64 needs no JSON escaping: its alphabet is letters, digits, + / and =.
         let lead = Array("{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\"".utf8), middle = Array("\",\"ct\":\"".utf8), end = Array("\"}".utf8)
         var out = ByteWriter(capacity: head.count + lead.count + Base64Text.encodedCount(box.iv.count) + middle.count

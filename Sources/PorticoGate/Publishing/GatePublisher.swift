@@ -60,13 +60,13 @@ struct GateSealing: AccountSealing {
     let frames = LockedMemo<GateFrame?>()
 
     func page(_ page: RenderedPage) throws -> Data {
-        var html = page.html
+        var html = page.bytes
         // Images become encrypted files the gate script decrypts into blob: URLs after unlock.
         for asset in Set(page.assets) {
             let binURL = RelativeURL.between(page.path, keys.assetFile(name: asset.outputPath))
             let attributes = "data-portico-asset=\"\(binURL)\" data-portico-name=\"\(asset.outputPath)\" data-portico-type=\"\(MediaType.of(asset.outputPath))\""
-            html = html.replacingAll([("src=\"\(asset.url)\"", "src=\"data:,\" " + attributes),
-                                      ("href=\"\(asset.url)\"", "href=\"#\" " + attributes)])
+            html = html.replacingAll([(Array("src=\"\(asset.url)\"".utf8), Array(("src=\"data:,\" " + attributes).utf8)),
+                                      (Array("href=\"\(asset.url)\"".utf8), Array(("href=\"#\" " + attributes).utf8))])
         }
         let root = RelativeURL.toRoot(from: page.path)
         if let frame = frames.value(root, make: { GateFrame(rendering: { render(root: root, pageJSON: $0) }) }) {
