@@ -304,27 +304,30 @@ public struct AccountRenderer {
     }
 
     func feedbackContext(page: String, language: Language) -> TemplateValue {
-        [
-            "endpoint": .string(portal.feedback.endpoint), "account": .string(accountPath), "page": .string(page),
-            "fields": .list(portal.feedback.fields.map { field -> TemplateValue in
-                var context: [String: TemplateValue] = ["name": .string(field.name), "label": .string(field.label[language]),
-                                                        "required": .bool(field.required), "type": .string(field.typeName)]
-                switch field.kind {
-                case .rating:
-                    context["isRating"] = true
-                    context["ratings"] = .list((1...5).map { ["value": .int($0), "id": .string("\(field.name)-\($0)")] })
-                case .text(let max):
-                    context["isText"] = true
-                    context["max"] = .int(max)
-                case .choice(let options):
-                    context["isChoice"] = true
-                    context["options"] = .list(options.map { ["value": .string($0.value), "label": .string($0.label[language])] })
-                case .checkbox:
-                    context["isCheckbox"] = true
-                }
-                return .map(context)
-            }),
-        ]
+        ["endpoint": .string(portal.feedback.endpoint), "account": .string(accountPath), "page": .string(page),
+         "fields": layouts.fields(language.rawValue) { feedbackFields(language) }]
+    }
+
+    /// The form's fields in one language: the same on every page.
+    func feedbackFields(_ language: Language) -> TemplateValue {
+        .list(portal.feedback.fields.map { field -> TemplateValue in
+            var context: [String: TemplateValue] = ["name": .string(field.name), "label": .string(field.label[language]),
+                                                    "required": .bool(field.required), "type": .string(field.typeName)]
+            switch field.kind {
+            case .rating:
+                context["isRating"] = true
+                context["ratings"] = .list((1...5).map { ["value": .int($0), "id": .string("\(field.name)-\($0)")] })
+            case .text(let max):
+                context["isText"] = true
+                context["max"] = .int(max)
+            case .choice(let options):
+                context["isChoice"] = true
+                context["options"] = .list(options.map { ["value": .string($0.value), "label": .string($0.label[language])] })
+            case .checkbox:
+                context["isCheckbox"] = true
+            }
+            return .map(context)
+        })
     }
 
     func kindLabel(_ kind: PageKind, _ language: Language) -> String {

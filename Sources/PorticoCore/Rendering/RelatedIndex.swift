@@ -4,6 +4,8 @@ struct RelatedIndex {
     private let pages: [(path: String, tags: [String], date: Day)]
     private let pagesByTag: [String: [Int]]
     private let indexByPath: [String: Int]
+    /// Two pages with one output path (an error reported elsewhere): then "the same page" is compared by path.
+    private let pathsRepeat: Bool
 
     init(_ pages: [ResolvedPage]) {
         self.pages = pages.map { ($0.outputPath, $0.source.tags, $0.source.date) }
@@ -13,18 +15,27 @@ struct RelatedIndex {
         }
         pagesByTag = byTag
         indexByPath = Dictionary(pages.enumerated().map { ($1.outputPath, $0) }, uniquingKeysWith: { first, _ in first })
+        pathsRepeat = indexByPath.count != pages.count
     }
 
     /// Indices into the account's pages, best match first; ties keep the account's page order.
     func related(to path: String, limit: Int = 3) -> [Int] {
         guard let index = indexByPath[path] else { return [] }
-        var shared: [Int: Int] = [:]
+        var shared = [Int](repeating: 0, count: pages.count)
         for tag in Set(pages[index].tags) {
-            for other in pagesByTag[tag] ?? [] where pages[other].path != path { shared[other, default: 0] += 1 }
+            for other in pagesByTag[tag] ?? [] where other != index && (!pathsRepeat || pages[other].path != path) { shared[other] += 1 }
         }
-        return shared.keys.sorted()
-            .map { ($0, shared[$0]!) }
-            .sorted { ($0.1, pages[$0.0].date) > ($1.1, pages[$1.0].date) }
-            .prefix(limit).map(\.0)
+        // The best `limit` by (shared tags, date), both descending; on a tie the earlier page wins.
+        func better(_ a: Int, _ b: Int) -> Bool {
+            (shared[a], pages[a].date) > (shared[b], pages[b].date) || ((shared[a], pages[a].date) == (shared[b], pages[b].date) && a < b)
+        }
+        var best: [Int] = []
+        for other in shared.indices where shared[other] > 0 {
+            guard best.count < limit || better(other, best[best.count - 1]) else { continue }
+            let position = best.firstIndex { better(other, $0) } ?? best.count
+            best.insert(other, at: position)
+            if best.count > limit { best.removeLast() }
+        }
+        return best
     }
 }
