@@ -10,16 +10,30 @@ public enum Sealer {
         public let ciphertext: Data
     }
 
+    /// A key ready to seal many messages: the IV's HMAC starts from its keyed state instead of hashing the key again.
+    public struct Key: Sendable {
+        let key: SymmetricKey
+        let mac: HMAC<SHA256>
+
+        public init(_ key: Data) {
+            self.key = SymmetricKey(data: key)
+            mac = HMAC<SHA256>(key: self.key)
+        }
+    }
+
     public static func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Data, aad: String) throws -> Box {
-        let key = SymmetricKey(data: key)
+        try seal(plaintext, key: Key(key), aad: aad)
+    }
+
+    public static func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Key, aad: String) throws -> Box {
         let aad = Data(aad.utf8)
-        var mac = HMAC<SHA256>(key: key)
+        var mac = key.mac
         mac.update(data: Data("iv\0".utf8))
         mac.update(data: aad)
         mac.update(data: [0] as [UInt8])
         mac.update(data: plaintext)
         let iv = Data(mac.finalize()).prefix(12)
-        let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(data: iv), authenticating: aad)
+        let box = try AES.GCM.seal(plaintext, using: key.key, nonce: AES.GCM.Nonce(data: iv), authenticating: aad)
         return Box(iv: Data(iv), ciphertext: Data(box.combined!.dropFirst(iv.count)))
     }
 

@@ -9,6 +9,7 @@ public struct AccountKeys: Sendable {
     public let activeViewers: [Viewer]
     public let contentKey: Data
     public let keyCheck: String
+    let contentSealingKey: Sealer.Key
 
     public init(secret: PortalSecret, account: AccountConfig, today: Day) {
         self.account = account
@@ -17,6 +18,7 @@ public struct AccountKeys: Sendable {
         activeViewers = account.activeViewers(on: today)
         contentKey = KeyDerivation.contentKey(accountKey: accountKey, generation: account.generation, activeViewers: activeViewers.map(\.id))
         keyCheck = KeyDerivation.keyCheck(contentKey: contentKey)
+        contentSealingKey = Sealer.Key(contentKey)
     }
 
     public func token(for viewer: Viewer) -> String {
@@ -46,7 +48,7 @@ public struct AccountKeys: Sendable {
 
     /// The page's payload, `{"v":1,"p":…,"iv":…,"ct":…}`, between `head` and `tail` (its gate shell), in one buffer.
     public func sealedPage(path pagePath: String, html: [UInt8], head: [UInt8] = [], tail: [UInt8] = []) throws -> Data {
-        let box = try html.withUnsafeBytes { try Sealer.seal($0, key: contentKey, aad: "portico-page\0\(path)\0\(pagePath)") }
+        let box = try html.withUnsafeBytes { try Sealer.seal($0, key: contentSealingKey, aad: "portico-page\0\(path)\0\(pagePath)") }
         // Base64 needs no JSON escaping: its alphabet is letters, digits, + / and =.
         let lead = Array("{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\"".utf8), middle = Array("\",\"ct\":\"".utf8), end = Array("\"}".utf8)
         var out = ByteWriter(capacity: head.count + lead.count + Base64Text.encodedCount(box.iv.count) + middle.count
@@ -67,7 +69,7 @@ public struct AccountKeys: Sendable {
     }
 
     public func sealAsset(_ data: Data, name: String) throws -> (path: String, data: Data) {
-        let box = try Sealer.seal(data, key: contentKey, aad: "portico-asset\0\(path)\0\(name)")
+        let box = try Sealer.seal(data, key: contentSealingKey, aad: "portico-asset\0\(path)\0\(name)")
         return (assetFile(name: name), box.iv + box.ciphertext)
     }
 
