@@ -5,6 +5,13 @@ import Testing
 @Suite struct MarkdownRendererTests {
     let renderer = MarkdownRenderer()
 
+    /// The plain text (what search indexes) keeps words apart across line breaks and table cells.
+    @Test func plainTextSeparatesWordsAcrossLinesAndCells() {
+        let text = renderer.render("Read the note and the\n[case](x.md) here.  \nNext\n\n| Line | Before |\n|---|---|\n| A | 12 |\n").text
+        #expect(text.contains("and the case here. Next"))
+        #expect(text.contains("Line Before \nA 12 \n"))
+    }
+
     @Test func gfmExtensionsAndFootnotesAreOn() {
         let html = renderer.render("""
         | a | b |

@@ -21,4 +21,16 @@ import Testing
         #expect(decoded.map { $0["x"]! } == pages.map(\.text))
         #expect(SearchIndex(pages: []).json(labels: [], urls: []) == "[]")
     }
+
+    /// The same example as tests/js/gate_vectors.test.mjs, which checks that search finds the same pages in the
+    /// reduced text as in the full one.
+    @Test func termsKeepEachWordOnceInFirstSeenOrder() {
+        let text = "The battery, the Battery; battery-pack (v2.0) 数据分析 使用AI。使用AI cafe\u{301}s café x_y\nthe battery"
+        #expect(SearchIndex.terms(of: text) == "The battery the Battery pack v2 0 数据分析 使用AI。使用AI cafe\u{301}s café x y")
+        #expect(SearchIndex.terms(of: "") == "")
+        #expect(SearchIndex.terms(of: " ,. ") == "")
+        #expect(AccountRenderer.searchText(String(repeating: "word ", count: 10_000)) == "word")
+        let long = (0..<5_000).map { "w\($0)" }.joined(separator: " ")
+        #expect(AccountRenderer.searchText(long).unicodeScalars.count == 20_000, "still capped at 20,000 characters")
+    }
 }

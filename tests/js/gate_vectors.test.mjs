@@ -148,3 +148,35 @@ test('search: CJK substring, Latin word prefix, title hits first', () => {
   assert.deepEqual(urls('ai'), ['b/']);           // Latin run inside CJK text
   assert.deepEqual(urls('  '), []);
 });
+
+// The build keeps only each distinct word of a page's text in the index (SearchIndex.terms in Swift: runs
+// between ASCII separators, first-seen order). Search must find exactly the same pages in that as in the text.
+const terms = (t) => [...new Set(t.split(/[\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]+/).filter(Boolean))].join(' ');
+
+test('search: the reduced index text finds what the full text finds', () => {
+  // the same example as SearchIndexTests.termsKeepEachWordOnceInFirstSeenOrder
+  assert.equal(terms('The battery, the Battery; battery-pack (v2.0) 数据分析 使用AI。使用AI cafe\u0301s café x_y\nthe battery'),
+    'The battery the Battery pack v2 0 数据分析 使用AI。使用AI cafe\u0301s café x y');
+  const vocab = ['battery', 'Battery', 'pack', 'v2', 'cafe\u0301s', 'café', 'Ｆｕｌｌ', 'x_y', '数据', '分析', '使用AI', '预测。模型',
+    'naïve', 'ﬁle', '½', 'über', 'ÜBER', '2026', 'AI'];
+  const seps = [' ', ', ', '; ', '-', '.', '\n', '(', ') ', '/', '', '。'];
+  let state = 12345;
+  const next = (n) => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
+  const text = () => Array.from({ length: 8 + next(30) }, () => vocab[next(vocab.length)] + seps[next(seps.length)]).join('');
+  const docs = Array.from({ length: 60 }, (_, i) => ({ t: 'Page ' + i, u: i + '/', s: '', k: 'Insight', x: text() }));
+  const full = G.prepare(docs), reduced = G.prepare(docs.map((d) => ({ ...d, x: terms(d.x) })));
+  const queries = new Set(['cafes', 'cafe', 'uber', 'full', 'file', '12', 'x', 'y', 'pack', 'batt', 'ai', '数据分析', '据分',
+    '使用ai', 'AI模型', '预测', '分析 使用', 'battery pack', 'v2 0', 'naive', '½']);
+  for (const d of docs) {
+    const s = d.x; const a = next(s.length), b = a + 1 + next(6);
+    queries.add(s.slice(a, b));   // arbitrary slices, separators included
+  }
+  let found = 0;
+  for (const q of queries) {
+    const want = G.find(full, q).map((e) => e.u), got = G.find(reduced, q).map((e) => e.u);
+    assert.deepEqual(got, want, 'query ' + JSON.stringify(q));
+    found += want.length;
+  }
+  assert.ok(found > 100, 'the queries find pages (' + found + ')');
+});
+

@@ -16,6 +16,7 @@ public final class MarkdownCache: @unchecked Sendable {
 
     private var entries: [String: Entry] = [:]
     private var minutes: [String: Int] = [:]
+    private var searchTexts: [String: (text: String, searchText: String)] = [:]
     private let lock = NSLock()
 
     public init() {}
@@ -28,6 +29,16 @@ public final class MarkdownCache: @unchecked Sendable {
         let computed = Formatting.readingMinutes(markdown)
         lock.lock(); minutes[key] = computed; lock.unlock()
         return computed
+    }
+
+    /// What the search index keeps of a page's text, made once per build for the same text under the same key.
+    func searchText(_ key: String, text: String, make: (String) -> String) -> String {
+        lock.lock()
+        if let known = searchTexts[key], known.text == text { lock.unlock(); return known.searchText }
+        lock.unlock()
+        let made = make(text)
+        lock.lock(); searchTexts[key] = (text, made); lock.unlock()
+        return made
     }
 
     func entry(_ key: String, markdown: String) -> Entry? {

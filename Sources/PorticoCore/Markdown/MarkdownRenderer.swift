@@ -87,6 +87,8 @@ public struct MarkdownRenderer: Sendable {
                     }
                 } else if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE {
                     if let literal = cmark_node_get_literal(node) { text += String(cString: literal) }
+                } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                    text += " "  // a line break inside a paragraph still separates two words
                 } else if type == CMARK_NODE_HEADING, headingIDs {
                     let title = Self.plainText(of: node)
                     var id = Slug.make(title)
@@ -96,6 +98,9 @@ public struct MarkdownRenderer: Sendable {
                 }
             } else if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_ITEM || type == CMARK_NODE_CODE_BLOCK {
                 text += "\n"
+            } else if let name = cmark_node_get_type_string(node) {
+                // Table cells and rows are extension nodes: separate cells with a space, rows with a line.
+                if strcmp(name, "table_cell") == 0 { text += " " } else if strcmp(name, "table_row") == 0 || strcmp(name, "table_header") == 0 { text += "\n" }
             }
             if event == CMARK_EVENT_ENTER, type == CMARK_NODE_CODE_BLOCK, let literal = cmark_node_get_literal(node) {
                 text += String(cString: literal)

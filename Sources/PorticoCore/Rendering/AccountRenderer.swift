@@ -75,7 +75,7 @@ public struct AccountRenderer {
                 let page = account.pages[index]
                 let (rendered, text) = article(page, cards: cards[page.language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
-                return Self.searchText(text)
+                return markdownCache?.searchText(page.source.sourcePath, text: text, make: Self.searchText) ?? Self.searchText(text)
             }
             guard concurrentPages else {
                 for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }
@@ -226,12 +226,14 @@ public struct AccountRenderer {
         ]
     }
 
-    /// At most 20,000 characters of a page's text go into the search index. Counted in Unicode scalars:
-    /// counting grapheme clusters over every page's text was a visible share of the build.
+    /// What the search index keeps of a page's text: each distinct word once (`SearchIndex.terms`), then at
+    /// most 20,000 characters, counted in Unicode scalars (counting grapheme clusters over every page's text
+    /// was a visible share of the build).
     static func searchText(_ text: String) -> String {
-        if text.utf8.count <= 20_000 { return text }
-        let scalars = text.unicodeScalars
-        guard let end = scalars.index(scalars.startIndex, offsetBy: 20_000, limitedBy: scalars.endIndex) else { return text }
+        let terms = SearchIndex.terms(of: text)
+        if terms.utf8.count <= 20_000 { return terms }
+        let scalars = terms.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: 20_000, limitedBy: scalars.endIndex) else { return terms }
         return String(scalars[..<end])
     }
 

@@ -44,4 +44,33 @@ struct SearchIndex {
         }
         return out + "]"
     }
+
+    /// A page's text reduced to what search matches: its words (runs between ASCII spaces and punctuation), each
+    /// once, in first-seen order, joined by spaces. The search script matches a query word as a prefix of a word
+    /// and a CJK query as a substring of a run without separators; no query holds a separator, so every match in
+    /// the full text lies inside one such run and is still found here, and nothing new is. Non-ASCII characters
+    /// never split a run: after the script's normalisation (NFKD, marks removed) they may join their neighbours.
+    static func terms(of text: String) -> String {
+        var seen = Set<Substring>()
+        var out = ""
+        out.reserveCapacity(min(text.utf8.count, 4096))
+        let utf8 = text.utf8
+        var start: String.Index?
+        func flush(_ end: String.Index) {
+            guard let from = start else { return }
+            let word = text[from..<end]
+            if seen.insert(word).inserted {
+                if !out.isEmpty { out += " " }
+                out += word
+            }
+            start = nil
+        }
+        for index in utf8.indices {
+            let byte = utf8[index]
+            let separates = byte < 0x80 && !((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A))
+            if separates { flush(index) } else if start == nil { start = index }
+        }
+        flush(utf8.endIndex)
+        return out
+    }
 }
