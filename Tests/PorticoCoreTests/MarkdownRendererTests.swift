@@ -91,6 +91,10 @@ import Testing
         #expect(Formatting.readingMinutes(String(repeating: "word ", count: 660)) == 3)
         #expect(Formatting.readingMinutes(String(repeating: "汽车", count: 600)) == 3)
         #expect(Formatting.readingMinutes("short") == 1)
+        // Two-, three- and four-byte characters: Cyrillic and accented words count as words, CJK by character.
+        #expect(Formatting.readingMinutes(String(repeating: "слово café ", count: 330)) == 3)
+        // U+20000 lies outside the two CJK blocks counted by character: it reads as a word (800/400 + 400/220 = 3.8).
+        #expect(Formatting.readingMinutes(String(repeating: "𠀀汽车，", count: 400)) == 4)
     }
 
     @Test func relativeURLsBetweenPages() {

@@ -75,7 +75,9 @@ public struct AccountRenderer {
                 let page = account.pages[index]
                 let (rendered, text) = article(page, cards: cards[page.language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
-                return markdownCache?.searchText(page.source.sourcePath, text: text, make: Self.searchText) ?? Self.searchText(text)
+                // Library pieces recur in many accounts; an account's own pages appear once.
+                guard let markdownCache, page.source.origin == .library else { return Self.searchText(text) }
+                return markdownCache.searchText(page.source.sourcePath, text: text, make: Self.searchText)
             }
             guard concurrentPages else {
                 for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }

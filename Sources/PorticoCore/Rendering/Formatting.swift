@@ -23,23 +23,35 @@ public enum Formatting {
         var cjk = 0
         var words = 0
         var inWord = false
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                // ASCII fast path: most text here is ASCII or CJK.
-                let isWordByte = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
-                if isWordByte && !inWord { words += 1 }
-                inWord = isWordByte
-            } else if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) {
-                cjk += 1
-                inWord = false
-            } else if Self.commonPunctuation.contains(v) {
-                inWord = false
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                if !inWord { words += 1 }
-                inWord = true
-            } else {
-                inWord = false
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let lead = bytes[i]
+                if lead < 0x80 {
+                    // ASCII, read byte by byte: most text here is ASCII or CJK.
+                    let isWordByte = (lead >= 0x30 && lead <= 0x39) || (lead >= 0x41 && lead <= 0x5A) || (lead >= 0x61 && lead <= 0x7A)
+                    if isWordByte && !inWord { words += 1 }
+                    inWord = isWordByte
+                    i += 1
+                    continue
+                }
+                // A multi-byte scalar (the String's storage is valid UTF-8).
+                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                var v = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in 1..<length { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+                i += length
+                if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) {
+                    cjk += 1
+                    inWord = false
+                } else if Self.commonPunctuation.contains(v) {
+                    inWord = false
+                } else if let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    if !inWord { words += 1 }
+                    inWord = true
+                } else {
+                    inWord = false
+                }
             }
         }
         let minutes = Double(cjk) / 400 + Double(words) / 220
