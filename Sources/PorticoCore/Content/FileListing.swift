@@ -20,17 +20,34 @@ enum FileListing {
             }
             guard !name.hasPrefix(".") else { continue }
             let path = folder + "/" + name
-            var type = Int32(entry.pointee.d_type)
-            if type == Int32(DT_UNKNOWN) {
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? Int32(DT_REG) : Int32(DT_LNK)
+            let type = Int32(entry.pointee.d_type)
+            let kind: FileKind? = switch type {
+            case Int32(DT_DIR): .directory
+            case Int32(DT_REG): .file
+            case Int32(DT_UNKNOWN): FileKind.at(path)  // file systems that leave d_type unset
+            default: .other
             }
-            if type == Int32(DT_DIR) {
+            if kind == .directory {
                 collect(path, prefix: prefix + name + "/", into: &result)
-            } else if type == Int32(DT_REG) {
+            } else if kind == .file {
                 result.append(prefix + name)
             }
+        }
+    }
+}
+
+/// What is at a path, without following a symbolic link.
+enum FileKind {
+    case file, directory, other
+
+    /// Nil when nothing is there.
+    static func at(_ path: String) -> FileKind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
         }
     }
 }

@@ -28,8 +28,6 @@ extension SiteWriter {
 
 /// The file operations of an updating commit, and whether any of them changed the output.
 struct SiteUpdate {
-    enum Kind { case file, directory, other }
-
     let trash: URL
     private(set) var changed = false
     private var discarded = 0
@@ -39,16 +37,7 @@ struct SiteUpdate {
         self.trash = trash
     }
 
-    /// What is at `url`, without following a symbolic link; nil when nothing is.
-    static func kind(_ url: URL) -> Kind? {
-        var info = stat()
-        guard lstat(url.path, &info) == 0 else { return nil }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return .file
-        case S_IFDIR: return .directory
-        default: return .other
-        }
-    }
+    static func kind(_ url: URL) -> FileKind? { FileKind.at(url.path) }
 
     /// Makes the folder `target` hold what `staged` holds, leaving alone the top-level names in `leaving`
     /// and every file whose bytes are already right.
