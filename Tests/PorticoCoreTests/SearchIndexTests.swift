@@ -27,6 +27,9 @@ import Testing
     @Test func termsKeepEachWordOnceInFirstSeenOrder() {
         let text = "The battery, the Battery; battery-pack (v2.0) 数据分析 使用AI。使用AI cafe\u{301}s café x_y\nthe battery"
         #expect(SearchIndex.terms(of: text) == "The battery the Battery pack v2 0 数据分析 使用AI。使用AI cafe\u{301}s café x y")
+        let many = (0..<3_000).map { "w\($0)" }.joined(separator: " ")
+        #expect(SearchIndex.terms(of: many + ". " + many) == many, "thousands of distinct words, each kept once")
+        #expect(SearchIndex.terms(of: "caf\u{E9} cafe\u{301} caf\u{E9}") == "caf\u{E9} cafe\u{301}", "words compare byte for byte, as in the script")
         #expect(SearchIndex.terms(of: "") == "")
         #expect(SearchIndex.terms(of: " ,. ") == "")
         #expect(AccountRenderer.searchText(String(repeating: "word ", count: 10_000)) == "word")

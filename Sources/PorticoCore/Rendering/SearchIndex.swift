@@ -1,3 +1,5 @@
+import Foundation
+
 /// The search index of one account: one entry per page, `{"k":kind,"s":summary,"t":title,"u":url,"x":text}`.
 /// Every UI language lists the same pages with the same text; only the kind label and the relative URL
 /// differ, so the fixed part of each entry is encoded once and reused for each language. The JSON is what
@@ -51,26 +53,65 @@ struct SearchIndex {
     /// the full text lies inside one such run and is still found here, and nothing new is. Non-ASCII characters
     /// never split a run: after the script's normalisation (NFKD, marks removed) they may join their neighbours.
     static func terms(of text: String) -> String {
-        var seen = Set<Substring>()
-        var out = ""
-        out.reserveCapacity(min(text.utf8.count, 4096))
-        let utf8 = text.utf8
-        var start: String.Index?
-        func flush(_ end: String.Index) {
-            guard let from = start else { return }
-            let word = text[from..<end]
-            if seen.insert(word).inserted {
-                if !out.isEmpty { out += " " }
-                out += word
+        var text = text
+        return text.withUTF8 { bytes in
+            var words = WordSet()
+            var out: [UInt8] = []
+            out.reserveCapacity(min(bytes.count, 4096))
+            var index = 0
+            while index < bytes.count {
+                while index < bytes.count && separates[Int(bytes[index])] { index += 1 }
+                let start = index
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+                while index < bytes.count && !separates[Int(bytes[index])] {
+                    hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3
+                    index += 1
+                }
+                guard index > start, words.insert(start..<index, hash: hash, in: bytes) else { continue }
+                if !out.isEmpty { out.append(0x20) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
             }
-            start = nil
+            return String(decoding: out, as: UTF8.self)
         }
-        for index in utf8.indices {
-            let byte = utf8[index]
-            let separates = byte < 0x80 && !((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A))
-            if separates { flush(index) } else if start == nil { start = index }
+    }
+
+    /// ASCII bytes other than letters and digits.
+    private static let separates: [Bool] = (0...255).map { byte in
+        byte < 0x80 && !((0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte))
+    }
+
+    /// The distinct words of one text, as byte ranges of it: hashing `Substring`s (Unicode-aware) was most of
+    /// the cost of building the search index. Words are compared byte for byte, as the search script does.
+    private struct WordSet {
+        private var slots = [Int32](repeating: -1, count: 1024)
+        private var ranges: [Range<Int>] = []
+        private var hashes: [UInt64] = []
+
+        /// Whether the word was new.
+        mutating func insert(_ word: Range<Int>, hash: UInt64, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+            while slots[slot] >= 0 {
+                let known = Int(slots[slot])
+                if hashes[known] == hash && ranges[known].count == word.count
+                    && memcmp(bytes.baseAddress! + ranges[known].lowerBound, bytes.baseAddress! + word.lowerBound, word.count) == 0 {
+                    return false
+                }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            slots[slot] = Int32(ranges.count)
+            ranges.append(word)
+            hashes.append(hash)
+            if ranges.count * 2 > slots.count { grow() }
+            return true
         }
-        flush(utf8.endIndex)
-        return out
+
+        private mutating func grow() {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for (index, hash) in hashes.enumerated() {
+                var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+                while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+                slots[slot] = Int32(index)
+            }
+        }
     }
 }
