@@ -151,13 +151,15 @@ def rmtree(path):
         shutil.rmtree(path, ignore_errors=True)
 
 
-def settle_seconds(path):
-    """How long to wait after deleting an output tree before the next timed run writes one.
+def reuse_penalty(path):
+    """Whether writing many files right after deleting many is slow on the file system holding `path`.
 
-    On ext4 without a journal (this VM's root), the kernel will not reuse an inode freed less than
-    vm.dirty_expire_centisecs ago, and checks the candidates one by one (fs/ext4/ialloc.c, recently_deleted()):
-    creating 15,000 files right after deleting 15,000 cost 7-9 s of system time here, for every tool alike.
-    A clean CI checkout has deleted nothing, so timed runs wait that long after a delete. 0 on other file systems."""
+    On ext4 without a journal (this VM's root), allocating an inode checks each free candidate with
+    recently_deleted() (fs/ext4/ialloc.c): a free inode whose inode-table block is in the buffer cache and dirty,
+    or freed less than vm.dirty_expire_centisecs ago, is skipped. After a delete those blocks stay cached, and the
+    build itself keeps dirtying them, so each new file scans further: writing 15,000 files after deleting 15,000
+    cost 3-7 s of extra system time here, for every tool alike, minutes after the delete. A clean CI checkout
+    deleted nothing, so the bench gives each cold run a freshly made file system (see Bench.clear)."""
     try:
         path = os.path.realpath(path)
         best = None
@@ -167,13 +169,10 @@ def settle_seconds(path):
             if (path == mount or path.startswith(mount.rstrip("/") + "/")) and (best is None or len(mount) > len(best[0])):
                 best = (mount, rest[0], rest[1])
         if not best or best[1] != "ext4":
-            return 0
-        journal = open(f"/sys/fs/ext4/{os.path.basename(best[2])}/journal_task").read().strip()
-        if journal != "<none>":
-            return 0
-        return int(open("/proc/sys/vm/dirty_expire_centisecs").read()) / 100 + 1
+            return False
+        return open(f"/sys/fs/ext4/{os.path.basename(best[2])}/journal_task").read().strip() == "<none>"
     except (OSError, ValueError, IndexError):
-        return 0
+        return False
 
 
 # ---------------------------------------------------------------------------------------------- the tools
@@ -184,25 +183,42 @@ class Bench:
         self.binary = os.path.abspath(args.portico)
         self.env = {**os.environ, "PORTICO_SECRET": SECRET, "PORTICO_TODAY": TODAY}
         self.edits = 0
-        self.settle = settle_seconds(work) if args.settle is None else args.settle
-        self.deleted_at = None
-        self.waited = 0.0
+        # Where the tools write. On a file system where deleting slows later writes (see reuse_penalty), each cold
+        # run gets a freshly made ext4 (with a journal, as CI runners have) on a loop device instead.
+        self.fresh = args.fresh_fs and reuse_penalty(work) and os.geteuid() == 0 and all(
+            shutil.which(t) for t in ("mkfs.ext4", "mount", "umount", "losetup"))
+        self.outroot = os.path.join(work, "out-fs") if self.fresh else work
+        self.image = os.path.join(work, "out-fs.img")
+        self.mounted = False
+        self.remakes = 0
 
-    def clear(self, *paths):
-        """Deletes earlier output before a timed run, then waits out the file system's reuse delay (see settle_seconds)."""
-        if any(os.path.lexists(p) for p in paths):
+    def clear(self, paths):
+        """Deletes earlier output before a cold run; with a fresh file system per cold run, makes a new one instead."""
+        if not self.fresh:
             for p in paths:
                 rmtree(p)
-            os.sync()
-            self.deleted_at = time.monotonic()
-        if self.deleted_at is not None and self.settle > 0:
-            wait = self.deleted_at + self.settle - time.monotonic()
-            if wait > 0:
-                self.waited += wait
-                time.sleep(wait)
+            return
+        for p in paths:
+            if not p.startswith(self.outroot + os.sep):
+                rmtree(p)
+        self.unmount()
+        with open(self.image, "wb") as f:
+            f.truncate(8 << 30)  # sparse
+        subprocess.run(["mkfs.ext4", "-q", "-F", self.image], check=True)
+        os.makedirs(self.outroot, exist_ok=True)
+        subprocess.run(["mount", "-o", "loop", self.image, self.outroot], check=True)
+        self.mounted = True
+        self.remakes += 1
+
+    def unmount(self):
+        if self.mounted:
+            subprocess.run(["umount", self.outroot], check=False)
+            self.mounted = False
+        if os.path.exists(self.image):
+            os.remove(self.image)
 
     def portico_out(self, corpus):
-        return os.path.join(self.work, f"out-portico-{corpus.accounts}")
+        return os.path.join(self.outroot, f"out-portico-{corpus.accounts}")
 
     def portico_build(self, corpus):
         return measure([self.binary, "build", "--content", corpus.content, "--out", self.portico_out(corpus)],
@@ -210,7 +226,7 @@ class Bench:
 
     def portico_full(self, corpus):
         """A cold build: no previous output, no incremental cache (.portico/ next to content/)."""
-        self.clear(self.portico_out(corpus), os.path.join(corpus.folder, ".portico"))
+        self.clear([self.portico_out(corpus), os.path.join(corpus.folder, ".portico")])
         return self.portico_build(corpus)
 
     def portico_edit(self, corpus):
@@ -258,8 +274,8 @@ class Bench:
         log("check: " + self.encryption_note)
 
     def hugo(self, corpus):
-        out = os.path.join(self.work, "out-hugo")
-        self.clear(out)
+        out = os.path.join(self.outroot, "out-hugo")
+        self.clear([out])
         return measure(["hugo", "--source", corpus.hugo, "--destination", out, "--quiet"], cwd=self.work)
 
     def cmark(self, corpus):
@@ -570,13 +586,14 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
     out.append(f"- Corpus: `gen_corpus.py --accounts {corpus.accounts} --library {LIBRARY}`: {corpus.pages:,} rendered pages, "
                f"{corpus.markdown_bytes / 1e6:.0f} MB of Markdown as Hugo sees it; every portico page encrypted "
                f"(PORTICO_TODAY={TODAY}). {getattr(bench, 'encryption_note', '')}")
-    out.append(f"- Work folder (corpora and every tool's output): {filesystem_of(bench.work)}. Each cold run (portico full, "
+    out.append(f"- Work folder (corpora, and outputs unless said below): {filesystem_of(bench.work)}. Each cold run (portico full, "
                f"Hugo) first deletes the previous output, as a clean CI checkout would not have it"
-               + (f", then waits {bench.settle:.0f} s: on ext4 without a journal the kernel does not reuse an inode freed "
-                  f"less than vm.dirty_expire_centisecs ago and checks candidates one by one, so writing 15,000 files just "
-                  f"after deleting 15,000 costs seconds of system time for every tool alike (waited {bench.waited / 60:.1f} min "
-                  f"in all; `--settle 0` measures without the wait)." if bench.settle > 0 else
-                  (". No wait after deletes (`--settle 0`)." if bench.args.settle == 0 else ".")))
+               + (f". Deleting 15,000 files on this journal-less ext4 makes creating files afterwards slow for every tool "
+                  f"(the kernel skips freed inodes whose table blocks are cached and dirty, recently_deleted() in "
+                  f"fs/ext4/ialloc.c: 3-7 s of extra system time per run, minutes after the delete, and dropping caches "
+                  f"does not cure it), so each cold run of either tool writes into a freshly made ext4 with a journal, "
+                  f"loop-mounted from an image in the work folder ({bench.remakes} made; `--no-fresh-fs` writes into the "
+                  f"work folder instead)." if bench.fresh else "."))
     out.append(f"- {args.rounds} rounds, tools alternating (order rotated every round); medians below, all samples at the end.")
     if getattr(bench, "binary_changed", False):
         out.append("- **Warning: the portico binary was rebuilt during this run; the samples mix two builds.**")
@@ -775,9 +792,8 @@ def main():
     parser.add_argument("--workdir", help="where corpora and outputs go (default: a new temporary folder, removed afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (corpora, outputs, callgrind data)")
     parser.add_argument("--results", default=None, help="the Markdown report (default bench/RESULTS.md; --quick: none)")
-    parser.add_argument("--settle", type=float, default=None,
-                        help="seconds to wait after deleting an output tree before a timed run (default: the kernel's inode "
-                             "reuse delay on journal-less ext4, else 0)")
+    parser.add_argument("--no-fresh-fs", dest="fresh_fs", action="store_false",
+                        help="on journal-less ext4, write into the work folder instead of a fresh loop-mounted ext4 per cold run")
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-preview", action="store_true")
     parser.add_argument("--no-feedback", action="store_true")
@@ -815,7 +831,7 @@ def main():
     try:
         corpus = Corpus(os.path.join(work, f"corpus-{base}"), base, hugo=True)
         results = bench.main_rounds(corpus)
-        rmtree(os.path.join(work, "out-hugo"))
+        rmtree(os.path.join(bench.outroot, "out-hugo"))
         rmtree(os.path.join(work, "out-cmark"))
         scaling = None
         if not args.no_scaling:
@@ -858,6 +874,7 @@ def main():
                 f.write(text)
             log(f"wrote {args.results}")
     finally:
+        bench.unmount()
         if args.keep or args.workdir:
             log(f"kept {work}")
         else:
