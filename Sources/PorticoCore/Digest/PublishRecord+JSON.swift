@@ -18,6 +18,10 @@ extension PublishRecord {
     }
 
     static func quoted(_ text: String) -> String {
+        // Paths and fingerprints almost never need an escape: then the text goes in whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
