@@ -510,7 +510,7 @@ STAGES = [
     ("Resolve accounts", [r"AccountResolver\.resolve"]),
     ("Markdown (libcmark-gfm)", [r"MarkdownRenderer\.render", r"cmark_parse_document", r"cmark_render_html"]),
     ("  of which cmark parse + render (C)", [r"\bcmark_parser_feed\b", r"\bcmark_parser_finish\b", r"\bcmark_render_html\b"]),
-    ("Mustache templates", [r"Theme\.render", r"MustacheTemplate\.render", r"MustacheLibrary\.render"]),
+    ("Mustache templates", [r"Theme\.render", r"Template\.renderBytes", r"TemplateRenderer\.render"]),
     ("Encryption: AES-GCM (swift-crypto / BoringSSL)", [r"AES\.GCM\.seal", r"Sealer\.seal", r"EVP_AEAD_CTX_seal", r"aes_gcm_"]),
     ("Key derivation (HKDF/HMAC)", [r"HKDF", r"KeyDerivation", r"HMAC"]),
     ("Write files (SiteWriter)", [r"SiteWriter\.write", r"SiteWriter\.commit", r"SiteWriter\.link"]),
