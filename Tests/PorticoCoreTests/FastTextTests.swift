@@ -9,6 +9,12 @@ import Testing
         #expect(text.replacingAll([("zz", "y")]) == text)
         #expect("".replacingAll([("a", "b")]) == "")
         #expect("aaa".replacingAll([("aa", "b")]) == "ba")
+        // The byte version gives the same bytes.
+        for (input, pairs) in [(text, [("<a>", "[A]"), ("&", "&amp;")]), (text, [("<a", "1"), ("<a>", "2")]), ("aaa", [("aa", "b")]), ("", [("a", "b")]),
+                               ("x", [("", "y"), ("x", "")])] {
+            let bytes = Array(input.utf8).replacingAll(pairs.map { (Array($0.0.utf8), Array($0.1.utf8)) })
+            #expect(bytes == Array(input.replacingAll(pairs).utf8), "\(input) \(pairs)")
+        }
     }
 
     @Test func findsBytesAnywhere() {

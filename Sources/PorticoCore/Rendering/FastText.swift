@@ -11,29 +11,17 @@ import Darwin
 extension String {
     /// Applies several replacements in one pass; at each position the first matching pair wins.
     public func replacingAll(_ pairs: [(String, String)]) -> String {
-        let needles = pairs.map { (Array($0.0.utf8), $0.1) }.filter { !$0.0.isEmpty }
-        var firsts = [Bool](repeating: false, count: 256)
-        for (needle, _) in needles { firsts[Int(needle[0])] = true }
+        let pairs = pairs.filter { !$0.0.isEmpty }
         var copy = self
         return copy.withUTF8 { bytes -> String in
             var out = ""
-            var last = 0
-            var i = 0
-            while i < bytes.count {
-                guard firsts[Int(bytes[i])],
-                      let (needle, replacement) = needles.first(where: { Self.matches($0.0, bytes, at: i) }) else {
-                    i += 1
-                    continue
-                }
-                if out.isEmpty { out.reserveCapacity(bytes.count + 256) }
-                out += slice(last, i)
-                out += replacement
-                i += needle.count
-                last = i
-            }
-            if last == 0 { return self }
-            out += slice(last, bytes.count)
-            return out
+            let replaced = ByteSearch.replace(in: bytes, pairs.map { Array($0.0.utf8) },
+                                              plain: { range in
+                                                  if out.isEmpty { out.reserveCapacity(bytes.count + 256) }
+                                                  out += slice(range.lowerBound, range.upperBound)
+                                              },
+                                              match: { out += pairs[$0].1 })
+            return replaced ? out : self
         }
     }
 
@@ -49,7 +37,7 @@ extension String {
                     // memchr finds the candidate first byte with SIMD; glibc's memmem needs _GNU_SOURCE.
                     guard let hit = memchr(base + offset, Int32(n[0]), lastStart - offset + 1) else { return false }
                     offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if Self.matches(needle, h, at: offset) { return true }
+                    if ByteSearch.matches(needle, h, at: offset) { return true }
                     offset += 1
                 }
                 return false
@@ -62,43 +50,52 @@ extension String {
         let view = utf8
         return self[view.index(view.startIndex, offsetBy: start)..<view.index(view.startIndex, offsetBy: end)]
     }
-
-    private static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
-        guard offset + needle.count <= bytes.count else { return false }
-        for index in 0..<needle.count where bytes[offset + index] != needle[index] { return false }
-        return true
-    }
 }
 
 extension [UInt8] {
     /// `String.replacingAll` for UTF-8 bytes: several replacements in one pass, the first matching pair wins.
     public func replacingAll(_ pairs: [([UInt8], [UInt8])]) -> [UInt8] {
-        let needles = pairs.filter { !$0.0.isEmpty }
-        var firsts = [Bool](repeating: false, count: 256)
-        for (needle, _) in needles { firsts[Int(needle[0])] = true }
+        let pairs = pairs.filter { !$0.0.isEmpty }
         return withUnsafeBufferPointer { bytes -> [UInt8] in
             var out: [UInt8] = []
-            var last = 0
-            var i = 0
-            while i < bytes.count {
-                guard firsts[Int(bytes[i])],
-                      let (needle, replacement) = needles.first(where: { Self.matches($0.0, bytes, at: i) }) else {
-                    i += 1
-                    continue
-                }
-                if out.isEmpty { out.reserveCapacity(bytes.count + replacement.count + 256) }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<i]))
-                out.append(contentsOf: replacement)
-                i += needle.count
-                last = i
-            }
-            if last == 0 { return self }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
-            return out
+            let replaced = ByteSearch.replace(in: bytes, pairs.map(\.0),
+                                              plain: { range in
+                                                  if out.isEmpty { out.reserveCapacity(bytes.count + pairs.reduce(256) { $0 + $1.1.count }) }
+                                                  out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+                                              },
+                                              match: { out.append(contentsOf: pairs[$0].1) })
+            return replaced ? out : self
         }
     }
+}
 
-    private static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+/// The byte scanning behind `replacingAll` and `containsBytes`.
+enum ByteSearch {
+    /// Walks `bytes` once. At each position the first of `needles` (none empty) that matches there is a match:
+    /// the bytes before it go to `plain` and its index to `match`. Returns false, having called nothing, when no
+    /// needle occurs at all.
+    static func replace(in bytes: UnsafeBufferPointer<UInt8>, _ needles: [[UInt8]],
+                        plain: (Range<Int>) -> Void, match: (Int) -> Void) -> Bool {
+        var firsts = [Bool](repeating: false, count: 256)
+        for needle in needles { firsts[Int(needle[0])] = true }
+        var last = 0
+        var i = 0
+        while i < bytes.count {
+            guard firsts[Int(bytes[i])], let found = needles.firstIndex(where: { matches($0, bytes, at: i) }) else {
+                i += 1
+                continue
+            }
+            plain(last..<i)
+            match(found)
+            i += needles[found].count
+            last = i
+        }
+        if last == 0 { return false }
+        plain(last..<bytes.count)
+        return true
+    }
+
+    static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
         guard offset + needle.count <= bytes.count else { return false }
         for index in 0..<needle.count where bytes[offset + index] != needle[index] { return false }
         return true
