@@ -28,6 +28,17 @@ import Testing
         return result
     }
 
+    /// The fixture content, with a build cache in a fresh project folder and the site folder beside it.
+    func project() throws -> (content: URL, cache: BuildCache, output: URL) {
+        let project = Fixtures.temporaryFolder()
+        return (try Fixtures.content(), BuildCache(project: project), project.appendingPathComponent("site"))
+    }
+
+    /// Rewrites a content file through `change`.
+    func edit(_ file: URL, _ change: (String) -> String) throws {
+        try change(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+    }
+
     func cleanBuild(_ content: URL) throws -> [String: Data] {
         let clean = Fixtures.temporaryFolder().appendingPathComponent("site")
         _ = try build(content, into: clean, cache: nil)
@@ -35,10 +46,7 @@ import Testing
     }
 
     @Test func aNoOpBuildTouchesNothing() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         let first = try build(content, into: output, cache: cache)
         let before = stamps(output)
         let second = try build(content, into: output, cache: cache)
@@ -49,10 +57,7 @@ import Testing
     }
 
     @Test func aRemovedAccountDisappears() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         _ = try build(content, into: output, cache: cache)
         let acmePage = output.appendingPathComponent("acme/insights/hello/index.html")
         let acmeBefore = inode(acmePage)
@@ -64,10 +69,7 @@ import Testing
     }
 
     @Test func strayFilesGoAsInACleanBuildButGitkeepStays() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         _ = try build(content, into: output, cache: cache)
         try "stray".write(to: output.appendingPathComponent("stray.txt"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(at: output.appendingPathComponent("old-account/x"), withIntermediateDirectories: true)
@@ -82,25 +84,20 @@ import Testing
     }
 
     @Test func aFailedIncrementalBuildChangesNothing() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         _ = try build(content, into: output, cache: cache)
         let before = stamps(output)
         let good = Fixtures.tree(output)
         // One account changes and renders fine, the other fails: neither may reach the site.
         let edited = content.appendingPathComponent("accounts/globex/solutions/storage.md")
-        try (try String(contentsOf: edited, encoding: .utf8) + "\nEdited.\n").write(to: edited, atomically: true, encoding: .utf8)
+        try edit(edited) { $0 + "\nEdited.\n" }
         let broken = content.appendingPathComponent("accounts/acme/insights/hello.md")
-        try (try String(contentsOf: broken, encoding: .utf8)).replacingOccurrences(of: "date: 2026-03-02", with: "date: soon")
-            .write(to: broken, atomically: true, encoding: .utf8)
+        try edit(broken) { $0.replacingOccurrences(of: "date: 2026-03-02", with: "date: soon") }
         #expect(throws: BuildFailed.self) { try build(content, into: output, cache: cache) }
         #expect(stamps(output) == before)
         #expect(Fixtures.tree(output) == good)
         // Warnings under --strict fail an incremental build the same way.
-        try (try String(contentsOf: broken, encoding: .utf8)).replacingOccurrences(of: "date: soon", with: "date: 2026-03-02\ncolour: red")
-            .write(to: broken, atomically: true, encoding: .utf8)
+        try edit(broken) { $0.replacingOccurrences(of: "date: soon", with: "date: 2026-03-02\ncolour: red") }
         var strict = Fixtures.builder(content: content, output: output, options: BuildOptions(strict: true, today: Fixtures.today))
         strict.cache = cache
         #expect(throws: BuildFailed.self) { try strict.build(log: DiagnosticLog()) }
@@ -110,8 +107,7 @@ import Testing
     @Test func aWarmFrontMatterCacheChangesNoResult() throws {
         let content = try Fixtures.content()
         let page = content.appendingPathComponent("accounts/acme/insights/hello.md")
-        try (try String(contentsOf: page, encoding: .utf8)).replacingOccurrences(of: "date: 2026-03-02", with: "date: 2026-03-02\ncolour: red")
-            .write(to: page, atomically: true, encoding: .utf8)
+        try edit(page) { $0.replacingOccurrences(of: "date: 2026-03-02", with: "date: 2026-03-02\ncolour: red") }
         let cold = DiagnosticLog()
         let coldPortal = ContentLoader(root: content).load(into: cold)
         let folder = Fixtures.temporaryFolder()
@@ -136,10 +132,7 @@ import Testing
     }
 
     @Test func cachedBuildsEqualCleanBuildsAndReuseOnlyUnchangedAccounts() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         _ = try build(content, into: output, cache: cache)
         let globexPage = output.appendingPathComponent("globex/solutions/storage/index.html")
         let acmePage = output.appendingPathComponent("acme/insights/hello/index.html")
@@ -157,47 +150,36 @@ import Testing
 
         // One page edited: only its account is rendered again.
         let file = content.appendingPathComponent("accounts/acme/insights/hello.md")
-        try (try String(contentsOf: file, encoding: .utf8) + "\nOne more line.\n").write(to: file, atomically: true, encoding: .utf8)
+        try edit(file) { $0 + "\nOne more line.\n" }
         _ = try build(content, into: output, cache: cache)
         #expect(inode(globexPage) == before.0, "the unchanged account is linked, not rendered")
         #expect(inode(acmePage) != before.1)
         #expect(try String(contentsOf: acmePage, encoding: .utf8).contains("One more line."))
-        let clean2 = Fixtures.temporaryFolder().appendingPathComponent("site")
-        _ = try build(content, into: clean2, cache: nil)
-        #expect(Fixtures.tree(output) == Fixtures.tree(clean2))
+        #expect(Fixtures.tree(output) == (try cleanBuild(content)))
 
         // A library page shared by both accounts: both are rendered again.
         let library = content.appendingPathComponent("library/solutions/grid-platform.md")
-        try (try String(contentsOf: library, encoding: .utf8) + "\nShared edit.\n").write(to: library, atomically: true, encoding: .utf8)
+        try edit(library) { $0 + "\nShared edit.\n" }
         let globexBefore = inode(globexPage)
         _ = try build(content, into: output, cache: cache)
         #expect(inode(globexPage) != globexBefore)
-        let clean3 = Fixtures.temporaryFolder().appendingPathComponent("site")
-        _ = try build(content, into: clean3, cache: nil)
-        #expect(Fixtures.tree(output) == Fixtures.tree(clean3))
+        #expect(Fixtures.tree(output) == (try cleanBuild(content)))
     }
 
     @Test func templateAndConfigChangesInvalidate() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         _ = try build(content, into: output, cache: cache)
         let page = output.appendingPathComponent("globex/solutions/storage/index.html")
         let first = inode(page)
         let portal = content.appendingPathComponent("portal.yml")
-        try (try String(contentsOf: portal, encoding: .utf8)).replacingOccurrences(of: "Fixture Portals", with: "Renamed Portals")
-            .write(to: portal, atomically: true, encoding: .utf8)
+        try edit(portal) { $0.replacingOccurrences(of: "Fixture Portals", with: "Renamed Portals") }
         _ = try build(content, into: output, cache: cache)
         #expect(inode(page) != first)
     }
 
     @Test func warningsOfReusedAccountsAreReportedAgain() throws {
-        let content = try Fixtures.content()
+        let (content, cache, output) = try project()
         try "---\ntitle: T\ndate: 2026-01-01\n---\n![](../assets/map.svg)\n".write(to: content.appendingPathComponent("accounts/acme/insights/noalt.md"), atomically: true, encoding: .utf8)
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
         let first = DiagnosticLog()
         _ = try build(content, into: output, cache: cache, log: first)
         let second = DiagnosticLog()
@@ -207,10 +189,7 @@ import Testing
     }
 
     @Test func aFailedBuildLeavesTheCacheAndSiteUsable() throws {
-        let content = try Fixtures.content()
-        let project = Fixtures.temporaryFolder()
-        let cache = BuildCache(project: project)
-        let output = project.appendingPathComponent("site")
+        let (content, cache, output) = try project()
         _ = try build(content, into: output, cache: cache)
         let good = Fixtures.tree(output)
         let file = content.appendingPathComponent("accounts/acme/insights/hello.md")
