@@ -11,6 +11,7 @@ public enum Identifier {
     static func lower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
     static func upper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
     static func digit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    static func alphanumeric(_ b: UInt8) -> Bool { lower(b) || upper(b) || digit(b) }
 
     /// `^[a-z0-9][a-z0-9-]*$`: account slugs.
     public static func isSlug(_ text: String) -> Bool {

@@ -191,8 +191,8 @@ enum SimpleFrontMatter {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
         }
 
-        func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        func isLetter(_ b: UInt8) -> Bool { Identifier.upper(b) || Identifier.lower(b) }
+        func isDigit(_ b: UInt8) -> Bool { Identifier.digit(b) }
         func isFlowWord(_ b: UInt8) -> Bool {
             isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x2D || b == 0x5F || b == 0x2E || b == 0x2F || b == 0x2B || b == 0x20
         }

@@ -30,7 +30,7 @@ public enum Formatting {
                 let lead = bytes[i]
                 if lead < 0x80 {
                     // ASCII, read byte by byte: most text here is ASCII or CJK.
-                    let isWordByte = (lead >= 0x30 && lead <= 0x39) || (lead >= 0x41 && lead <= 0x5A) || (lead >= 0x61 && lead <= 0x7A)
+                    let isWordByte = Identifier.alphanumeric(lead)
                     if isWordByte && !inWord { words += 1 }
                     inWord = isWordByte
                     i += 1

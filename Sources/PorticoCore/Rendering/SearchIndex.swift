@@ -77,7 +77,7 @@ struct SearchIndex {
 
     /// ASCII bytes other than letters and digits.
     private static let separates: [Bool] = (0...255).map { byte in
-        byte < 0x80 && !((0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte))
+        byte < 0x80 && !Identifier.alphanumeric(UInt8(byte))
     }
 
     /// The distinct words of one text, as byte ranges of it: hashing `Substring`s (Unicode-aware) was most of
