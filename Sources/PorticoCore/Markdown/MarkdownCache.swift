@@ -15,30 +15,22 @@ public final class MarkdownCache: @unchecked Sendable {
     }
 
     private var entries: [String: Entry] = [:]
-    private var minutes: [String: Int] = [:]
-    private var searchTexts: [String: (text: String, searchText: String)] = [:]
     private let lock = NSLock()
+    // By source path: within one build a path's Markdown, and so its plain text, is the same in every account
+    // (link rewrites change URLs, never text).
+    private let minutes = LockedMemo<Int>()
+    private let searchTexts = LockedMemo<String>()
 
     public init() {}
 
     /// Reading time of a source page's Markdown, computed once per build.
     func readingMinutes(_ key: String, markdown: String) -> Int {
-        lock.lock()
-        if let known = minutes[key] { lock.unlock(); return known }
-        lock.unlock()
-        let computed = Formatting.readingMinutes(markdown)
-        lock.lock(); minutes[key] = computed; lock.unlock()
-        return computed
+        minutes.value(key) { Formatting.readingMinutes(markdown) }
     }
 
-    /// What the search index keeps of a page's text, made once per build for the same text under the same key.
-    func searchText(_ key: String, text: String, make: (String) -> String) -> String {
-        lock.lock()
-        if let known = searchTexts[key], known.text == text { lock.unlock(); return known.searchText }
-        lock.unlock()
-        let made = make(text)
-        lock.lock(); searchTexts[key] = (text, made); lock.unlock()
-        return made
+    /// What the search index keeps of a page's text, made once per build.
+    func searchText(_ key: String, make: () -> String) -> String {
+        searchTexts.value(key, make: make)
     }
 
     func entry(_ key: String, markdown: String) -> Entry? {

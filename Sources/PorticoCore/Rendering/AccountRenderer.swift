@@ -77,7 +77,7 @@ public struct AccountRenderer {
                 try emit(rendered)
                 // Library pieces recur in many accounts; an account's own pages appear once.
                 guard let markdownCache, page.source.origin == .library else { return Self.searchText(text) }
-                return markdownCache.searchText(page.source.sourcePath, text: text, make: Self.searchText)
+                return markdownCache.searchText(page.source.sourcePath) { Self.searchText(text) }
             }
             guard concurrentPages else {
                 for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }
