@@ -73,19 +73,17 @@ public struct ContentLoader: Sendable {
                 }
                 guard let data = bytes(path, log: log, missingHint: "") else { continue }
                 let page: SourcePage?, diagnostics: [Diagnostic]
-                if let cache = frontMatterCache {
-                    let key = FrontMatterCache.key(file: data, sourcePath: path, origin: origin, kind: kind)
-                    if let hit = cache.restore(key: key, file: data, sourcePath: path, origin: origin, kind: kind) {
-                        (page, diagnostics) = (hit.page, hit.diagnostics)
-                        loaded.fingerprints[path] = PageFingerprint(content: key, publish: hit.publishFingerprint)
-                    } else {
-                        guard let text = text(data, path: path, log: log) else { continue }
-                        (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
-                        loaded.fingerprints[path] = PageFingerprint(content: key, publish: cache.store(key: key, page: page, diagnostics: diagnostics))
-                    }
+                let key = frontMatterCache.map { _ in FrontMatterCache.key(file: data, sourcePath: path, origin: origin, kind: kind) }
+                if let cache = frontMatterCache, let key,
+                   let hit = cache.restore(key: key, file: data, sourcePath: path, origin: origin, kind: kind) {
+                    (page, diagnostics) = (hit.page, hit.diagnostics)
+                    loaded.fingerprints[path] = PageFingerprint(content: key, publish: hit.publishFingerprint)
                 } else {
                     guard let text = text(data, path: path, log: log) else { continue }
                     (page, diagnostics) = FrontMatterParser.parse(text, sourcePath: path, origin: origin, kind: kind)
+                    if let cache = frontMatterCache, let key {
+                        loaded.fingerprints[path] = PageFingerprint(content: key, publish: cache.store(key: key, page: page, diagnostics: diagnostics))
+                    }
                 }
                 log.report(contentsOf: diagnostics)
                 if let page { loaded.pages.append(page) } else { loaded.unreadable.insert(path) }
