@@ -43,14 +43,10 @@ struct Build: ParsableCommand {
         }
         do {
             builder.extraFiles["_portico/feedback.openapi.yaml"] = Data(try FeedbackSpec.yaml(for: portal).utf8)
+            // Remember what each publish contained, for `portico digest --since last-publish`.
+            if !unencrypted { builder.publishLog = PublishLog(project: project.projectURL) }
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             Terminal.print(log.warnings)
-            if !unencrypted {
-                // Remember what this publish contained, for `portico digest --since last-publish`.
-                let publishes = PublishLog(project: project.projectURL)
-                let record = PublishRecord(date: options.today, accounts: summary.resolved, known: summary.publishFingerprints)
-                _ = try? publishes.recordIfChanged(record)
-            }
             print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@",
                          summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out,
                          unencrypted ? " (UNENCRYPTED: do not publish)" : ""))

@@ -14,7 +14,8 @@ public struct ContentLoader: Sendable {
         rootPath = self.root.path
     }
 
-    public func load(into log: DiagnosticLog) -> Portal {
+    /// `only`: the account folders to load (all when nil); the others are left out of the portal.
+    public func load(into log: DiagnosticLog, only: Set<String>? = nil) -> Portal {
         let portalText = read("portal.yml", log: log, missingHint: "create content/portal.yml with `title:` and `base_url:` (see docs/content.md)")
         let (config, configDiagnostics) = portalText.map { ConfigParser.portal($0) } ?? (PortalConfig(), [])
         log.report(contentsOf: configDiagnostics)
@@ -25,8 +26,15 @@ public struct ContentLoader: Sendable {
         portal.libraryAssets = files(under: "library/assets")
         var unreadable = library.unreadable
         var fingerprints = library.fingerprints
-        // Accounts load in parallel (the log and the front-matter cache take locks), in the same order.
-        for loaded in directories(under: "accounts").concurrentMap({ loadAccount($0, log: log) }) {
+        // Accounts load in parallel (the log and the front-matter cache take locks), in the same order, each
+        // into its own log too: the build cache keeps what each account reported.
+        let slugs = directories(under: "accounts").filter { only?.contains($0) ?? true }
+        for (slug, loaded, diagnostics) in slugs.concurrentMap({ slug in
+            let accountLog = DiagnosticLog()
+            return (slug, loadAccount(slug, log: accountLog), accountLog.all)
+        }) {
+            log.report(contentsOf: diagnostics)
+            portal.accountDiagnostics[slug] = diagnostics
             guard let (account, pages) = loaded else { continue }
             portal.accounts.append(account)
             unreadable.formUnion(pages.unreadable)
@@ -38,7 +46,7 @@ public struct ContentLoader: Sendable {
         }
         portal.unreadablePages = unreadable
         portal.fingerprints = fingerprints
-        frontMatterCache?.save()
+        frontMatterCache?.save(keepingUnused: only != nil)
         return portal
     }
 

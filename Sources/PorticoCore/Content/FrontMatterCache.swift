@@ -61,13 +61,15 @@ final class FrontMatterCache: @unchecked Sendable {
         return publish
     }
 
-    /// Writes the entries this load used, unless they are exactly what was read.
-    func save() {
+    /// Writes the entries this load used, unless they are exactly what was read. A load of some accounts only
+    /// (`keepingUnused`) keeps the other entries too: the accounts it left out still have their pages.
+    func save(keepingUnused: Bool = false) {
         lock.lock(); defer { lock.unlock() }
-        guard misses > 0 || used.count != stored.count else { return }
+        guard misses > 0 || (used.count != stored.count && !keepingUnused) else { return }
         let folder = file.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? FrontMatterCacheFile.encode(used, binary: Self.binary).write(to: file, options: .atomic)
+        let entries = keepingUnused ? stored.merging(used) { _, new in new } : used
+        try? FrontMatterCacheFile.encode(entries, binary: Self.binary).write(to: file, options: .atomic)
         // The JSON cache of earlier versions is never read again.
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("front-matter.json"))
     }

@@ -11,6 +11,8 @@ public struct Portal: Sendable {
     public var unreadablePages: Set<String> = []
     /// By source path, when the load went through the front-matter cache (which computes them anyway).
     public var fingerprints: [String: PageFingerprint] = [:]
+    /// What loading each account folder reported, by folder name (also in the load's log).
+    public var accountDiagnostics: [String: [Diagnostic]] = [:]
 
     public init(config: PortalConfig, library: [SourcePage] = [], libraryAssets: [String] = [], accounts: [Account] = []) {
         self.config = config

@@ -9,8 +9,12 @@ struct LatestPublishMark {
     let digest: String
 
     init(folder: URL, record: PublishRecord) {
+        self.init(folder: folder, digest: Self.digest(of: record))
+    }
+
+    init(folder: URL, digest: String) {
         file = folder.appendingPathComponent("latest.digest")
-        digest = Self.digest(of: record)
+        self.digest = digest
     }
 
     /// Whether the record file `name` holds this record; nil when the mark does not describe that file.

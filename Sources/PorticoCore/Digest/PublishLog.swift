@@ -72,9 +72,22 @@ public struct PublishLog: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
-        let name = formatter.string(from: moment).replacingOccurrences(of: ":", with: "") + ".json"
-        try record.json().write(to: folder.appendingPathComponent(name))
+        let stem = formatter.string(from: moment).replacingOccurrences(of: ":", with: "")
+        // A second publish within the same second gets a suffix that sorts after the first ("~" > "."), never its name.
+        var name = stem + ".json"
+        var sequence = 1
+        while FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+            name = stem + String(format: "~%04d.json", sequence)
+            sequence += 1
+        }
+        try record.json().write(to: folder.appendingPathComponent(name), options: .withoutOverwriting)
         return name
+    }
+
+    /// Whether the newest record is known, without reading it, to be the one with this `LatestPublishMark` digest.
+    func newestIs(digest: String) -> Bool {
+        guard let name = names().last else { return false }
+        return LatestPublishMark(folder: folder, digest: digest).matches(name) == true
     }
 
     /// The newest record, if any.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What turns a rendered account into files on disk. The plain writer leaves pages readable (preview,
@@ -12,6 +13,10 @@ public protocol AccountPublisher: Sendable {
     func fingerprint(for account: ResolvedAccount) -> String
     /// Files beyond the theme's assets (scripts, host configuration), by path relative to the site root.
     func sharedFiles() -> [String: Data]
+    /// What every account's output depends on beyond the content and theme files and the build options (the
+    /// secret, the gate script), for the build cache. It must change whenever the output would, and must not
+    /// reveal any secret.
+    var identity: String { get }
 }
 
 /// Per-account writing: pages and assets, sealed or not.
@@ -34,6 +39,8 @@ public struct PlainPublisher: AccountPublisher {
     public func sharedFiles() -> [String: Data] { script.map { ["_portico/gate.js": $0] } ?? [:] }
 
     public func fingerprint(for account: ResolvedAccount) -> String { "plain" }
+
+    public var identity: String { "plain " + (script.map { Hex.encode(SHA256.hash(data: $0)) } ?? "no script") }
 
     struct Plain: AccountSealing {
         func page(_ page: RenderedPage) throws -> Data { Data(page.bytes) }

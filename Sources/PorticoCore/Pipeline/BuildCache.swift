@@ -7,6 +7,9 @@ import Foundation
 /// equals a clean one byte for byte and says the same.
 public struct BuildCache: Sendable {
     public let folder: URL
+    /// A file changed less than this long (ns) before a build's scan of its inputs counts as changed in the
+    /// next build whatever its metadata says (see `InputStamp`). Tests that edit files at once lower it.
+    public var racyWindow = InputStamp.racyWindow
 
     public init(project: URL) {
         folder = project.appendingPathComponent(".portico/cache")
@@ -17,11 +20,40 @@ public struct BuildCache: Sendable {
         public var diagnostics: [Diagnostic]
         /// Files in the account's folder, for the build summary when the folder is kept.
         public var files: Int
+        /// The account's folder name under `accounts/`, its page count, and what loading and resolving it
+        /// reported: what a build that reads only the changed accounts needs of the others.
+        public var slug: String?
+        public var pages: Int?
+        public var sources: [Diagnostic]?
     }
 
     public struct Manifest: Codable, Sendable, Equatable {
         public var output: String
+        /// By the account's folder in the output.
         public var accounts: [String: Entry]
+        /// The build as a whole, for a rebuild whose inputs did not change (see `InputStamp`).
+        public var totals: Totals?
+        public var diagnostics: [Diagnostic]?
+        public var known: KnownFiles?
+        /// Files the build writes at the site root and under `_portico/`, and `OutputState.digest` of the
+        /// output after the build.
+        public var shared: [String]?
+        public var outputState: String?
+        /// `LatestPublishMark.digest` of what the build published, when it recorded a publish.
+        public var publishDigest: String?
+    }
+
+    public struct Totals: Codable, Sendable, Equatable {
+        public var accounts: Int
+        public var pages: Int
+        public var files: Int
+    }
+
+    /// What the content folder held that links may point at (library and every account).
+    public struct KnownFiles: Codable, Sendable, Equatable {
+        public var pages: [String]
+        public var assets: [String]
+        public var unreadable: [String]
     }
 
     func file(for output: URL) -> URL {
@@ -36,21 +68,33 @@ public struct BuildCache: Sendable {
         return manifest
     }
 
-    func save(_ manifest: Manifest, for output: URL) {
+    /// Saves the manifest and the stamp of the inputs it was built from (none: rebuilds read every input).
+    func save(_ manifest: Manifest, inputs: InputStamp?, for output: URL) {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try? encoder.encode(manifest).write(to: file(for: output), options: .atomic)
+        try? FileManager.default.removeItem(at: inputsFile(for: output))
+        guard (try? encoder.encode(manifest).write(to: file(for: output), options: .atomic)) != nil else { return }
+        if let text = inputs?.text { try? Data(text.utf8).write(to: inputsFile(for: output), options: .atomic) }
     }
 
     public func remove(for output: URL) {
+        try? FileManager.default.removeItem(at: inputsFile(for: output))
         try? FileManager.default.removeItem(at: file(for: output))
+    }
+
+    func inputsFile(for output: URL) -> URL {
+        file(for: output).deletingPathExtension().appendingPathExtension("inputs")
+    }
+
+    func inputs(for output: URL) -> InputStamp? {
+        FileBytes.contents(of: inputsFile(for: output).path).flatMap { InputStamp(text: String(decoding: $0, as: UTF8.self)) }
     }
 }
 
 /// Everything an account's output depends on, hashed.
 struct AccountFingerprint {
-    static let version = "portico-build-5"
+    static let version = "portico-build-6"
 
     static func files(_ urls: [URL]) -> String {
         var hasher = SHA256()

@@ -27,13 +27,16 @@ final class Reuse: @unchecked Sendable {
         lock.lock(); diagnostics[slug] = found; lock.unlock()
     }
 
-    /// The next manifest's entries, by output folder; `files` counts the files in a folder.
-    func entries(directories: [String: String], files: (String) -> Int) -> [String: BuildCache.Entry] {
+    /// The next manifest's entries, by output folder; `files` counts the files in a folder. `sources` and `pages`,
+    /// by slug: what loading and resolving each account reported, and how many pages it has.
+    func entries(directories: [String: String], files: (String) -> Int, sources: [String: [Diagnostic]],
+                 pages: [String: Int]) -> [String: BuildCache.Entry] {
         lock.lock(); defer { lock.unlock() }
         var result: [String: BuildCache.Entry] = [:]
         for (slug, directory) in directories {
             guard let fingerprint = fingerprints[slug] else { continue }
-            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[slug] ?? [], files: files(directory))
+            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[slug] ?? [], files: files(directory),
+                                                 slug: slug, pages: pages[slug], sources: sources[slug] ?? [])
         }
         return result
     }

@@ -6,10 +6,16 @@ public struct BuildSummary: Sendable {
     public var files: Int
     public var warnings: Int
     public var seconds: Double
-    /// What was published, for the publish log.
-    public var resolved: [ResolvedAccount] = []
-    /// `PublishRecord.fingerprint` of source pages by path, where the load already knew them.
-    public var publishFingerprints: [String: String] = [:]
+    /// Which accounts were read and rendered (or kept, when their inputs had not changed).
+    public var scope: BuildScope = .all
+}
+
+public enum BuildScope: Sendable, Equatable {
+    /// Nothing changed since the last build: the site was left as it was.
+    case unchanged
+    /// Only these accounts' folders changed: only they were read.
+    case accounts(Set<String>)
+    case all
 }
 
 /// The whole build, as a flat list of stages: load → resolve → render → write.
@@ -24,6 +30,8 @@ public struct SiteBuilder: Sendable {
     public var cache: BuildCache?
     /// More files for the site root, by path (the feedback endpoint's OpenAPI description).
     public var extraFiles: [String: Data] = [:]
+    /// Where a successful build records what it published (for `portico digest --since last-publish`).
+    public var publishLog: PublishLog?
 
     public init(contentRoot: URL, themeFolders: [URL], output: URL, options: BuildOptions, publisher: any AccountPublisher, preview: Bool = false) {
         self.contentRoot = contentRoot
@@ -36,35 +44,74 @@ public struct SiteBuilder: Sendable {
 
     /// Loads and resolves without writing anything (for `check` and the first half of `build`).
     public func loadAndResolve(log: DiagnosticLog) -> (Portal, [ResolvedAccount]) {
+        let (portal, accounts, _) = loadAndResolve(log: log, only: nil)
+        return (portal, accounts)
+    }
+
+    /// Also returns what loading and resolving each account reported, by slug; `only` limits the accounts loaded.
+    func loadAndResolve(log: DiagnosticLog, only: Set<String>?) -> (Portal, [ResolvedAccount], [String: [Diagnostic]]) {
         var loader = ContentLoader(root: contentRoot)
         loader.frontMatterCache = cache.map { FrontMatterCache(folder: $0.folder) }
-        var portal = loader.load(into: log)
+        var portal = loader.load(into: log, only: only)
         if let baseURL = options.baseURL { portal.config.baseURL = baseURL }
         let resolver = AccountResolver(portal: portal, options: options)
-        return (portal, portal.accounts.concurrentMap { resolver.resolve($0, log: log) })
+        let resolved = portal.accounts.concurrentMap { account in
+            let accountLog = DiagnosticLog()
+            let resolved = resolver.resolve(account, log: accountLog)
+            return (resolved, accountLog.all)
+        }
+        var sources = portal.accountDiagnostics
+        for (account, diagnostics) in resolved {
+            log.report(contentsOf: diagnostics)
+            sources[account.slug, default: []] += diagnostics
+        }
+        return (portal, resolved.map(\.0), sources)
     }
 
     /// Builds the site; on any error (or warning with `strict`) nothing is replaced and `BuildFailed` is thrown.
+    /// With a cache, a build whose inputs did not change since the last one leaves the site as it is, and one
+    /// whose changes are all inside some account folders reads and renders only those accounts.
     public func build(log: DiagnosticLog, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BuildSummary {
         let start = Date()
+        let inputs = cache.map { _ in InputStamp.scan(contentRoot: contentRoot, themeFolders: themeFolders, settings: inputSettings()) }
+        let previous = cache?.load(for: output)
+        if let cache, let inputs, let previous, let before = cache.inputs(for: output),
+           let changed = inputs.changedContent(since: before, racyWindow: cache.racyWindow), let state = PreviousBuild(previous, output: output, publishLog: publishLog) {
+            if changed.isEmpty, let summary = state.unchanged(log: log, options: options, start: start) { return summary }
+            if let slugs = PreviousBuild.accounts(owning: changed),
+               let summary = try rebuild(slugs, previous: state, inputs: inputs, log: log, start: start, progress: progress) {
+                return summary
+            }
+        }
         let theme = Theme(folders: themeFolders, log: log)
-        let (portal, accounts) = loadAndResolve(log: log)
+        let (portal, accounts, sources) = loadAndResolve(log: log, only: nil)
+        let known = BuildCache.KnownFiles(portal)
         let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
-        let reuse = cache.map { Reuse(previous: $0.load(for: output), fingerprints: fingerprints(portal: portal, accounts: accounts),
+        let reuse = cache.map { _ in Reuse(previous: previous, fingerprints: fingerprints(portal: portal, accounts: accounts),
                                       directories: directories, output: output) }
         // With accounts to reuse, only what changed is staged; otherwise the whole site, swapped in with one rename.
         let writer = reuse?.reusable.isEmpty == false ? try SiteWriter(updating: output) : try SiteWriter(output: output)
         do {
-            let pages = try renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: writer, log: log, reuse: reuse, progress: progress)
-            try writeShared(portal: portal, theme: theme, writer: writer)
+            let pages = try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log,
+                                           reuse: reuse, progress: progress)
+            let shared = try writeShared(portal: portal, theme: theme, writer: writer)
             if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
                 throw BuildFailed(diagnostics: log.all)
             }
-            try commit(writer, reuse: reuse, directories: directories)
+            let record = publishLog.map { _ in PublishRecord(date: options.today, accounts: accounts, known: portal.fingerprints.compactMapValues(\.publish)) }
+            var manifest = reuse.map { reuse in
+                BuildCache.Manifest(output: output.standardizedFileURL.path,
+                                    accounts: reuse.entries(directories: directories, files: writer.files(in:), sources: sources,
+                                                            pages: Dictionary(accounts.map { ($0.slug, AccountRenderer.pageCount(of: $0, portal: portal.config)) },
+                                                                              uniquingKeysWith: { first, _ in first })))
+            }
+            manifest?.complete(totals: .init(accounts: accounts.count, pages: pages, files: writer.filesWritten), diagnostics: log.all, known: known,
+                               shared: shared, publish: record)
+            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs)
+            if let record { _ = try? publishLog?.recordIfChanged(record) }
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
-                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), resolved: accounts,
-                                publishFingerprints: portal.fingerprints.compactMapValues(\.publish))
+                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
         } catch {
             writer.abort()
             throw error
@@ -73,20 +120,17 @@ public struct SiteBuilder: Sendable {
 
     /// Commits the site and records what the next build may reuse. A manifest that changes is forgotten before
     /// the commit and saved after it, so it never describes a site that a cut-short commit left half-updated.
-    private func commit(_ writer: SiteWriter, reuse: Reuse?, directories: [String: String]) throws {
-        guard let cache, let reuse else {
+    func commit(_ writer: SiteWriter, manifest: BuildCache.Manifest?, previous: BuildCache.Manifest?, inputs: InputStamp?) throws {
+        guard let cache, var manifest else {
             try writer.commit()
             return
         }
-        let manifest = BuildCache.Manifest(output: output.standardizedFileURL.path,
-                                           accounts: reuse.entries(directories: directories, files: writer.files(in:)))
-        if manifest == reuse.previous {
-            try writer.commit()
-            return
-        }
-        cache.remove(for: output)
+        var before = previous
+        before?.outputState = nil
+        if manifest != before { cache.remove(for: output) }
         try writer.commit()
-        cache.save(manifest, for: output)
+        manifest.outputState = manifest.shared.map { OutputState.digest(output: output, shared: $0) }
+        cache.save(manifest, inputs: inputs, for: output)
     }
 
     /// Preview: rebuilds `only` these accounts (all when nil) straight into the output folder, keeping the
@@ -104,12 +148,17 @@ public struct SiteBuilder: Sendable {
         return (portal, accounts, Set(selected.map(\.slug)))
     }
 
-    func renderAccounts(portal: Portal, accounts: [ResolvedAccount], theme: Theme, writer: SiteWriter?, log: DiagnosticLog,
-                        anchors: AnchorIndex? = nil, reuse: Reuse? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
-        let knownPages = Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) })
-        let knownAssets = Set(portal.libraryAssets + portal.accounts.flatMap(\.assets))
-        let total = accounts.reduce(0) { $0 + AccountRenderer.pageCount(of: $1, portal: portal.config) }
+    /// `known`: what links may point at; `otherPages`: pages of accounts kept from the last build, for `progress`.
+    func renderAccounts(portal: Portal, accounts: [ResolvedAccount], known: BuildCache.KnownFiles? = nil, theme: Theme, writer: SiteWriter?,
+                        log: DiagnosticLog, anchors: AnchorIndex? = nil, reuse: Reuse? = nil, otherPages: Int = 0,
+                        progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
+        let known = known ?? BuildCache.KnownFiles(portal)
+        let knownPages = Set(known.pages)
+        let knownAssets = Set(known.assets)
+        let unreadablePages = Set(known.unreadable)
+        let total = accounts.reduce(otherPages) { $0 + AccountRenderer.pageCount(of: $1, portal: portal.config) }
         let counter = Counter()
+        _ = counter.add(otherPages)
         let failures = ErrorBox()
         let publisher = self.publisher
         let contentRoot = self.contentRoot
@@ -146,7 +195,7 @@ public struct SiteBuilder: Sendable {
             }
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
                                            knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors,
-                                           unreadablePages: portal.unreadablePages, markdownCache: markdownCache)
+                                           unreadablePages: unreadablePages, markdownCache: markdownCache)
             let assetsShown = AssetSet()
             do {
                 try renderer.renderAll(log: log, concurrentPages: concurrentPages) { page in
@@ -175,17 +224,23 @@ public struct SiteBuilder: Sendable {
         return counter.value
     }
 
-    func writeShared(portal: Portal, theme: Theme, writer: SiteWriter) throws {
+    /// Writes the files at the site root and under `_portico/`; returns their paths.
+    @discardableResult
+    func writeShared(portal: Portal, theme: Theme, writer: SiteWriter) throws -> [String] {
+        var paths = ["index.html", "robots.txt"]
         let neutral: [String: Any] = ["portal": ["title": portal.config.title], "lang": Language.en.rawValue,
                                       "t": theme.strings(for: .en), "t2": theme.strings(for: .zhCN), "assets": "_portico/"]
         try writer.write(theme.render("index", neutral), to: "index.html")
         try writer.write("User-agent: *\nDisallow: /\n", to: "robots.txt")
         for (name, url) in theme.assets.sorted(by: { $0.key < $1.key }) {
             try writer.copy(url, to: "_portico/\(name)")
+            paths.append("_portico/\(name)")
         }
         for (name, data) in publisher.sharedFiles().merging(extraFiles, uniquingKeysWith: { _, extra in extra }).sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: name)
+            paths.append(name)
         }
+        return paths.sorted()
     }
 }
 

@@ -43,6 +43,13 @@ public struct GatePublisher: AccountPublisher {
         return keys.path + "\n" + ((try? keys.keyringJSON()) ?? "no keyring") + "\n" + GateScript.integrity + "\n" + portal.feedback.endpoint
     }
 
+    /// A hash keyed by the secret (a new secret changes it; it cannot be turned back into the secret), the day
+    /// (viewers expire) and the gate script.
+    public var identity: String {
+        let mark = KeyDerivation.hmac(secret.bytes, Data("portico build identity".utf8)).prefix(16)
+        return "gate \(Hex.encode(mark)) \(today) \(GateScript.integrity)"
+    }
+
     public func sharedFiles() -> [String: Data] {
         [
             "_portico/gate.js": GateScript.data,
