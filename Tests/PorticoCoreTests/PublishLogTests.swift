@@ -51,7 +51,15 @@ import Testing
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         for record in records {
             #expect(try JSONDecoder().decode(PublishRecord.self, from: record.json()) == record)
+            #expect(PublishRecord.read(record.json()) == record)
         }
+        // What JSONEncoder writes (other key order, escaped slashes) reads back too, and what is not a record does not.
+        let compact = PublishRecord(date: "2026-01-01", accounts: ["b": ["x/index.html": "1", odd: odd], "a": [:]])
+        #expect(PublishRecord.read(try JSONEncoder().encode(compact)) == compact)
+        #expect(PublishRecord.read(Data("{\"accounts\":{\"a\":{\"p\":1}},\"date\":\"d\"}".utf8)) == nil)
+        #expect(PublishRecord.read(Data("{\"date\":\"d\"}".utf8)) == nil)
+        #expect(PublishRecord.read(Data("{\"accounts\":{},\"date\":\"d\"} x".utf8)) == nil)
+        #expect(PublishRecord.read(Data("{\"accounts\":{},\"date\":\"d\"}".utf8)) == PublishRecord(date: "d", accounts: [:]))
         // Same text as JSONEncoder (bar its escaped slashes and control characters) for ordinary records.
         let plain = PublishRecord(date: "2026-01-01", accounts: ["a": [:], "b": ["x/index.html": "1", "y": "é"]])
         #expect(String(decoding: plain.json(), as: UTF8.self) == String(decoding: try encoder.encode(plain), as: UTF8.self))

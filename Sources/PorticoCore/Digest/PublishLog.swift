@@ -93,12 +93,12 @@ public struct PublishLog: Sendable {
     /// The newest record, if any.
     public func latest() -> PublishRecord? {
         guard let name = names().last else { return nil }
-        return try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent(name)))
+        return FileBytes.contents(of: folder.appendingPathComponent(name).path).flatMap(PublishRecord.read)
     }
 
     /// Every record, oldest first.
     public func records() -> [PublishRecord] {
-        names().compactMap { try? JSONDecoder().decode(PublishRecord.self, from: Data(contentsOf: folder.appendingPathComponent($0))) }
+        names().compactMap { FileBytes.contents(of: folder.appendingPathComponent($0).path).flatMap(PublishRecord.read) }
     }
 
     func names() -> [String] {

@@ -75,7 +75,7 @@ public struct BuildCache: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         try? FileManager.default.removeItem(at: inputsFile(for: output))
         guard (try? encoder.encode(manifest).write(to: file(for: output), options: .atomic)) != nil else { return }
-        if let text = inputs?.text { try? Data(text.utf8).write(to: inputsFile(for: output), options: .atomic) }
+        if let text = inputs?.text { try? text.write(to: inputsFile(for: output), options: .atomic) }
     }
 
     public func remove(for output: URL) {
@@ -88,7 +88,7 @@ public struct BuildCache: Sendable {
     }
 
     func inputs(for output: URL) -> InputStamp? {
-        FileBytes.contents(of: inputsFile(for: output).path).flatMap { InputStamp(text: String(decoding: $0, as: UTF8.self)) }
+        FileBytes.contents(of: inputsFile(for: output).path).flatMap { InputStamp(text: $0) }
     }
 }
 

@@ -73,15 +73,20 @@ struct InputStamp: Equatable {
         }
     }
 
-    // MARK: Stored form: a header line, then one tab-separated line per file.
+    // MARK: Stored form: three header lines, then one tab-separated line per file, read and written as bytes
+    // (a stamp has a line per content file: String splitting was a tenth of a one-page rebuild).
 
-    var text: String? {
-        var lines = ["portico-inputs 1", settings, String(taken)]
+    var text: Data? {
+        var out = [UInt8]()
+        out.reserveCapacity(files.count * 96)
+        func add(_ text: String) { out.append(contentsOf: text.utf8) }
+        add("portico-inputs 1\n\(settings)\n\(taken)\n")
         for (path, state) in files.sorted(by: { $0.key < $1.key }) {
-            guard !path.contains("\n"), !path.contains("\t"), state.size >= 0 else { return nil }
-            lines.append("\(path)\t\(state.size)\t\(state.modified)\t\(state.changed)\t\(state.inode)")
+            guard state.size >= 0, !path.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") }) else { return nil }
+            add(path)
+            add("\t\(state.size)\t\(state.modified)\t\(state.changed)\t\(state.inode)\n")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return Data(out)
     }
 
     init(settings: String, files: [String: FileState], taken: Int64) {
@@ -90,19 +95,48 @@ struct InputStamp: Equatable {
         self.taken = taken
     }
 
-    init?(text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 3, lines[0] == "portico-inputs 1", let taken = Int64(lines[2]) else { return nil }
-        if lines.last == "" { lines.removeLast() }
-        var files: [String: FileState] = [:]
-        files.reserveCapacity(lines.count)
-        for line in lines.dropFirst(3) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 5, let size = Int64(fields[1]), let modified = Int64(fields[2]), let changed = Int64(fields[3]),
-                  let inode = UInt64(fields[4]) else { return nil }
-            files[String(fields[0])] = FileState(size: size, modified: modified, changed: changed, inode: inode)
+    init?(text data: Data) {
+        guard let parsed = data.withUnsafeBytes({ Self.parse($0.bindMemory(to: UInt8.self)) }) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> InputStamp? {
+        var position = 0
+        func field(until end: UInt8) -> UnsafeBufferPointer<UInt8>? {
+            let start = position
+            while position < bytes.count, bytes[position] != end { position += 1 }
+            guard position < bytes.count else { return nil }
+            defer { position += 1 }
+            return UnsafeBufferPointer(rebasing: bytes[start..<position])
         }
-        self.init(settings: String(lines[1]), files: files, taken: taken)
+        func unsigned(_ digits: UnsafeBufferPointer<UInt8>) -> UInt64? {
+            guard !digits.isEmpty else { return nil }
+            var value: UInt64 = 0
+            for digit in digits {
+                guard digit >= 48, digit <= 57 else { return nil }
+                let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = times.addingReportingOverflow(UInt64(digit - 48))
+                guard !overflow, !carry else { return nil }
+                value = sum
+            }
+            return value
+        }
+        func number(until end: UInt8) -> Int64? {
+            guard let digits = field(until: end), !digits.isEmpty else { return nil }
+            let negative = digits[0] == UInt8(ascii: "-")
+            guard let magnitude = unsigned(negative ? UnsafeBufferPointer(rebasing: digits.dropFirst()) : digits),
+                  magnitude <= UInt64(Int64.max) else { return nil }
+            return negative ? -Int64(magnitude) : Int64(magnitude)
+        }
+        guard let header = field(until: 10), String(decoding: header, as: UTF8.self) == "portico-inputs 1",
+              let settings = field(until: 10).map({ String(decoding: $0, as: UTF8.self) }), let taken = number(until: 10) else { return nil }
+        var files: [String: FileState] = [:]
+        while position < bytes.count {
+            guard let path = field(until: 9), let size = number(until: 9), let modified = number(until: 9), let changed = number(until: 9),
+                  let inode = field(until: 10).flatMap(unsigned) else { return nil }
+            files[String(decoding: path, as: UTF8.self)] = FileState(size: size, modified: modified, changed: changed, inode: inode)
+        }
+        return InputStamp(settings: settings, files: files, taken: taken)
     }
 }
 
