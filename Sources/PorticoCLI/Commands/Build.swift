@@ -42,7 +42,7 @@ struct Build: ParsableCommand {
             builder.cache = cache
         }
         do {
-            builder.extraFiles["_portico/feedback.openapi.yaml"] = Data(try FeedbackSpec.yaml(for: portal).utf8)
+            builder.extraFiles = { ["_portico/feedback.openapi.yaml": Data(try FeedbackSpec.yaml(for: portal).utf8)] }
             // Remember what each publish contained, for `portico digest --since last-publish`.
             if !unencrypted { builder.publishLog = PublishLog(project: project.projectURL) }
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })

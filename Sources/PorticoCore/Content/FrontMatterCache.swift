@@ -37,6 +37,8 @@ final class FrontMatterCache: @unchecked Sendable {
         var publishFingerprint: String?
     }
 
+    static let fewParses = 16
+
     init(folder: URL) {
         file = folder.appendingPathComponent("front-matter.cache")
         stored = (try? Data(contentsOf: file)).flatMap { FrontMatterCacheFile.decode($0, binary: Self.binary) } ?? [:]
@@ -62,10 +64,13 @@ final class FrontMatterCache: @unchecked Sendable {
     }
 
     /// Writes the entries this load used, unless they are exactly what was read. A load of some accounts only
-    /// (`keepingUnused`) keeps the other entries too: the accounts it left out still have their pages.
+    /// (`keepingUnused`) keeps the other entries too: the accounts it left out still have their pages. It
+    /// writes nothing for a few new parses: parsing a page or two again next time costs less than rewriting
+    /// the cache of every page.
     func save(keepingUnused: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         guard misses > 0 || (used.count != stored.count && !keepingUnused) else { return }
+        if keepingUnused && misses <= Self.fewParses { return }
         let folder = file.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let entries = keepingUnused ? stored.merging(used) { _, new in new } : used

@@ -54,8 +54,9 @@ public struct PublishLog: Sendable {
     }
 
     /// Records `record` unless the newest record equals it; true when it was recorded.
-    public func recordIfChanged(_ record: PublishRecord, at moment: Date = Date()) throws -> Bool {
-        let newest = LatestPublishMark(folder: folder, record: record)
+    /// `digest`: `LatestPublishMark.digest(of: record)`, when the caller has it already.
+    public func recordIfChanged(_ record: PublishRecord, digest: String? = nil, at moment: Date = Date()) throws -> Bool {
+        let newest = digest.map { LatestPublishMark(folder: folder, digest: $0) } ?? LatestPublishMark(folder: folder, record: record)
         if let name = names().last {
             if let equal = newest.matches(name) {
                 guard !equal else { return false }

@@ -70,10 +70,6 @@ extension SiteBuilder {
         add(output.standardizedFileURL.path)
         add("\(options.drafts) \(options.future) \(options.strict) \(preview) \(options.baseURL ?? "-") \(options.today)")
         add(publisher.identity)
-        for (name, data) in extraFiles.sorted(by: { $0.key < $1.key }) {
-            add(name)
-            hasher.update(data: data)
-        }
         return Hex.encode(hasher.finalize())
     }
 
@@ -132,13 +128,14 @@ extension SiteBuilder {
                 record.accounts.merge(PublishRecord(date: options.today, accounts: accounts, known: known).accounts) { _, new in new }
                 return record
             }
+            let digest = record.map(LatestPublishMark.digest(of:))
             var manifest = previous.manifest
             let pageCounts = Dictionary(accounts.map { ($0.slug, AccountRenderer.pageCount(of: $0, portal: portal.config)) }, uniquingKeysWith: { a, _ in a })
             manifest.accounts.merge(reuse.entries(directories: directories, files: writer.files(in:), sources: sources, pages: pageCounts)) { _, new in new }
             manifest.complete(totals: .init(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten), diagnostics: log.all,
-                              known: previous.known, shared: shared, publish: record)
+                              known: previous.known, shared: shared, publishDigest: digest)
             try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs)
-            if let record { _ = try? publishLog?.recordIfChanged(record) }
+            if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest) }
             return BuildSummary(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), scope: .accounts(slugs))
         } catch {
@@ -150,12 +147,12 @@ extension SiteBuilder {
 
 extension BuildCache.Manifest {
     mutating func complete(totals: BuildCache.Totals, diagnostics: [Diagnostic], known: BuildCache.KnownFiles, shared: [String],
-                           publish: PublishRecord?) {
+                           publishDigest: String?) {
         self.totals = totals
         self.diagnostics = diagnostics
         self.known = known
         self.shared = shared
-        publishDigest = publish.map(LatestPublishMark.digest(of:))
+        self.publishDigest = publishDigest
     }
 }
 

@@ -28,8 +28,10 @@ public struct SiteBuilder: Sendable {
     public var preview: Bool
     /// When set, accounts whose inputs did not change since the last build are reused, not rendered.
     public var cache: BuildCache?
-    /// More files for the site root, by path (the feedback endpoint's OpenAPI description).
-    public var extraFiles: [String: Data] = [:]
+    /// More files for the site root, by path (the feedback endpoint's OpenAPI description), made when the
+    /// shared files are written. They must depend only on the content and this program (the build cache
+    /// does not look at them).
+    public var extraFiles: @Sendable () throws -> [String: Data] = { [:] }
     /// Where a successful build records what it published (for `portico digest --since last-publish`).
     public var publishLog: PublishLog?
 
@@ -100,6 +102,7 @@ public struct SiteBuilder: Sendable {
                 throw BuildFailed(diagnostics: log.all)
             }
             let record = publishLog.map { _ in PublishRecord(date: options.today, accounts: accounts, known: portal.fingerprints.compactMapValues(\.publish)) }
+            let digest = record.map(LatestPublishMark.digest(of:))
             var manifest = reuse.map { reuse in
                 BuildCache.Manifest(output: output.standardizedFileURL.path,
                                     accounts: reuse.entries(directories: directories, files: writer.files(in:), sources: sources,
@@ -107,9 +110,9 @@ public struct SiteBuilder: Sendable {
                                                                               uniquingKeysWith: { first, _ in first })))
             }
             manifest?.complete(totals: .init(accounts: accounts.count, pages: pages, files: writer.filesWritten), diagnostics: log.all, known: known,
-                               shared: shared, publish: record)
+                               shared: shared, publishDigest: digest)
             try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs)
-            if let record { _ = try? publishLog?.recordIfChanged(record) }
+            if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest) }
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
         } catch {
@@ -236,7 +239,7 @@ public struct SiteBuilder: Sendable {
             try writer.copy(url, to: "_portico/\(name)")
             paths.append("_portico/\(name)")
         }
-        for (name, data) in publisher.sharedFiles().merging(extraFiles, uniquingKeysWith: { _, extra in extra }).sorted(by: { $0.key < $1.key }) {
+        for (name, data) in publisher.sharedFiles().merging(try extraFiles(), uniquingKeysWith: { _, extra in extra }).sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: name)
             paths.append(name)
         }
