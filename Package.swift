@@ -21,8 +21,8 @@ let package = Package(
         // Debian's libcmark-gfm and its extensions, seen through pkg-config.
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
-        // glibc's malloc.h, for mallopt (see PorticoCLI/Support/MemoryTuning.swift).
-        .systemLibrary(name: "CMalloc"),
+        // jemalloc, linked into the portico binary only (see PorticoCLI/Support/Allocator.swift).
+        .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         // The default theme: the top-level templates/ folder, shipped inside the binary's bundle.
         .target(name: "PorticoTheme", path: "templates",
                 exclude: ["README.md"],
@@ -50,10 +50,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "PorticoCLI", dependencies: [
-            "PorticoCore", "PorticoGate", "PorticoFeedback", "PorticoPreview", "PorticoTheme", "CMalloc",
+            "PorticoCore", "PorticoGate", "PorticoFeedback", "PorticoPreview", "PorticoTheme", "CJemalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], linkerSettings: [.linkedLibrary(":libjemalloc_pic.a", .when(platforms: [.linux]))]),
         .executableTarget(name: "portico", dependencies: ["PorticoCLI"]),
         // swift-mustache is the reference the template engine is checked against, tag for tag.
         .testTarget(name: "PorticoCoreTests", dependencies: [

@@ -6,7 +6,7 @@ public struct PorticoCommand: AsyncParsableCommand {
         commandName: "portico",
         abstract: "Private, encrypted microsites for key accounts, from Markdown.",
         discussion: "Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error.",
-        version: "0.1.0",
+        version: "0.1.0 (\(Allocator.name))",
         subcommands: [Init.self, Build.self, Check.self, Preview.self, New.self, DigestCommand.self, TokenCommand.self,
                       Serve.self, FeedbackCommand.self])
 
@@ -16,7 +16,6 @@ public struct PorticoCommand: AsyncParsableCommand {
 extension PorticoCommand {
     /// Parses the arguments and runs the command, async or not (what `main()` does, without its platform check).
     public static func start() async {
-        MemoryTuning.apply()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
