@@ -21,33 +21,44 @@ public struct ContentLoader: Sendable {
         log.report(contentsOf: configDiagnostics)
 
         var portal = Portal(config: config)
-        let library = loadPages(in: "library", origin: .library, log: log)
-        portal.library = library.pages
-        portal.libraryAssets = files(under: "library/assets")
-        var unreadable = library.unreadable
-        var fingerprints = library.fingerprints
-        // Accounts load in parallel (the log and the front-matter cache take locks), in the same order, each
-        // into its own log too: the build cache keeps what each account reported.
+        // The library and the accounts load in parallel (the log and the front-matter cache take locks), the
+        // library first as it is the largest folder. Each account reports into its own log too: the build
+        // cache keeps what each account reported.
         let slugs = directories(under: "accounts").filter { only?.contains($0) ?? true }
-        for (slug, loaded, diagnostics) in slugs.concurrentMap({ slug in
+        let folders = ([nil] + slugs.map(Optional.some)).concurrentMap { slug -> FolderLoad in
+            guard let slug else { return .library(loadPages(in: "library", origin: .library, log: log)) }
             let accountLog = DiagnosticLog()
-            return (slug, loadAccount(slug, log: accountLog), accountLog.all)
-        }) {
-            log.report(contentsOf: diagnostics)
-            portal.accountDiagnostics[slug] = diagnostics
-            guard let (account, pages) = loaded else { continue }
-            portal.accounts.append(account)
-            unreadable.formUnion(pages.unreadable)
-            fingerprints.merge(pages.fingerprints) { first, _ in first }
+            return .account(slug, loadAccount(slug, log: accountLog), accountLog.all)
+        }
+        var unreadable = Set<String>()
+        for folder in folders {
+            switch folder {
+            case .library(let library):
+                portal.library = library.pages
+                portal.libraryAssets = files(under: "library/assets")
+                unreadable.formUnion(library.unreadable)
+                portal.fingerprints.merge(library.fingerprints) { first, _ in first }
+            case .account(let slug, let loaded, let diagnostics):
+                log.report(contentsOf: diagnostics)
+                portal.accountDiagnostics[slug] = diagnostics
+                guard let (account, pages) = loaded else { continue }
+                portal.accounts.append(account)
+                unreadable.formUnion(pages.unreadable)
+                portal.fingerprints.merge(pages.fingerprints) { first, _ in first }
+            }
         }
         for page in portal.library where page.sme != nil {
             log.report(.error("sme-in-library", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
                               "library pages cannot name an `sme` (SMEs belong to accounts)", hint: "remove `sme:` or move the page into an account"))
         }
         portal.unreadablePages = unreadable
-        portal.fingerprints = fingerprints
         frontMatterCache?.save(keepingUnused: only != nil)
         return portal
+    }
+
+    private enum FolderLoad: Sendable {
+        case library(LoadedPages)
+        case account(String, (Account, LoadedPages)?, [Diagnostic])
     }
 
     func read(_ path: String, log: DiagnosticLog, missingHint: String) -> String? {

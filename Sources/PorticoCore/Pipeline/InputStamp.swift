@@ -27,10 +27,43 @@ struct InputStamp: Equatable {
     static func scan(contentRoot: URL, themeFolders: [URL], settings: String) -> InputStamp {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
+        // Each account folder is walked on its own, in parallel: a stamp is taken before every build.
+        let content = contentRoot.path
+        let accounts = content + "/accounts"
+        var walks: [Walk] = [Walk(folder: content, label: "content", skipping: "accounts"), Walk(folder: accounts, label: "content/accounts", shallow: true)]
+        walks += directoryNames(in: accounts).map { Walk(folder: accounts + "/" + $0, label: "content/accounts/" + $0) }
+        walks += themeFolders.enumerated().map { Walk(folder: $1.path, label: "theme\($0)") }
         var files: [String: FileState] = [:]
-        collect(contentRoot.path, label: "content", into: &files)
-        for (index, folder) in themeFolders.enumerated() { collect(folder.path, label: "theme\(index)", into: &files) }
+        for part in walks.concurrentMap({ walk in
+            var found: [String: FileState] = [:]
+            collect(walk.folder, label: walk.label, skipping: walk.skipping, shallow: walk.shallow, into: &found)
+            return found
+        }) {
+            files.merge(part) { first, _ in first }
+        }
         return InputStamp(settings: settings, files: files, taken: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+    }
+
+    private struct Walk: Sendable {
+        var folder: String
+        var label: String
+        /// A folder name at the top not to enter (walked separately).
+        var skipping: String? = nil
+        /// Only the entries that are not folders.
+        var shallow = false
+    }
+
+    private static func directoryNames(in folder: String) -> [String] {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            var info = stat()
+            guard !name.hasPrefix("."), lstat(folder + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            names.append(name)
+        }
+        return names
     }
 
     /// Content paths (relative to the content folder) that were added, removed or modified since `previous`;
@@ -49,17 +82,18 @@ struct InputStamp: Equatable {
         return changed
     }
 
-    private static func collect(_ folder: String, label: String, into files: inout [String: FileState]) {
+    private static func collect(_ folder: String, label: String, skipping: String? = nil, shallow: Bool = false,
+                                into files: inout [String: FileState]) {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix(".") else { continue }
+            guard !name.hasPrefix("."), name != skipping else { continue }
             let path = folder + "/" + name
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             if info.st_mode & S_IFMT == S_IFDIR {
-                collect(path, label: label + "/" + name, into: &files)
+                if !shallow { collect(path, label: label + "/" + name, into: &files) }
                 continue
             }
             files[label + "/" + name] = FileState(info)

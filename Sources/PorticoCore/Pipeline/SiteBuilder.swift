@@ -93,16 +93,22 @@ public struct SiteBuilder: Sendable {
                                       directories: directories, output: output) }
         // With accounts to reuse, only what changed is staged; otherwise the whole site, swapped in with one rename.
         let writer = reuse?.reusable.isEmpty == false ? try SiteWriter(updating: output) : try SiteWriter(output: output)
+        // What the end of the build writes besides pages is made meanwhile.
+        let publishing = publishLog != nil, today = options.today, extraFiles = self.extraFiles
+        let publishFingerprints = portal.fingerprints.compactMapValues(\.publish)
+        let side = Background { () -> (record: PublishRecord?, digest: String?, extra: Result<[String: Data], any Error>) in
+            let record = publishing ? PublishRecord(date: today, accounts: accounts, known: publishFingerprints) : nil
+            return (record, record.map(LatestPublishMark.digest(of:)), Result { try extraFiles() })
+        }
         do {
             let pages = try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log,
                                            reuse: reuse, progress: progress)
-            let shared = try writeShared(portal: portal, theme: theme, writer: writer)
+            let (record, digest, extra) = side.value
+            let shared = try writeShared(portal: portal, theme: theme, writer: writer, extra: try extra.get())
             if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
                 throw BuildFailed(diagnostics: log.all)
             }
-            let record = publishLog.map { _ in PublishRecord(date: options.today, accounts: accounts, known: portal.fingerprints.compactMapValues(\.publish)) }
-            let digest = record.map(LatestPublishMark.digest(of:))
             var manifest = reuse.map { reuse in
                 BuildCache.Manifest(output: output.standardizedFileURL.path,
                                     accounts: reuse.entries(directories: directories, files: writer.files(in:), sources: sources,
@@ -229,7 +235,7 @@ public struct SiteBuilder: Sendable {
 
     /// Writes the files at the site root and under `_portico/`; returns their paths.
     @discardableResult
-    func writeShared(portal: Portal, theme: Theme, writer: SiteWriter) throws -> [String] {
+    func writeShared(portal: Portal, theme: Theme, writer: SiteWriter, extra: [String: Data]? = nil) throws -> [String] {
         var paths = ["index.html", "robots.txt"]
         let neutral: [String: Any] = ["portal": ["title": portal.config.title], "lang": Language.en.rawValue,
                                       "t": theme.strings(for: .en), "t2": theme.strings(for: .zhCN), "assets": "_portico/"]
@@ -239,7 +245,7 @@ public struct SiteBuilder: Sendable {
             try writer.copy(url, to: "_portico/\(name)")
             paths.append("_portico/\(name)")
         }
-        for (name, data) in publisher.sharedFiles().merging(try extraFiles(), uniquingKeysWith: { _, extra in extra }).sorted(by: { $0.key < $1.key }) {
+        for (name, data) in publisher.sharedFiles().merging(try extra ?? extraFiles(), uniquingKeysWith: { _, extra in extra }).sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: name)
             paths.append(name)
         }
