@@ -50,12 +50,12 @@ public struct PublishLog: Sendable {
 
     /// Records are named by the moment they were written, so they sort in time order.
     public func record(_ record: PublishRecord, at moment: Date = Date()) throws {
-        _ = try write(record, at: moment)
+        _ = try write(record.json(), at: moment)
     }
 
     /// Records `record` unless the newest record equals it; true when it was recorded.
-    /// `digest`: `LatestPublishMark.digest(of: record)`, when the caller has it already.
-    public func recordIfChanged(_ record: PublishRecord, digest: String? = nil, at moment: Date = Date()) throws -> Bool {
+    /// `digest` and `json`: `LatestPublishMark.digest(of: record)` and `record.json()`, when the caller has them already.
+    public func recordIfChanged(_ record: PublishRecord, digest: String? = nil, json: Data? = nil, at moment: Date = Date()) throws -> Bool {
         let newest = digest.map { LatestPublishMark(folder: folder, digest: $0) } ?? LatestPublishMark(folder: folder, record: record)
         if let name = names().last {
             if let equal = newest.matches(name) {
@@ -65,11 +65,11 @@ public struct PublishLog: Sendable {
                 return false
             }
         }
-        newest.save(try write(record, at: moment))
+        newest.save(try write(json ?? record.json(), at: moment))
         return true
     }
 
-    private func write(_ record: PublishRecord, at moment: Date) throws -> String {
+    private func write(_ json: Data, at moment: Date) throws -> String {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
@@ -81,7 +81,7 @@ public struct PublishLog: Sendable {
             name = stem + String(format: "~%04d.json", sequence)
             sequence += 1
         }
-        try record.json().write(to: folder.appendingPathComponent(name), options: .withoutOverwriting)
+        try json.write(to: folder.appendingPathComponent(name), options: .withoutOverwriting)
         return name
     }
 

@@ -49,7 +49,8 @@ extension SiteBuilder {
                       AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
                       AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
         let sources = portal.library + portal.accounts.flatMap(\.pages)
-        let known = Dictionary(sources.map { ($0.sourcePath, AccountFingerprint.page($0, file: portal.fingerprints[$0.sourcePath]?.content)) },
+        let files = portal.fingerprints
+        let known = Dictionary(sources.concurrentMap { ($0.sourcePath, AccountFingerprint.page($0, file: files[$0.sourcePath]?.content)) },
                                uniquingKeysWith: { first, _ in first })
         return Dictionary(accounts.concurrentMap { account in
             (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,

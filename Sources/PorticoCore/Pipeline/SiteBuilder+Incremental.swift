@@ -134,8 +134,10 @@ extension SiteBuilder {
             manifest.accounts.merge(reuse.entries(directories: directories, files: writer.files(in:), sources: sources, pages: pageCounts)) { _, new in new }
             manifest.complete(totals: .init(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten), diagnostics: log.all,
                               known: previous.known, shared: shared, publishDigest: digest)
-            try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs)
-            if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest) }
+            let publishLog = self.publishLog
+            try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs) {
+                if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest) }
+            }
             return BuildSummary(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), scope: .accounts(slugs))
         } catch {

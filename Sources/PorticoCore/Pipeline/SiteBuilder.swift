@@ -96,14 +96,14 @@ public struct SiteBuilder: Sendable {
         // What the end of the build writes besides pages is made meanwhile.
         let publishing = publishLog != nil, today = options.today, extraFiles = self.extraFiles
         let publishFingerprints = portal.fingerprints.compactMapValues(\.publish)
-        let side = Background { () -> (record: PublishRecord?, digest: String?, extra: Result<[String: Data], any Error>) in
+        let side = Background { () -> (record: PublishRecord?, digest: String?, json: Data?, extra: Result<[String: Data], any Error>) in
             let record = publishing ? PublishRecord(date: today, accounts: accounts, known: publishFingerprints) : nil
-            return (record, record.map(LatestPublishMark.digest(of:)), Result { try extraFiles() })
+            return (record, record.map(LatestPublishMark.digest(of:)), record?.json(), Result { try extraFiles() })
         }
         do {
             let pages = try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log,
                                            reuse: reuse, progress: progress)
-            let (record, digest, extra) = side.value
+            let (record, digest, json, extra) = side.value
             let shared = try writeShared(portal: portal, theme: theme, writer: writer, extra: try extra.get())
             if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
@@ -117,8 +117,10 @@ public struct SiteBuilder: Sendable {
             }
             manifest?.complete(totals: .init(accounts: accounts.count, pages: pages, files: writer.filesWritten), diagnostics: log.all, known: known,
                                shared: shared, publishDigest: digest)
-            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs)
-            if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest) }
+            let publishLog = self.publishLog
+            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs) {
+                if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest, json: json) }
+            }
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
         } catch {
@@ -129,17 +131,22 @@ public struct SiteBuilder: Sendable {
 
     /// Commits the site and records what the next build may reuse. A manifest that changes is forgotten before
     /// the commit and saved after it, so it never describes a site that a cut-short commit left half-updated.
-    func commit(_ writer: SiteWriter, manifest: BuildCache.Manifest?, previous: BuildCache.Manifest?, inputs: InputStamp?) throws {
+    /// `published`, run once the site is in place (alongside saving the manifest), records the publish.
+    func commit(_ writer: SiteWriter, manifest: BuildCache.Manifest?, previous: BuildCache.Manifest?, inputs: InputStamp?,
+                published: (@Sendable () -> Void)? = nil) throws {
         guard let cache, var manifest else {
             try writer.commit()
+            published?()
             return
         }
         var before = previous
         before?.outputState = nil
         if manifest != before { cache.remove(for: output) }
         try writer.commit()
+        let recording = published.map { Background($0) }
         manifest.outputState = manifest.shared.map { OutputState.digest(output: output, shared: $0) }
         cache.save(manifest, inputs: inputs, for: output)
+        _ = recording?.value
     }
 
     /// Preview: rebuilds `only` these accounts (all when nil) straight into the output folder, keeping the
