@@ -47,8 +47,13 @@ struct Build: ParsableCommand {
             if !unencrypted { builder.publishLog = PublishLog(project: project.projectURL) }
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             Terminal.print(log.warnings)
-            print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@",
-                         summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out,
+            let scope = switch summary.scope {
+            case .unchanged: " (nothing changed since the last build: left as it was)"
+            case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
+            case .all: ""
+            }
+            print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@%@",
+                         summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out, scope,
                          unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
         } catch let failure as BuildFailed {
             Terminal.print(failure.diagnostics)

@@ -1,0 +1,72 @@
+"""`portico build` as CI and writers run it: the allocator it links, and the incremental shortcuts through the
+encrypted publisher (the Swift tests exercise them with the plain one)."""
+import filecmp
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PORTICO = os.environ.get("PORTICO_BIN") or os.path.join(ROOT, ".build", "debug", "portico")
+ENV = dict(os.environ, PORTICO_SECRET="ab" * 32, PORTICO_TODAY="2026-11-20")
+
+pytestmark = pytest.mark.skipif(not os.path.exists(PORTICO), reason=f"no portico binary at {PORTICO}")
+
+
+def portico(*args, cwd, env=ENV):
+    run = subprocess.run([PORTICO, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+def tree(folder):
+    """Relative path → (size, mtime ns, inode) of every file."""
+    out = {}
+    for base, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(base, name)
+            info = os.lstat(path)
+            out[os.path.relpath(path, folder)] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return out
+
+
+def same_files(a, b):
+    left, right = tree(a), tree(b)
+    assert sorted(left) == sorted(right)
+    mismatch = [p for p in left if not filecmp.cmp(os.path.join(a, p), os.path.join(b, p), shallow=False)]
+    assert mismatch == []
+
+
+def test_the_binary_allocates_with_jemalloc(tmp_path):
+    assert "jemalloc" in portico("--version", cwd=tmp_path).stdout
+    # jemalloc prints its statistics at exit when asked: it is the allocator actually serving the program.
+    stats = portico("--version", cwd=tmp_path, env=dict(ENV, MALLOC_CONF="stats_print:true"))
+    assert "Begin jemalloc statistics" in stats.stderr
+
+
+def test_unchanged_and_one_account_rebuilds_equal_a_clean_build(tmp_path):
+    shutil.copytree(os.path.join(ROOT, "content"), tmp_path / "content")
+    first = portico("build", "--content", "content", "--out", "site", cwd=tmp_path).stdout
+    assert "nothing changed" not in first
+    publishes = sorted(os.listdir(tmp_path / ".portico" / "publishes"))
+    before = tree(tmp_path / "site")
+
+    # Files written less than two seconds before a build count as changed in the next one: wait that out.
+    time.sleep(2.2)
+    portico("build", "--content", "content", "--out", "site", cwd=tmp_path)
+    second = portico("build", "--content", "content", "--out", "site", cwd=tmp_path).stdout
+    assert "nothing changed" in second
+    assert tree(tmp_path / "site") == before, "an unchanged build touches nothing"
+    assert sorted(os.listdir(tmp_path / ".portico" / "publishes")) == publishes, "the same publish is not recorded twice"
+
+    page = next(p for p in sorted((tmp_path / "content" / "accounts").glob("*/insights/*.md")))
+    account = page.parent.parent.name
+    page.write_text(page.read_text() + "\nA sentence added by the test.\n")
+    edited = portico("build", "--content", "content", "--out", "site", cwd=tmp_path).stdout
+    assert f"only {account} changed" in edited
+    assert len(os.listdir(tmp_path / ".portico" / "publishes")) == len(publishes) + 1, "the edit is a new publish"
+
+    portico("build", "--content", "content", "--out", "clean", "--no-cache", cwd=tmp_path)
+    same_files(tmp_path / "site", tmp_path / "clean")
