@@ -11,16 +11,23 @@ enum FileListing {
         return result
     }
 
-    private static func collect(_ folder: String, prefix: String, into result: inout [String]) {
-        guard let directory = opendir(folder) else { return }
+    /// The names in a folder but hidden ones, each with readdir's type (`DT_UNKNOWN` where the file system does not say).
+    static func entries(of folder: String) -> [(name: String, type: Int32)] {
+        guard let directory = opendir(folder) else { return [] }
         defer { closedir(directory) }
+        var entries: [(name: String, type: Int32)] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
                 String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard !name.hasPrefix(".") else { continue }
+            if !name.hasPrefix(".") { entries.append((name, Int32(entry.pointee.d_type))) }
+        }
+        return entries
+    }
+
+    private static func collect(_ folder: String, prefix: String, into result: inout [String]) {
+        for (name, type) in entries(of: folder) {
             let path = folder + "/" + name
-            let type = Int32(entry.pointee.d_type)
             let kind: FileKind? = switch type {
             case Int32(DT_DIR): .directory
             case Int32(DT_REG): .file

@@ -37,21 +37,16 @@ struct LatestPublishMark {
     }
 
     static func digest(of record: PublishRecord) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) {
-            var text = text
-            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            hasher.update(data: [UInt8(0)])
-        }
-        add(record.date)
+        var hasher = FieldHasher()
+        hasher.add(record.date)
         for (slug, pages) in record.accounts.sorted(by: { $0.key < $1.key }) {
-            add(slug)
-            add(String(pages.count))
+            hasher.add(slug)
+            hasher.add(String(pages.count))
             for (path, fingerprint) in pages.sorted(by: { $0.key < $1.key }) {
-                add(path)
-                add(fingerprint)
+                hasher.add(path)
+                hasher.add(fingerprint)
             }
         }
-        return Hex.encode(hasher.finalize())
+        return hasher.hex()
     }
 }

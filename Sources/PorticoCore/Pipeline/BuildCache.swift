@@ -119,44 +119,34 @@ struct AccountFingerprint {
     /// `pages` holds `page(_:file:)` of each source page by path, computed once for pages several accounts share.
     static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
                         pages: [String: String]) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) {
-            var text = text
-            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            hasher.update(data: [UInt8(0)])
-        }
-        add(version)
-        add(shared)
-        add(publisher)
-        add("\(options.drafts) \(options.future) \(preview) \(options.baseURL ?? "")")
-        hasher.update(data: FileBytes.contents(of: contentRoot.path + "/accounts/\(account.slug)/account.yml") ?? Data())
-        add(files(account.account.assets.map { contentRoot.appendingPathComponent($0) }))
+        var hasher = FieldHasher()
+        hasher.add(version)
+        hasher.add(shared)
+        hasher.add(publisher)
+        hasher.add("\(options.drafts) \(options.future) \(preview) \(options.baseURL ?? "")")
+        hasher.add(bytes: FileBytes.contents(of: contentRoot.path + "/accounts/\(account.slug)/account.yml") ?? Data())
+        hasher.add(files(account.account.assets.map { contentRoot.appendingPathComponent($0) }))
         for page in account.pages {
-            add(page.outputPath)
-            add(page.isFuture ? "future" : "past")
-            add(page.language.rawValue)
-            add(pages[page.source.sourcePath] ?? Self.page(page.source))
+            hasher.add(page.outputPath)
+            hasher.add(page.isFuture ? "future" : "past")
+            hasher.add(page.language.rawValue)
+            hasher.add(pages[page.source.sourcePath] ?? Self.page(page.source))
         }
-        return hex(hasher.finalize())
+        return hasher.hex()
     }
 
     /// Every field of a source page. `file`, the front-matter cache's hash of the page's file, stands for the
     /// body when given: the body is the end of that file, and hashing it again was a tenth of a no-op build.
     static func page(_ s: SourcePage, file: String? = nil) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) {
-            var text = text
-            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            hasher.update(data: [UInt8(0)])
-        }
-        add(s.draft ? "draft" : "final")
-        add(s.date.description)
+        var hasher = FieldHasher()
+        hasher.add(s.draft ? "draft" : "final")
+        hasher.add(s.date.description)
         for field in [s.sourcePath, s.title, s.summary ?? "", s.author ?? "", s.sme ?? "", s.lang?.rawValue ?? "",
                       s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine)] {
-            add(field)
+            hasher.add(field)
         }
-        if let file { add("file " + file) } else { add("body " + s.body) }
-        return hex(hasher.finalize())
+        if let file { hasher.add("file " + file) } else { hasher.add("body " + s.body) }
+        return hasher.hex()
     }
 
     static func hex(_ digest: SHA256.Digest) -> String { Hex.encode(digest) }

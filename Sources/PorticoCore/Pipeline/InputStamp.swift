@@ -54,16 +54,7 @@ struct InputStamp: Equatable {
     }
 
     private static func directoryNames(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            var info = stat()
-            guard !name.hasPrefix("."), lstat(folder + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
-            names.append(name)
-        }
-        return names
+        FileListing.entries(of: folder).map(\.name).filter { FileKind.at(folder + "/" + $0) == .directory }
     }
 
     /// Content paths (relative to the content folder) that were added, removed or modified since `previous`;
@@ -84,11 +75,7 @@ struct InputStamp: Equatable {
 
     private static func collect(_ folder: String, label: String, skipping: String? = nil, shallow: Bool = false,
                                 into files: inout [String: FileState]) {
-        guard let directory = opendir(folder) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix("."), name != skipping else { continue }
+        for (name, _) in FileListing.entries(of: folder) where name != skipping {
             let path = folder + "/" + name
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }

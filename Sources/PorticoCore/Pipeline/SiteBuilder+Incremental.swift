@@ -58,19 +58,15 @@ struct PreviousBuild {
 extension SiteBuilder {
     /// Everything but the files that the output depends on, hashed: a change means no input stamp compares equal.
     func inputSettings() -> String {
-        var hasher = SHA256()
-        func add(_ text: String) {
-            hasher.update(data: Data(text.utf8))
-            hasher.update(data: [UInt8(0)])
-        }
-        add("portico-inputs-1 " + AccountFingerprint.version)
-        add(Self.executableIdentity)
-        add(contentRoot.standardizedFileURL.path)
-        for folder in themeFolders { add(folder.standardizedFileURL.path) }
-        add(output.standardizedFileURL.path)
-        add("\(options.drafts) \(options.future) \(options.strict) \(preview) \(options.baseURL ?? "-") \(options.today)")
-        add(publisher.identity)
-        return Hex.encode(hasher.finalize())
+        var hasher = FieldHasher()
+        hasher.add("portico-inputs-1 " + AccountFingerprint.version)
+        hasher.add(Self.executableIdentity)
+        hasher.add(contentRoot.standardizedFileURL.path)
+        for folder in themeFolders { hasher.add(folder.standardizedFileURL.path) }
+        hasher.add(output.standardizedFileURL.path)
+        hasher.add("\(options.drafts) \(options.future) \(options.strict) \(preview) \(options.baseURL ?? "-") \(options.today)")
+        hasher.add(publisher.identity)
+        return hasher.hex()
     }
 
     /// This program's file (size, modification time, inode): a new build of portico renders afresh.
@@ -180,20 +176,16 @@ extension BuildCache.KnownFiles {
 /// The site root and `_portico/` as a build left them: the names in both and each shared file's metadata, hashed.
 enum OutputState {
     static func digest(output: URL, shared: [String]) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) {
-            hasher.update(data: Data(text.utf8))
-            hasher.update(data: [UInt8(0)])
-        }
+        var hasher = FieldHasher()
         for folder in [output.path, output.path + "/_portico"] {
-            add(folder == output.path ? "/" : "/_portico")
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() { add(name) }
+            hasher.add(folder == output.path ? "/" : "/_portico")
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() { hasher.add(name) }
         }
         for path in shared {
             var info = stat()
-            guard lstat(output.path + "/" + path, &info) == 0 else { add(path + " missing"); continue }
-            add("\(path) \(info.st_mode) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)")
+            guard lstat(output.path + "/" + path, &info) == 0 else { hasher.add(path + " missing"); continue }
+            hasher.add("\(path) \(info.st_mode) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)")
         }
-        return Hex.encode(hasher.finalize())
+        return hasher.hex()
     }
 }
