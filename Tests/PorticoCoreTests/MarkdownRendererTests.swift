@@ -105,6 +105,16 @@ import Testing
         #expect(RelativeURL.toRoot(from: "insights/a/index.html") == "../../")
     }
 
+    @Test func aSchemeIsASCIIBeforeAColon() {
+        for url in ["https://example.com", "mailto:a@example.com", "git+ssh://host/repo", "tel:+86-10-1234"] {
+            #expect(LinkResolver.hasScheme(url), "\(url)")
+        }
+        // Browsers read these as relative paths, so the link checker must look at them.
+        for url in ["../insights/a.md", ":x", "a b:c", "笔记:x", "insights/a.md#part:2"] {
+            #expect(!LinkResolver.hasScheme(url), "\(url)")
+        }
+    }
+
     @Test func slugs() {
         #expect(Slug.make("Hello, World! 2026") == "hello-world-2026")
         #expect(Slug.make("供应链 AI") == "供应链-ai")

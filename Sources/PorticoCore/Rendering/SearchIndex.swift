@@ -54,6 +54,7 @@ struct SearchIndex {
     /// never split a run: after the script's normalisation (NFKD, marks removed) they may join their neighbours.
     static func terms(of text: String) -> String {
         var text = text
+        let separates = Self.separates  // a static read in the loop costs a swift_once check per byte
         return text.withUTF8 { bytes in
             var words = WordSet()
             var out: [UInt8] = []

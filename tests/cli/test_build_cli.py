@@ -1,5 +1,6 @@
 """`portico build` as CI and writers run it: the allocator it links, and the incremental shortcuts through the
-encrypted publisher (the Swift tests exercise them with the plain one)."""
+encrypted publisher (the Swift tests exercise them with the plain one). (The folder is not tests/build:
+pytest skips folders named build.)"""
 import filecmp
 import os
 import shutil
