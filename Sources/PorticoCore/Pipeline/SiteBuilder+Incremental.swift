@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The last build of an output folder, as its cache manifest describes it, when the manifest is complete
