@@ -69,8 +69,7 @@ final class FrontMatterCache: @unchecked Sendable {
     /// the cache of every page.
     func save(keepingUnused: Bool = false) {
         lock.lock(); defer { lock.unlock() }
-        guard misses > 0 || (used.count != stored.count && !keepingUnused) else { return }
-        if keepingUnused && misses <= Self.fewParses { return }
+        guard keepingUnused ? misses > Self.fewParses : misses > 0 || used.count != stored.count else { return }
         let folder = file.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let entries = keepingUnused ? stored.merging(used) { _, new in new } : used

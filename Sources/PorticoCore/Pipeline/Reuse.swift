@@ -27,16 +27,17 @@ final class Reuse: @unchecked Sendable {
         lock.lock(); diagnostics[slug] = found; lock.unlock()
     }
 
-    /// The next manifest's entries, by output folder; `files` counts the files in a folder. `sources` and `pages`,
-    /// by slug: what loading and resolving each account reported, and how many pages it has.
-    func entries(directories: [String: String], files: (String) -> Int, sources: [String: [Diagnostic]],
-                 pages: [String: Int]) -> [String: BuildCache.Entry] {
+    /// The next manifest's entries for `accounts`, by output folder; `files` counts the files in a folder,
+    /// `sources` is what loading and resolving each account reported, by slug.
+    func entries(for accounts: [ResolvedAccount], portal: PortalConfig, directories: [String: String], files: (String) -> Int,
+                 sources: [String: [Diagnostic]]) -> [String: BuildCache.Entry] {
         lock.lock(); defer { lock.unlock() }
         var result: [String: BuildCache.Entry] = [:]
-        for (slug, directory) in directories {
-            guard let fingerprint = fingerprints[slug] else { continue }
-            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[slug] ?? [], files: files(directory),
-                                                 slug: slug, pages: pages[slug], sources: sources[slug] ?? [])
+        for account in accounts {
+            guard let directory = directories[account.slug], let fingerprint = fingerprints[account.slug] else { continue }
+            result[directory] = BuildCache.Entry(fingerprint: fingerprint, diagnostics: diagnostics[account.slug] ?? [], files: files(directory),
+                                                 slug: account.slug, pages: AccountRenderer.pageCount(of: account, portal: portal),
+                                                 sources: sources[account.slug] ?? [])
         }
         return result
     }

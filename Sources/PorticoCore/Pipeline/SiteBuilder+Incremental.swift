@@ -32,8 +32,8 @@ struct PreviousBuild {
         self.accounts = accounts
     }
 
-    /// The accounts whose folders hold every changed path, or nil when a change is elsewhere (portal.yml,
-    /// the library, a new or removed account folder).
+    /// The accounts whose folders hold every changed path (none when nothing changed), or nil when a change is
+    /// elsewhere (portal.yml, the library, a new or removed account folder).
     static func accounts(owning changed: Set<String>) -> Set<String>? {
         var slugs = Set<String>()
         for path in changed {
@@ -125,14 +125,11 @@ extension SiteBuilder {
             }
             let digest = record.map(LatestPublishMark.digest(of:))
             var manifest = previous.manifest
-            let pageCounts = Dictionary(accounts.map { ($0.slug, AccountRenderer.pageCount(of: $0, portal: portal.config)) }, uniquingKeysWith: { a, _ in a })
-            manifest.accounts.merge(reuse.entries(directories: directories, files: writer.files(in:), sources: sources, pages: pageCounts)) { _, new in new }
+            manifest.accounts.merge(reuse.entries(for: accounts, portal: portal.config, directories: directories, files: writer.files(in:),
+                                                  sources: sources)) { _, new in new }
             manifest.complete(totals: .init(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten), diagnostics: log.all,
                               known: previous.known, shared: shared, publishDigest: digest)
-            let publishLog = self.publishLog
-            try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs) {
-                if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest) }
-            }
+            try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs, record: record, digest: digest)
             return BuildSummary(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), scope: .accounts(slugs))
         } catch {

@@ -78,12 +78,10 @@ public struct SiteBuilder: Sendable {
         let inputs = cache.map { _ in InputStamp.scan(contentRoot: contentRoot, themeFolders: themeFolders, settings: inputSettings()) }
         let previous = cache?.load(for: output)
         if let cache, let inputs, let previous, let before = cache.inputs(for: output),
-           let changed = inputs.changedContent(since: before, racyWindow: cache.racyWindow), let state = PreviousBuild(previous, output: output, publishLog: publishLog) {
-            if changed.isEmpty, let summary = state.unchanged(log: log, options: options, start: start) { return summary }
-            if let slugs = PreviousBuild.accounts(owning: changed),
-               let summary = try rebuild(slugs, previous: state, inputs: inputs, log: log, start: start, progress: progress) {
-                return summary
-            }
+           let changed = inputs.changedContent(since: before, racyWindow: cache.racyWindow),
+           let slugs = PreviousBuild.accounts(owning: changed), let state = PreviousBuild(previous, output: output, publishLog: publishLog) {
+            if slugs.isEmpty, let summary = state.unchanged(log: log, options: options, start: start) { return summary }
+            if let summary = try rebuild(slugs, previous: state, inputs: inputs, log: log, start: start, progress: progress) { return summary }
         }
         let theme = Theme(folders: themeFolders, log: log)
         let (portal, accounts, sources) = loadAndResolve(log: log, only: nil)
@@ -111,16 +109,12 @@ public struct SiteBuilder: Sendable {
             }
             var manifest = reuse.map { reuse in
                 BuildCache.Manifest(output: output.standardizedFileURL.path,
-                                    accounts: reuse.entries(directories: directories, files: writer.files(in:), sources: sources,
-                                                            pages: Dictionary(accounts.map { ($0.slug, AccountRenderer.pageCount(of: $0, portal: portal.config)) },
-                                                                              uniquingKeysWith: { first, _ in first })))
+                                    accounts: reuse.entries(for: accounts, portal: portal.config, directories: directories,
+                                                            files: writer.files(in:), sources: sources))
             }
             manifest?.complete(totals: .init(accounts: accounts.count, pages: pages, files: writer.filesWritten), diagnostics: log.all, known: known,
                                shared: shared, publishDigest: digest)
-            let publishLog = self.publishLog
-            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs) {
-                if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest, json: json) }
-            }
+            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs, record: record, digest: digest, json: json)
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
         } catch {
@@ -131,19 +125,22 @@ public struct SiteBuilder: Sendable {
 
     /// Commits the site and records what the next build may reuse. A manifest that changes is forgotten before
     /// the commit and saved after it, so it never describes a site that a cut-short commit left half-updated.
-    /// `published`, run once the site is in place (alongside saving the manifest), records the publish.
+    /// `record` goes to the publish log once the site is in place, alongside saving the manifest (`digest` and
+    /// `json` are its `LatestPublishMark` digest and its JSON, when already made).
     func commit(_ writer: SiteWriter, manifest: BuildCache.Manifest?, previous: BuildCache.Manifest?, inputs: InputStamp?,
-                published: (@Sendable () -> Void)? = nil) throws {
+                record: PublishRecord?, digest: String?, json: Data? = nil) throws {
+        let publishLog = self.publishLog
+        let publish = { @Sendable in if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest, json: json) } }
         guard let cache, var manifest else {
             try writer.commit()
-            published?()
+            publish()
             return
         }
         var before = previous
         before?.outputState = nil
         if manifest != before { cache.remove(for: output) }
         try writer.commit()
-        let recording = published.map { Background($0) }
+        let recording = record.map { _ in Background(publish) }
         manifest.outputState = manifest.shared.map { OutputState.digest(output: output, shared: $0) }
         cache.save(manifest, inputs: inputs, for: output)
         _ = recording?.value
