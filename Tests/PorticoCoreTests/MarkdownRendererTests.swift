@@ -103,6 +103,24 @@ import Testing
         #expect(RelativeURL.between("insights/index.html", "index.html") == "../")
         #expect(RelativeURL.between("index.html", "index.html") == "./")
         #expect(RelativeURL.toRoot(from: "insights/a/index.html") == "../../")
+        #expect(RelativeURL.toRoot(from: "index.html") == "./")
+    }
+
+    /// The byte-counting implementation against the definition it replaced (split at `/`, empty parts dropped).
+    @Test func relativeURLsMatchTheSplittingDefinition() {
+        func between(_ from: String, _ to: String) -> String {
+            var target = to
+            if target == "index.html" { target = "" } else if target.hasSuffix("/index.html") { target = String(target.dropLast("index.html".count)) }
+            let result = String(repeating: "../", count: from.split(separator: "/").dropLast().count) + target
+            return result.isEmpty ? "./" : result
+        }
+        let paths = ["index.html", "a.html", "en/index.html", "insights/a/index.html", "en//insights/a/index.html", "/x/index.html",
+                     "a/b/", "洞察/文章/index.html", "assets/logo.svg", "xindex.html", "x/index.html/index.html",
+                     Array(repeating: "d", count: 20).joined(separator: "/") + "/index.html"]
+        for from in paths {
+            for to in paths { #expect(RelativeURL.between(from, to) == between(from, to), "\(from) → \(to)") }
+            #expect(RelativeURL.toRoot(from: from) == String(repeating: "../", count: from.split(separator: "/").count - 1).replacingOccurrences(of: "^$", with: "./", options: .regularExpression))
+        }
     }
 
     @Test func aSchemeIsASCIIBeforeAColon() {

@@ -63,17 +63,29 @@ public enum Formatting {
 public enum RelativeURL {
     /// `from` and `to` are paths relative to one root (`insights/x/index.html`); a trailing `index.html` becomes `/`.
     public static func between(_ from: String, _ to: String) -> String {
-        let fromDir = from.split(separator: "/").dropLast()
-        var target = to
-        if target == "index.html" { target = "" } else if target.hasSuffix("/index.html") { target = String(target.dropLast("index.html".count)) }
-        let up = String(repeating: "../", count: fromDir.count)
-        let result = up + target
-        return result.isEmpty ? "./" : result
+        let target: Substring = if to == "index.html" { "" } else if to.hasSuffix("/index.html") { to.dropLast("index.html".count) } else { to[...] }
+        let depth = folders(above: from)
+        if depth == 0 { return target.isEmpty ? "./" : String(target) }
+        return up(depth) + target
     }
 
     /// `../` repeated once per folder above `path`.
     public static func toRoot(from path: String) -> String {
-        let depth = path.split(separator: "/").count - 1
-        return depth == 0 ? "./" : String(repeating: "../", count: depth)
+        let depth = folders(above: path)
+        return depth == 0 ? "./" : up(depth)
     }
+
+    /// The folders `path` lies in: its non-empty `/`-separated parts but the last (relative links are built
+    /// for every page, several times each, so this counts bytes instead of splitting).
+    static func folders(above path: String) -> Int {
+        var parts = 0, inPart = false
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") { inPart = false } else if !inPart { inPart = true; parts += 1 }
+        }
+        return max(parts - 1, 0)
+    }
+
+    private static let ups = (0..<16).map { String(repeating: "../", count: $0) }
+
+    private static func up(_ depth: Int) -> String { depth < ups.count ? ups[depth] : String(repeating: "../", count: depth) }
 }

@@ -6,13 +6,13 @@
 /// swift-mustache's, tag for tag and whitespace for whitespace; the test suite checks both engines against
 /// each other. Lambdas, transforms and template inheritance are not supported and are reported as errors.
 public struct Template: Sendable {
-    let nodes: [TemplateNode]
+    let program: TemplateProgram
     /// Partials this template includes, with where, for checking that they exist.
     public let partialReferences: [(name: String, line: Int, column: Int)]
 
     public init(_ text: String) throws(TemplateSyntaxError) {
         var parser = TemplateParser(text)
-        nodes = try parser.parseTemplate()
+        program = TemplateProgram(try parser.parseTemplate())
         partialReferences = parser.partialReferences
     }
 
@@ -24,7 +24,7 @@ public struct Template: Sendable {
     /// The output as UTF-8, for callers that splice or seal it rather than read it.
     public func renderBytes(_ context: TemplateValue, partials: [String: Template] = [:]) -> [UInt8] {
         var renderer = TemplateRenderer(partials: partials, stack: [context])
-        renderer.render(nodes, indentation: nil, escapes: true)
+        renderer.render(program, 0..<program.operations.count, indentation: nil, escapes: true)
         return renderer.output
     }
 }

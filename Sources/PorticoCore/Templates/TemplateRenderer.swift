@@ -11,69 +11,80 @@ struct TemplateRenderer {
         output.reserveCapacity(32 * 1024)
     }
 
-    /// `indentation` is the accumulated indentation of the standalone partials being rendered. Like
-    /// swift-mustache, it is added before a node's output when this call's output so far ends a line.
-    mutating func render(_ nodes: [TemplateNode], indentation: String?, escapes: Bool) {
+    /// Renders `program`'s operations in `range`. `indentation` is the accumulated indentation of the standalone
+    /// partials being rendered. Like swift-mustache, it is added before an operation's output when this call's
+    /// output so far ends a line.
+    mutating func render(_ program: TemplateProgram, _ range: Range<Int>, indentation: String?, escapes: Bool) {
         var escapes = escapes
         let start = output.count
-        for node in nodes {
-            if case .contentType(let escaping) = node {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let operation = program.operations[index]
+            if case .contentType(let escaping) = operation {
                 escapes = escaping
+                index += 1
                 continue
             }
             guard let indentation, !indentation.isEmpty, endsWithLineFeed(since: start) else {
-                render(node, indentation: indentation, escapes: escapes)
+                index = render(program, at: index, operation, indentation: indentation, escapes: escapes)
                 continue
             }
             Self.append(indentation, to: &output)
             let before = output.count
-            render(node, indentation: indentation, escapes: escapes)
+            index = render(program, at: index, operation, indentation: indentation, escapes: escapes)
             if output.count == before { output.removeLast(indentation.utf8.count) }
         }
     }
 
-    private mutating func render(_ node: TemplateNode, indentation: String?, escapes: Bool) {
-        switch node {
-        case .text(let text):
-            Self.append(text, to: &output)
+    /// Renders the operation at `index` (with its section's operations) and returns the index after it.
+    private mutating func render(_ program: TemplateProgram, at index: Int, _ operation: TemplateProgram.Operation,
+                                 indentation: String?, escapes: Bool) -> Int {
+        switch operation {
+        case .text(let start, let end):
+            program.bytes.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
         case .variable(let name, let escaped):
-            switch lookup(name) {
+            switch lookup(program.names[name]) {
             case .string(let text)?: append(text, escaped: escaped && escapes)
             case .int(let number)?: append(String(number), escaped: false)
             case .bool(let flag)?: append(flag ? "true" : "false", escaped: false)
             case .list?, .map?, nil: break
             }
-        case .section(let name, let children):
-            switch lookup(name) {
+        case .section(let name, let end):
+            let children = index + 1..<end
+            switch lookup(program.names[name]) {
             case nil: break
             case .bool(let flag)?:
-                if flag { render(children, indentation: indentation, escapes: escapes) }
+                if flag { render(program, children, indentation: indentation, escapes: escapes) }
             case .list(let items)?:
-                for item in items { renderPushing(item, children, indentation: indentation, escapes: escapes) }
+                for item in items { renderPushing(item, program, children, indentation: indentation, escapes: escapes) }
             case let value?:
-                renderPushing(value, children, indentation: indentation, escapes: escapes)
+                renderPushing(value, program, children, indentation: indentation, escapes: escapes)
             }
-        case .invertedSection(let name, let children):
-            switch lookup(name) {
-            case nil: render(children, indentation: indentation, escapes: escapes)
+            return end
+        case .invertedSection(let name, let end):
+            let children = index + 1..<end
+            switch lookup(program.names[name]) {
+            case nil: render(program, children, indentation: indentation, escapes: escapes)
             case .bool(let flag)?:
-                if !flag { render(children, indentation: indentation, escapes: escapes) }
+                if !flag { render(program, children, indentation: indentation, escapes: escapes) }
             case .list(let items)? where items.isEmpty:
-                renderPushing(.list(items), children, indentation: indentation, escapes: escapes)
+                renderPushing(.list(items), program, children, indentation: indentation, escapes: escapes)
             case _?: break
             }
+            return end
         case .partial(let name, let extra):
-            guard let template = partials[name] else { return }
-            let nested = extra.map { (indentation ?? "") + $0 } ?? indentation
-            render(template.nodes, indentation: nested, escapes: true)
+            guard let template = partials[program.partialNames[name]] else { break }
+            let nested = extra < 0 ? indentation : (indentation ?? "") + program.indentations[extra]
+            render(template.program, 0..<template.program.operations.count, indentation: nested, escapes: true)
         case .contentType:
             break
         }
+        return index + 1
     }
 
-    private mutating func renderPushing(_ value: TemplateValue, _ nodes: [TemplateNode], indentation: String?, escapes: Bool) {
+    private mutating func renderPushing(_ value: TemplateValue, _ program: TemplateProgram, _ range: Range<Int>, indentation: String?, escapes: Bool) {
         stack.append(value)
-        render(nodes, indentation: indentation, escapes: escapes)
+        render(program, range, indentation: indentation, escapes: escapes)
         stack.removeLast()
     }
 
