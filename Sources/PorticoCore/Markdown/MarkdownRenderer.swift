@@ -212,18 +212,21 @@ public struct MarkdownRenderer: Sendable {
 
     /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.
     static func addHeadingIDs(_ html: String, _ toc: [TocEntry]) -> String {
-        var bytes = Array(html.utf8)[...]
-        var output = [UInt8]()
-        output.reserveCapacity(bytes.count + toc.count * 24)
-        for entry in toc {
-            let tag = Array("<h\(entry.level)>".utf8)
-            guard let start = bytes.indices.first(where: { bytes[$0] == 0x3C && bytes[$0...].starts(with: tag) }) else { break }
-            output.append(contentsOf: bytes[..<start])
-            output.append(contentsOf: "<h\(entry.level) id=\"\(entry.id)\">".utf8)
-            bytes = bytes[(start + tag.count)...]
+        var html = html
+        return html.withUTF8 { bytes in
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count + toc.count * 24)
+            var position = 0
+            for entry in toc {
+                let tag = Array("<h\(entry.level)>".utf8)
+                guard let start = ByteSearch.firstIndex(of: tag, in: bytes, from: position) else { break }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<start]))
+                output.append(contentsOf: "<h\(entry.level) id=\"\(entry.id)\">".utf8)
+                position = start + tag.count
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position...]))
+            return String(decoding: output, as: UTF8.self)
         }
-        output.append(contentsOf: bytes)
-        return String(decoding: output, as: UTF8.self)
     }
 }
 

@@ -148,6 +148,7 @@ public struct AccountRenderer {
         let path = resolved.outputPath
         var assets: [AssetReference] = []
         var diagnostics: [Diagnostic] = []
+        let links = links   // captured alone: a closure naming a property would copy all of `self`
         let rewrite = { (link: MarkdownLink) in links.resolve(link, on: resolved, assets: &assets, diagnostics: &diagnostics) }
         let body = if let markdownCache, source.origin == .library {
             markdown.render(source.body, key: source.sourcePath, cache: markdownCache, rewrite: rewrite)
@@ -163,7 +164,7 @@ public struct AccountRenderer {
             "title": .string(source.title), "kind": .string(source.kind.rawValue), "kindLabel": .string(kindLabel(source.kind, language)),
             "dateISO": .string(source.date.description), "dateText": .string(Formatting.date(source.date, language)),
             "tags": TemplateValue(source.tags), "readingMinutes": .int(minutes),
-            "readingText": .string(theme.string("readingTime", language, ["n": String(minutes)])),
+            "readingText": .string(readingText(minutes, language)),
             "html": .string(body.html),
             "toc": .list(toc.map { ["level": .int($0.level), "id": .string($0.id), "text": .string($0.text)] }),
             "hasToc": .bool(toc.count >= 3),
@@ -283,11 +284,16 @@ public struct AccountRenderer {
         var card: [String: TemplateValue] = [
             "title": .string(source.title), "path": .string(page.outputPath), "kindLabel": .string(kindLabel(source.kind, locale)),
             "dateISO": .string(source.date.description), "dateText": .string(Formatting.date(source.date, locale)),
-            "readingText": .string(theme.string("readingTime", locale, ["n": String(minutes)])),
+            "readingText": .string(readingText(minutes, locale)),
             "tags": TemplateValue(source.tags), "draft": .bool(source.draft), "future": .bool(page.isFuture), "lang": .string(page.language.rawValue),
         ]
         if let summary = source.summary { card["summary"] = .string(summary) }
         return card
+    }
+
+    /// "3 min read" in `language`; every article and card shows one, from a handful of distinct values.
+    func readingText(_ minutes: Int, _ language: Language) -> String {
+        layouts.readingText("\(language.rawValue)|\(minutes)") { theme.string("readingTime", language, ["n": String(minutes)]) }
     }
 
     func relink(_ card: [String: TemplateValue], from path: String) -> TemplateValue {

@@ -29,18 +29,7 @@ extension String {
         var haystack = self, needle = target
         return haystack.withUTF8 { h in
             needle.withUTF8 { n in
-                guard !n.isEmpty, h.count >= n.count, let base = h.baseAddress else { return false }
-                let needle = Array(n)
-                var offset = 0
-                let lastStart = h.count - n.count
-                while offset <= lastStart {
-                    // memchr finds the candidate first byte with SIMD; glibc's memmem needs _GNU_SOURCE.
-                    guard let hit = memchr(base + offset, Int32(n[0]), lastStart - offset + 1) else { return false }
-                    offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if ByteSearch.matches(needle, h, at: offset) { return true }
-                    offset += 1
-                }
-                return false
+                !n.isEmpty && ByteSearch.firstIndex(of: Array(n), in: h, from: 0) != nil
             }
         }
     }
@@ -93,6 +82,21 @@ enum ByteSearch {
         if last == 0 { return false }
         plain(last..<bytes.count)
         return true
+    }
+
+    /// Where `needle` (not empty) first occurs in `bytes` at or after `from`.
+    static func firstIndex(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard bytes.count >= needle.count, let base = bytes.baseAddress else { return nil }
+        var offset = from
+        let lastStart = bytes.count - needle.count
+        while offset <= lastStart {
+            // memchr finds the candidate first byte with SIMD; glibc's memmem needs _GNU_SOURCE.
+            guard let hit = memchr(base + offset, Int32(needle[0]), lastStart - offset + 1) else { return nil }
+            offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if matches(needle, bytes, at: offset) { return offset }
+            offset += 1
+        }
+        return nil
     }
 
     static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Article layouts by language and kind, rendered once per account with markers for title and body;
 /// article base contexts by language and section; related-page cards by language, depth and target; the
-/// feedback form's fields by language.
+/// feedback form's fields by language; reading times by language and minutes.
 final class LayoutCache {
     static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
@@ -12,12 +12,15 @@ final class LayoutCache {
     private let bases = LockedMemo<[String: TemplateValue]>()
     private let cards = LockedMemo<TemplateValue>()
     private let fields = LockedMemo<TemplateValue>()
+    private let readingTexts = LockedMemo<String>()
 
     func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] { bases.value(key, make: make) }
 
     func shell(_ key: String, render: () -> [UInt8]) -> [UInt8] { shells.value(key, make: render) }
 
     func card(_ key: String, make: () -> TemplateValue) -> TemplateValue { cards.value(key, make: make) }
+
+    func readingText(_ key: String, make: () -> String) -> String { readingTexts.value(key, make: make) }
 
     func fields(_ language: String, make: () -> TemplateValue) -> TemplateValue { fields.value(language, make: make) }
 

@@ -18,10 +18,10 @@ struct ByteWriter {
         count += bytes.count
     }
 
-    mutating func appendBase64(_ data: Data) {
-        let length = Base64Text.encodedCount(data.count)
+    mutating func appendBase64(_ bytes: UnsafeRawBufferPointer) {
+        let length = Base64Text.encodedCount(bytes.count)
         precondition(count + length <= capacity)
-        data.withUnsafeBytes { Base64Text.encode($0, into: base.advanced(by: count)) }
+        Base64Text.encode(bytes, into: base.advanced(by: count))
         count += length
     }
 

@@ -26,15 +26,23 @@ public enum Sealer {
     }
 
     public static func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Key, aad: String) throws -> Box {
+        let combined = try sealCombined(plaintext, key: key, aad: aad)
+        return Box(iv: Data(combined.prefix(ivCount)), ciphertext: Data(combined.dropFirst(ivCount)))
+    }
+
+    static let ivCount = 12
+
+    /// The IV, ciphertext and tag in the one buffer AES-GCM wrote them to (`iv + ciphertext` of a `Box`), for
+    /// callers that would otherwise copy a page's ciphertext out of it.
+    static func sealCombined<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Key, aad: String) throws -> Data {
         let aad = Data(aad.utf8)
         var mac = key.mac
         mac.update(data: Data("iv\0".utf8))
         mac.update(data: aad)
         mac.update(data: [0] as [UInt8])
         mac.update(data: plaintext)
-        let iv = Data(mac.finalize()).prefix(12)
-        let box = try AES.GCM.seal(plaintext, using: key.key, nonce: AES.GCM.Nonce(data: iv), authenticating: aad)
-        return Box(iv: Data(iv), ciphertext: Data(box.combined!.dropFirst(iv.count)))
+        let iv = try AES.GCM.Nonce(data: Data(mac.finalize()).prefix(ivCount))
+        return try AES.GCM.seal(plaintext, using: key.key, nonce: iv, authenticating: aad).combined!
     }
 
     public static func open(_ box: Box, key: Data, aad: String) throws -> Data {

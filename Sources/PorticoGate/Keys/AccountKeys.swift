@@ -48,16 +48,19 @@ public struct AccountKeys: Sendable {
 
     /// The page's payload, `{"v":1,"p":…,"iv":…,"ct":…}`, between `head` and `tail` (its gate shell), in one buffer.
     public func sealedPage(path pagePath: String, html: [UInt8], head: [UInt8] = [], tail: [UInt8] = []) throws -> Data {
-        let box = try html.withUnsafeBytes { try Sealer.seal($0, key: contentSealingKey, aad: "portico-page\0\(path)\0\(pagePath)") }
+        let sealed = try html.withUnsafeBytes { try Sealer.sealCombined($0, key: contentSealingKey, aad: "portico-page\0\(path)\0\(pagePath)") }
         // Base64 needs no JSON escaping: its alphabet is letters, digits, + / and =.
         let lead = Array("{\"v\":1,\"p\":\(json(pagePath)),\"iv\":\"".utf8), middle = Array("\",\"ct\":\"".utf8), end = Array("\"}".utf8)
-        var out = ByteWriter(capacity: head.count + lead.count + Base64Text.encodedCount(box.iv.count) + middle.count
-                             + Base64Text.encodedCount(box.ciphertext.count) + end.count + tail.count)
+        let ivCount = Sealer.ivCount, ciphertextCount = sealed.count - ivCount
+        var out = ByteWriter(capacity: head.count + lead.count + Base64Text.encodedCount(ivCount) + middle.count
+                             + Base64Text.encodedCount(ciphertextCount) + end.count + tail.count)
         out.append(head)
         out.append(lead)
-        out.appendBase64(box.iv)
-        out.append(middle)
-        out.appendBase64(box.ciphertext)
+        sealed.withUnsafeBytes { bytes in
+            out.appendBase64(UnsafeRawBufferPointer(rebasing: bytes[..<ivCount]))
+            out.append(middle)
+            out.appendBase64(UnsafeRawBufferPointer(rebasing: bytes[ivCount...]))
+        }
         out.append(end)
         out.append(tail)
         return out.finish()
@@ -69,8 +72,7 @@ public struct AccountKeys: Sendable {
     }
 
     public func sealAsset(_ data: Data, name: String) throws -> (path: String, data: Data) {
-        let box = try Sealer.seal(data, key: contentSealingKey, aad: "portico-asset\0\(path)\0\(name)")
-        return (assetFile(name: name), box.iv + box.ciphertext)
+        (assetFile(name: name), try Sealer.sealCombined(data, key: contentSealingKey, aad: "portico-asset\0\(path)\0\(name)"))
     }
 
     private func json(_ text: String) -> String { JSONText.quote(text) }
