@@ -44,6 +44,11 @@ import Yams
         return (fast, yams)
     }
 
+    /// Whether the typed reading (`FrontMatterParser.cleanFields`) takes this YAML, skipping nodes altogether.
+    static func readsClean(_ yaml: String) -> Bool {
+        SimpleFrontMatter.fields(yaml).flatMap { FrontMatterParser.cleanFields($0, file: "x.md") } != nil
+    }
+
     /// Checks one YAML text: when the fast path takes it, Yams must read it without error into the same nodes,
     /// and the page and diagnostics must be the same either way. Returns whether the fast path took it.
     @discardableResult
@@ -145,6 +150,47 @@ import Yams
         #expect(SimpleFrontMatter.mapping(chinese) != nil)
         #expect(Self.check(Self.sample))
         #expect(Self.check(chinese))
+        #expect(Self.readsClean(Self.sample))
+        #expect(Self.readsClean(chinese))
+        #expect(Self.readsClean(Self.sample + "sme: Li Wei\n"))
+        // A problem anywhere sends the text to the node reader, which reports it.
+        #expect(!Self.readsClean(Self.sample + "titel: typo\n"))
+        #expect(!Self.readsClean(Self.sample.replacingOccurrences(of: "draft: false", with: "draft: maybe")))
+        #expect(!Self.readsClean(Self.sample.replacingOccurrences(of: "lang: en", with: "lang: fr")))
+        #expect(!Self.readsClean(Self.sample.replacingOccurrences(of: "date: 2026-04-18", with: "date: soon")))
+        #expect(!Self.readsClean(Self.sample.replacingOccurrences(of: "title: \"Insight 0: Pilot yield\"", with: "title: \"  \"")))
+        #expect(!Self.readsClean(Self.sample + "sme:\n"))
+        #expect(!Self.readsClean(Self.sample + "sme: [a, b]\n"))
+    }
+
+    /// Front matter with known keys only, mostly well formed: the typed reading must give the same page and
+    /// diagnostics as Yams, and must take a good share of the texts (or the comparison proves nothing).
+    @Test func cleanFrontMatterMatchesYams() {
+        var r = Seeded(state: 42)
+        let values: [String: [String]] = [
+            "title": ["\"A title\"", "Plain title", "'Single'", "\"\"", "~", "", "\"  padded  \"", "[a]", "2026", "yes", "null"],
+            "date": ["2026-04-18", "\"2026-04-18\"", "'2026-01-01'", "2026-13-45", "", "[2026-01-01]", "soon", "~"],
+            "summary": ["\"Sum: mary\"", "plain summary", "\"\"", "", "~", "[a, b]", "'it''s'"],
+            "industries": ["[automotive]", "[automotive, banking]", "[]", "automotive", "\"\"", "", "[\"电池\", x]"],
+            "tags": ["[a, b, c]", "[]", "solo", "", "[\"x y\", 'z']", "~"],
+            "lang": ["en", "zh-CN", "fr", "", "\"en\"", "EN", "[en]"],
+            "draft": ["false", "true", "yes", "No", "maybe", "", "[true]", "\"true\"", "1"],
+            "author": ["Jane Doe", "\"李 伟\"", "", "~", "[a]"],
+            "sme": ["Li Wei", "\"SME 0\"", "", "[x]", "~"],
+        ]
+        var clean = 0
+        let total = 3000
+        for _ in 0..<total {
+            var lines = ["title: \"A title\"", "date: 2026-04-18"]
+            for key in FrontMatterParser.knownKeys where r.chance(45) {
+                let line = "\(key): \(r.pick(values[key]!))"
+                if let at = lines.firstIndex(where: { $0.hasPrefix(key + ":") }) { lines[at] = line } else { lines.insert(line, at: r.int(lines.count + 1)) }
+            }
+            let yaml = lines.map { $0.hasSuffix(" ") ? String($0.dropLast()) : $0 }.joined(separator: "\n") + "\n"
+            if Self.readsClean(yaml) { clean += 1 }
+            Self.check(yaml, path: r.chance(10) ? "library/insights/Odd Name.md" : "library/insights/x.md")
+        }
+        #expect(clean > total / 5 && clean < total, "typed reading took \(clean) of \(total)")
     }
 
     @Test func theSampleReadsTheSameBothWays() throws {

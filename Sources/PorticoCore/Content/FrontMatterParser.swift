@@ -50,9 +50,93 @@ public enum FrontMatterParser {
         return parse(yaml: yaml, body: body, bodyLine: bodyLine, sourcePath: sourcePath, origin: origin, kind: kind)
     }
 
+    /// What front matter says about a page, before the page is assembled.
+    struct Fields: Equatable {
+        var title: String
+        var date: Day
+        var summary: String?
+        var industries: [String] = []
+        var tags: [String] = []
+        var lang: Language?
+        var draft = false
+        var author: String?
+        var sme: String?
+        var smeLocation: SourceLocation?
+    }
+
     /// `fastPath: false` always reads the YAML with Yams (the tests compare both ways).
     static func parse(yaml: String, body: String, bodyLine: Int, sourcePath: String, origin: PageOrigin, kind: PageKind,
                       fastPath: Bool = true) -> (SourcePage?, [Diagnostic]) {
+        let slug = String(sourcePath.split(separator: "/").last ?? "").replacing(".md", with: "")
+        let slugWarning: Diagnostic? = Identifier.isFileSlug(slug) ? nil
+            : .warning("slug", at: SourceLocation(file: sourcePath, line: 1, column: 1), "the file name `\(slug).md` makes an unusual URL",
+                       hint: "use lowercase letters, digits and hyphens in file names")
+        let fields: Fields, diagnostics: [Diagnostic]
+        if fastPath, let lines = SimpleFrontMatter.fields(yaml), let clean = cleanFields(lines, file: sourcePath) {
+            (fields, diagnostics) = (clean, slugWarning.map { [$0] } ?? [])
+        } else {
+            let read = readFields(yaml: yaml, sourcePath: sourcePath, fastPath: fastPath, slugWarning: slugWarning)
+            guard let found = read.fields else { return (nil, read.diagnostics) }
+            (fields, diagnostics) = (found, read.diagnostics)
+        }
+        let page = SourcePage(
+            sourcePath: sourcePath, origin: origin, kind: kind, slug: slug, title: fields.title, date: fields.date,
+            summary: fields.summary, industries: fields.industries, tags: fields.tags, lang: fields.lang, draft: fields.draft,
+            author: fields.author, sme: fields.sme, smeLocation: fields.smeLocation, body: body, bodyStartLine: bodyLine)
+        return (page, diagnostics)
+    }
+
+    /// The fields of front matter in the fast path's subset that `readFields` would read without a single
+    /// diagnostic, read straight from its lines; nil for anything else (an unknown key, a missing or empty title,
+    /// a value of the wrong type …), which `readFields` then reads and reports.
+    static func cleanFields(_ lines: [SimpleFrontMatter.Field], file: String) -> Fields? {
+        var values: [String: SimpleFrontMatter.Value] = [:]
+        for line in lines {
+            guard knownKeys.contains(line.key.text) else { return nil }
+            values[line.key.text] = line.value
+        }
+        /// `YAMLReader.string`: any scalar but a null one, trimmed.
+        func text(_ key: String) -> String?? {
+            guard let value = values[key] else { return .some(nil) }
+            guard case .scalar(let scalar) = value, !(scalar.style == .plain && scalar.text.isEmpty) else { return nil }
+            return YAMLReader.trimmed(scalar.text)
+        }
+        /// `YAMLReader.stringList`: a scalar is a list of itself (none when empty), a list its items as written.
+        func list(_ key: String) -> [String] {
+            switch values[key] {
+            case nil: []
+            case .scalar(let scalar)?: scalar.text.isEmpty ? [] : [scalar.text]
+            case .list(let items, _, _)?: items.map(\.text)
+            }
+        }
+        guard let title = text("title"), let title, !title.isEmpty,
+              case .scalar(let dateScalar)? = values["date"],
+              let date = Day(dateScalar.text) ?? Day(dateScalar.text.trimmingCharacters(in: .whitespaces)),
+              let summary = text("summary"), let author = text("author"), let sme = text("sme"), let lang = text("lang")
+        else { return nil }
+        var fields = Fields(title: title, date: date, summary: summary, industries: list("industries"), tags: list("tags"),
+                            author: author, sme: sme)
+        if let lang {
+            guard let language = Language(tag: lang) else { return nil }
+            fields.lang = language
+        }
+        if let draft = values["draft"] {
+            guard case .scalar(let scalar) = draft else { return nil }
+            switch scalar.text.lowercased() {
+            case "true", "yes": fields.draft = true
+            case "false", "no": fields.draft = false
+            default: return nil
+            }
+        }
+        if case .scalar(let scalar)? = values["sme"] {
+            fields.smeLocation = SourceLocation(file: file, line: scalar.line + 1, column: scalar.column)
+        }
+        return fields
+    }
+
+    /// Front matter read through `Node`s (from the fast path's mapping or from Yams), every problem reported.
+    /// `slugWarning` goes where it always has: after the problems that stop the page, before the others.
+    static func readFields(yaml: String, sourcePath: String, fastPath: Bool, slugWarning: Diagnostic?) -> (fields: Fields?, diagnostics: [Diagnostic]) {
         let file = sourcePath
         var reader = YAMLReader(file: file, lineOffset: 1)
         // The common `key: value` shape skips Yams; anything else, errors included, goes to Yams as before.
@@ -80,13 +164,9 @@ public enum FrontMatterParser {
         }
         let smeEntry = reader.entry(map, "sme")
         guard let title, let date else { return (nil, reader.diagnostics) }
-        let slug = String(sourcePath.split(separator: "/").last ?? "").replacing(".md", with: "")
-        if !Identifier.isFileSlug(slug) {
-            reader.diagnostics.append(.warning("slug", at: top, "the file name `\(slug).md` makes an unusual URL",
-                                               hint: "use lowercase letters, digits and hyphens in file names"))
-        }
-        let page = SourcePage(
-            sourcePath: sourcePath, origin: origin, kind: kind, slug: slug, title: title, date: date,
+        if let slugWarning { reader.diagnostics.append(slugWarning) }
+        let fields = Fields(
+            title: title, date: date,
             summary: reader.string(map, "summary", what: "the page"),
             industries: reader.stringList(map, "industries", what: "the page") ?? [],
             tags: reader.stringList(map, "tags", what: "the page") ?? [],
@@ -94,8 +174,7 @@ public enum FrontMatterParser {
             draft: reader.bool(map, "draft", what: "the page") ?? false,
             author: reader.string(map, "author", what: "the page"),
             sme: reader.string(map, "sme", what: "the page"),
-            smeLocation: smeEntry.map { reader.location(of: $0.value) },
-            body: body, bodyStartLine: bodyLine)
-        return (page, reader.diagnostics)
+            smeLocation: smeEntry.map { reader.location(of: $0.value) })
+        return (fields, reader.diagnostics)
     }
 }

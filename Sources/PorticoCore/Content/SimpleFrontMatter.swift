@@ -21,17 +21,71 @@ import Yams
 ///     ` #` (a comment) and no `:` followed by a space or the end of the line;
 ///   and then only trailing spaces.
 enum SimpleFrontMatter {
-    static func mapping(_ yaml: String) -> Node.Mapping? {
-        var yaml = yaml
-        return yaml.withUTF8 { Scanner(bytes: $0).mapping() }
+    /// A scalar of the subset where it is written (1-based, columns in Unicode scalars as libyaml counts them).
+    /// A plain scalar with empty text is the null value of a `key:` line.
+    struct Scalar {
+        let text: String
+        let style: Node.Scalar.Style
+        let line: Int
+        let column: Int
     }
+
+    enum Value {
+        case scalar(Scalar)
+        case list([Scalar], line: Int, column: Int)
+    }
+
+    /// One `key: value` line.
+    struct Field {
+        let key: Scalar
+        let value: Value
+    }
+
+    /// The lines of `yaml`, in order, when every one is in the subset and there is at least one; nil otherwise.
+    static func fields(_ yaml: String) -> [Field]? {
+        var yaml = yaml
+        return yaml.withUTF8 { Scanner(bytes: $0).fields() }
+    }
+
+    /// The `Node.Mapping` Yams would compose from the same text.
+    static func mapping(_ yaml: String) -> Node.Mapping? {
+        guard let fields = fields(yaml) else { return nil }
+        var pairs: [(Node, Node)] = []
+        pairs.reserveCapacity(fields.count)
+        for field in fields {
+            guard let key = node(field.key) else { return nil }
+            switch field.value {
+            case .scalar(let scalar):
+                guard let value = node(scalar) else { return nil }
+                pairs.append((key, value))
+            case .list(let items, let line, let column):
+                var nodes: [Node] = []
+                for item in items {
+                    guard let node = node(item) else { return nil }
+                    nodes.append(node)
+                }
+                guard let mark = YAMLMarks.mark(line: line, column: column) else { return nil }
+                pairs.append((key, .sequence(.init(nodes, Tag(.implicit), .any, mark))))
+            }
+        }
+        return Node.Mapping(pairs, Tag(.implicit), .any, pairs[0].0.mark)
+    }
+
+    private static func node(_ scalar: Scalar) -> Node? {
+        guard let mark = YAMLMarks.mark(line: scalar.line, column: scalar.column) else { return nil }
+        return .scalar(.init(scalar.text, scalar.style == .plain ? plainTag(scalar.text) : Tag(.str), scalar.style, mark))
+    }
+
+    /// Whether Yams could give a node at this position a mark (`YAMLMarks` covers lines and columns up to 4096):
+    /// the fields of a text are only given out when its `mapping` can be built too.
+    static func markable(_ line: Int, _ column: Int) -> Bool { (1...4096).contains(line) && (1...4096).contains(column) }
 
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
 
-        func mapping() -> Node.Mapping? {
+        func fields() -> [Field]? {
             guard charactersAreSafe() else { return nil }
-            var pairs: [(Node, Node)] = []
+            var fields: [Field] = []
             var keys: [String] = []
             var start = 0
             var line = 0
@@ -44,14 +98,13 @@ enum SimpleFrontMatter {
                 while end > start && bytes[end - 1] == 0x20 { end -= 1 }
                 defer { start = next }
                 if end == start || bytes[start] == 0x23 { continue }   // blank, or a comment from the first column
-                guard let (key, value) = entry(start, end, line) else { return nil }
-                let folded = key.scalar!.string.lowercased()
+                guard let field = entry(start, end, line) else { return nil }
+                let folded = field.key.text.lowercased()
                 guard !keys.contains(folded) else { return nil }
                 keys.append(folded)
-                pairs.append((key, value))
+                fields.append(field)
             }
-            guard let first = pairs.first?.0.mark else { return nil }
-            return Node.Mapping(pairs, Tag(.implicit), .any, first)
+            return fields.isEmpty ? nil : fields
         }
 
         /// Every character is one libyaml takes as printable and not as a line break, `\r` only before `\n`,
@@ -89,49 +142,47 @@ enum SimpleFrontMatter {
         }
 
         /// One `key: value` line, `start..<end` without its line break and trailing spaces.
-        func entry(_ start: Int, _ end: Int, _ line: Int) -> (Node, Node)? {
+        func entry(_ start: Int, _ end: Int, _ line: Int) -> Field? {
             guard isLetter(bytes[start]) || bytes[start] == 0x5F else { return nil }
             var colon = start + 1
             while colon < end && (isLetter(bytes[colon]) || isDigit(bytes[colon]) || bytes[colon] == 0x5F || bytes[colon] == 0x2D) { colon += 1 }
-            guard colon < end, bytes[colon] == 0x3A, colon - start <= 64,
-                  let keyMark = YAMLMarks.mark(line: line, column: 1) else { return nil }
-            let keyText = text(start, colon)
-            let key = Node.scalar(.init(keyText, plainTag(keyText), .plain, keyMark))
+            guard colon < end, bytes[colon] == 0x3A, colon - start <= 64, markable(line, 1) else { return nil }
+            let key = Scalar(text: text(start, colon), style: .plain, line: line, column: 1)
             if colon + 1 == end {
                 // `key:` alone: libyaml gives an empty plain scalar marked just after the colon.
-                guard let mark = YAMLMarks.mark(line: line, column: colon - start + 2) else { return nil }
-                return (key, .scalar(.init("", Tag(.null), .plain, mark)))
+                guard markable(line, colon - start + 2) else { return nil }
+                return Field(key: key, value: .scalar(Scalar(text: "", style: .plain, line: line, column: colon - start + 2)))
             }
             guard bytes[colon + 1] == 0x20 else { return nil }
             var from = colon + 1
             while bytes[from] == 0x20 { from += 1 }   // the line ends in a non-space, so this stops within it
             guard let value = value(from, end, lineStart: start, line: line) else { return nil }
-            return (key, value)
+            return Field(key: key, value: value)
         }
 
-        func value(_ from: Int, _ end: Int, lineStart: Int, line: Int) -> Node? {
+        func value(_ from: Int, _ end: Int, lineStart: Int, line: Int) -> Value? {
             switch bytes[from] {
             case 0x22, 0x27:   // a quoted string that is all of the rest of the line
-                guard let (node, after) = quoted(from, end, lineStart: lineStart, line: line), after == end else { return nil }
-                return node
+                guard let (scalar, after) = quoted(from, end, lineStart: lineStart, line: line), after == end else { return nil }
+                return .scalar(scalar)
             case 0x5B:         // [
                 return flowList(from, end, lineStart: lineStart, line: line)
             default:
                 let b = bytes[from]
+                let column = column(of: from, lineStart: lineStart)
                 guard isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x5F || b == 0x2E || b == 0x2F || b == 0x28 || b == 0x24 || b == 0x7E,
-                      let mark = YAMLMarks.mark(line: line, column: column(of: from, lineStart: lineStart)) else { return nil }
+                      markable(line, column) else { return nil }
                 for i in from..<end {
                     if bytes[i] == 0x23 && bytes[i - 1] == 0x20 { return nil }                      // ` #` starts a comment
                     if bytes[i] == 0x3A && (i + 1 == end || bytes[i + 1] == 0x20) { return nil }   // `: ` or a final `:`
                 }
-                let string = text(from, end)
-                return .scalar(.init(string, plainTag(string), .plain, mark))
+                return .scalar(Scalar(text: text(from, end), style: .plain, line: line, column: column))
             }
         }
 
         /// A quoted string starting at `from` and closed before `end`, with nothing inside that needs unescaping.
-        /// Returns the node and the index after the closing quote.
-        func quoted(_ from: Int, _ end: Int, lineStart: Int, line: Int, inList: Bool = false) -> (Node, Int)? {
+        /// Returns the scalar and the index after the closing quote.
+        func quoted(_ from: Int, _ end: Int, lineStart: Int, line: Int, inList: Bool = false) -> (Scalar, Int)? {
             let quote = bytes[from]
             var close = from + 1
             while close < end && bytes[close] != quote {
@@ -139,16 +190,18 @@ enum SimpleFrontMatter {
                 if inList && bytes[close] == 0x2C { return nil }
                 close += 1
             }
-            guard close < end, let mark = YAMLMarks.mark(line: line, column: column(of: from, lineStart: lineStart)) else { return nil }
+            let column = column(of: from, lineStart: lineStart)
+            guard close < end, markable(line, column) else { return nil }
             let style: Node.Scalar.Style = quote == 0x22 ? .doubleQuoted : .singleQuoted
-            return (.scalar(.init(text(from + 1, close), Tag(.str), style, mark)), close + 1)
+            return (Scalar(text: text(from + 1, close), style: style, line: line, column: column), close + 1)
         }
 
         /// `[a, b]` as all of the rest of the line.
-        func flowList(_ from: Int, _ end: Int, lineStart: Int, line: Int) -> Node? {
-            guard bytes[end - 1] == 0x5D, let mark = YAMLMarks.mark(line: line, column: column(of: from, lineStart: lineStart)) else { return nil }
+        func flowList(_ from: Int, _ end: Int, lineStart: Int, line: Int) -> Value? {
+            let listColumn = column(of: from, lineStart: lineStart)
+            guard bytes[end - 1] == 0x5D, markable(line, listColumn) else { return nil }
             let close = end - 1
-            var items: [Node] = []
+            var items: [Scalar] = []
             var i = from + 1
             func skipSpaces() { while i < close && bytes[i] == 0x20 { i += 1 } }
             skipSpaces()
@@ -156,18 +209,17 @@ enum SimpleFrontMatter {
                 while true {
                     let b = bytes[i]
                     if b == 0x22 || b == 0x27 {
-                        guard let (node, after) = quoted(i, close, lineStart: lineStart, line: line, inList: true) else { return nil }
-                        items.append(node)
+                        guard let (scalar, after) = quoted(i, close, lineStart: lineStart, line: line, inList: true) else { return nil }
+                        items.append(scalar)
                         i = after
                     } else {
-                        guard isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x5F,
-                              let itemMark = YAMLMarks.mark(line: line, column: column(of: i, lineStart: lineStart)) else { return nil }
+                        let itemColumn = column(of: i, lineStart: lineStart)
+                        guard isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x5F, markable(line, itemColumn) else { return nil }
                         let itemStart = i
                         while i < close && isFlowWord(bytes[i]) { i += 1 }
                         var itemEnd = i
                         while bytes[itemEnd - 1] == 0x20 { itemEnd -= 1 }
-                        let string = text(itemStart, itemEnd)
-                        items.append(.scalar(.init(string, plainTag(string), .plain, itemMark)))
+                        items.append(Scalar(text: text(itemStart, itemEnd), style: .plain, line: line, column: itemColumn))
                     }
                     skipSpaces()
                     if i == close { break }
@@ -177,7 +229,7 @@ enum SimpleFrontMatter {
                     guard i < close else { return nil }        // a trailing comma
                 }
             }
-            return .sequence(.init(items, Tag(.implicit), .any, mark))
+            return .list(items, line: line, column: listColumn)
         }
 
         /// libyaml counts columns in Unicode scalars, from 1.
