@@ -114,7 +114,7 @@ import Testing
         case .int(let number): number
         case .bool(let flag): flag
         case .list(let items): items.map(any)
-        case .map(let map): map.mapValues(any)
+        case .map(let map): Dictionary(uniqueKeysWithValues: map.entries.map { ($0.key, any($0.value)) })
         }
     }
 }

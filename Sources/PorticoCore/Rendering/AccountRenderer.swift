@@ -62,7 +62,7 @@ public struct AccountRenderer {
     /// core busy) articles are rendered and emitted from several threads, a batch at a time; `emit` must then
     /// be thread-safe. Diagnostics are reported in page order either way.
     public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: (RenderedPage) throws -> Void) throws {
-        var cardsByLanguage: [Language: [String: [String: TemplateValue]]] = [:]
+        var cardsByLanguage: [Language: [String: TemplateMap]] = [:]
         let minutes = account.pages.map { page in
             markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? Formatting.readingMinutes(page.source.body)
         }
@@ -108,13 +108,13 @@ public struct AccountRenderer {
         }
     }
 
-    func cards(in language: Language, minutes: [Int]) -> [String: [String: TemplateValue]] {
+    func cards(in language: Language, minutes: [Int]) -> [String: TemplateMap] {
         Dictionary(uniqueKeysWithValues: zip(account.pages, minutes).map { ($0.outputPath, card(for: $0, in: language, minutes: $1)) })
     }
 
     // MARK: Pages
 
-    func home(_ language: Language, cards: [String: [String: TemplateValue]]) -> RenderedPage {
+    func home(_ language: Language, cards: [String: TemplateMap]) -> RenderedPage {
         let path = prefix(language) + "index.html"
         var context = base(path: path, language: language, kind: "home", title: theme.string("home", language))
         context["welcome"] = .string(theme.string("welcome", language, ["name": account.config.name[language]]))
@@ -128,7 +128,7 @@ public struct AccountRenderer {
         return page(path: path, template: "home", context: context)
     }
 
-    func list(_ kind: PageKind, _ language: Language, cards: [String: [String: TemplateValue]]) -> RenderedPage {
+    func list(_ kind: PageKind, _ language: Language, cards: [String: TemplateMap]) -> RenderedPage {
         let path = prefix(language) + "\(kind.rawValue)/index.html"
         let label = kindLabel(kind, language)
         var context = base(path: path, language: language, kind: "list", title: label)
@@ -143,7 +143,7 @@ public struct AccountRenderer {
     }
 
     /// `minutes` is the reading time its cards show too (from the Markdown source, so both always agree).
-    func article(_ resolved: ResolvedPage, cards: [String: [String: TemplateValue]], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
+    func article(_ resolved: ResolvedPage, cards: [String: TemplateMap], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
         let source = resolved.source
         let path = resolved.outputPath
         var assets: [AssetReference] = []
@@ -160,7 +160,7 @@ public struct AccountRenderer {
         let language = resolved.language
         var context = articleBase(path: path, language: language, title: source.title)
         let toc = body.toc.filter { $0.level <= 3 }
-        var page: [String: TemplateValue] = [
+        var page: TemplateMap = [
             "title": .string(source.title), "kind": .string(source.kind.rawValue), "kindLabel": .string(kindLabel(source.kind, language)),
             "dateISO": .string(source.date.description), "dateText": .string(Formatting.date(source.date, language)),
             "tags": TemplateValue(source.tags), "readingMinutes": .int(minutes),
@@ -194,9 +194,9 @@ public struct AccountRenderer {
 
     // MARK: Context pieces
 
-    func base(path: String, language: Language, kind: String, title: String) -> [String: TemplateValue] {
+    func base(path: String, language: Language, kind: String, title: String) -> TemplateMap {
         let root = RelativeURL.toRoot(from: path)
-        var accountContext: [String: TemplateValue] = [
+        var accountContext: TemplateMap = [
             "name": .string(account.config.name[language]), "industry": .string(account.config.industry), "locale": .string(locale.rawValue),
             "brand": ["color": .string(account.config.brand.color), "accent": .string(brand.accent.hex), "accentInk": .string(brand.accentInk.hex),
                       "accentSoft": .string(brand.accentSoft.hex), "onAccent": .string(brand.onAccent.hex)],
@@ -242,7 +242,7 @@ public struct AccountRenderer {
 
     /// Articles of one section (`insights/<slug>/index.html`) share every link of their base context, so it is
     /// built once per section and language.
-    func articleBase(path: String, language: Language, title: String) -> [String: TemplateValue] {
+    func articleBase(path: String, language: Language, title: String) -> TemplateMap {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count >= 2, parts.last == "index.html" else { return base(path: path, language: language, kind: "article", title: title) }
         let key = language.rawValue + "|" + parts.dropLast(2).joined(separator: "/")
@@ -251,7 +251,7 @@ public struct AccountRenderer {
         return context
     }
 
-    func page(path: String, template: String, context: [String: TemplateValue], assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
+    func page(path: String, template: String, context: TemplateMap, assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
         let body = theme.renderBytes(template, .map(context))
         let html: [UInt8]
         if let layoutKey {
@@ -279,9 +279,9 @@ public struct AccountRenderer {
                             title: context.string("title"), assets: assets)
     }
 
-    func card(for page: ResolvedPage, in locale: Language, minutes: Int) -> [String: TemplateValue] {
+    func card(for page: ResolvedPage, in locale: Language, minutes: Int) -> TemplateMap {
         let source = page.source
-        var card: [String: TemplateValue] = [
+        var card: TemplateMap = [
             "title": .string(source.title), "path": .string(page.outputPath), "kindLabel": .string(kindLabel(source.kind, locale)),
             "dateISO": .string(source.date.description), "dateText": .string(Formatting.date(source.date, locale)),
             "readingText": .string(readingText(minutes, locale)),
@@ -296,7 +296,7 @@ public struct AccountRenderer {
         layouts.readingText("\(language.rawValue)|\(minutes)") { theme.string("readingTime", language, ["n": String(minutes)]) }
     }
 
-    func relink(_ card: [String: TemplateValue], from path: String) -> TemplateValue {
+    func relink(_ card: TemplateMap, from path: String) -> TemplateValue {
         var card = card
         card["url"] = .string(RelativeURL.between(path, card.string("path")))
         return .map(card)
@@ -307,7 +307,7 @@ public struct AccountRenderer {
     }
 
     func smeContext(_ sme: SME) -> TemplateValue {
-        var context: [String: TemplateValue] = ["name": .string(sme.name), "topics": TemplateValue(sme.topics),
+        var context: TemplateMap = ["name": .string(sme.name), "topics": TemplateValue(sme.topics),
                                                 "topicsText": .string(sme.topics.joined(separator: " · "))]
         if let email = sme.email { context["email"] = .string(email) }
         return .map(context)
@@ -321,7 +321,7 @@ public struct AccountRenderer {
     /// The form's fields in one language: the same on every page.
     func feedbackFields(_ language: Language) -> TemplateValue {
         .list(portal.feedback.fields.map { field -> TemplateValue in
-            var context: [String: TemplateValue] = ["name": .string(field.name), "label": .string(field.label[language]),
+            var context: TemplateMap = ["name": .string(field.name), "label": .string(field.label[language]),
                                                     "required": .bool(field.required), "type": .string(field.typeName)]
             switch field.kind {
             case .rating:

@@ -9,12 +9,12 @@ final class LayoutCache {
     static let bodyMarkerBytes = Array(bodyMarker.utf8)
     static let titleMarkerBytes = Array(titleMarker.utf8)
     private let shells = LockedMemo<[UInt8]>()
-    private let bases = LockedMemo<[String: TemplateValue]>()
+    private let bases = LockedMemo<TemplateMap>()
     private let cards = LockedMemo<TemplateValue>()
     private let fields = LockedMemo<TemplateValue>()
     private let readingTexts = LockedMemo<String>()
 
-    func base(_ key: String, make: () -> [String: TemplateValue]) -> [String: TemplateValue] { bases.value(key, make: make) }
+    func base(_ key: String, make: () -> TemplateMap) -> TemplateMap { bases.value(key, make: make) }
 
     func shell(_ key: String, render: () -> [UInt8]) -> [UInt8] { shells.value(key, make: render) }
 

@@ -60,7 +60,8 @@ struct TemplateName: Sendable {
     }
 
     let scope: Scope
-    let path: [String]
+    /// The parts between the dots, hashed for `TemplateMap`.
+    let path: [TemplateMap.HashedKey]
 
     init(_ name: String) {
         if name == "." {
@@ -68,6 +69,6 @@ struct TemplateName: Sendable {
         } else {
             scope = name.first == "." ? .top : .stack
         }
-        path = name.split(separator: ".").map(String.init)
+        path = name.split(separator: ".").map { TemplateMap.HashedKey(String($0)) }
     }
 }

@@ -107,7 +107,7 @@ struct TemplateRenderer {
         }
     }
 
-    private func resolve(_ path: ArraySlice<String>, in value: TemplateValue) -> TemplateValue? {
+    private func resolve(_ path: ArraySlice<TemplateMap.HashedKey>, in value: TemplateValue) -> TemplateValue? {
         var current = value
         for key in path {
             guard let next = current[key] else { return nil }

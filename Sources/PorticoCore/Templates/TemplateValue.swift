@@ -4,13 +4,13 @@ public enum TemplateValue: Sendable, Equatable {
     case int(Int)
     case bool(Bool)
     case list([TemplateValue])
-    case map([String: TemplateValue])
+    case map(TemplateMap)
 
     public init(_ text: String) { self = .string(text) }
     public init(_ number: Int) { self = .int(number) }
     public init(_ flag: Bool) { self = .bool(flag) }
     public init(_ texts: [String]) { self = .list(texts.map(TemplateValue.string)) }
-    public init(_ strings: [String: String]) { self = .map(strings.mapValues(TemplateValue.string)) }
+    public init(_ strings: [String: String]) { self = .map(TemplateMap(strings.mapValues(TemplateValue.string))) }
 
     /// Converts loosely typed values (strings, integers, booleans, arrays and dictionaries of them).
     /// Anything else is dropped, so a key holding it reads as missing.
@@ -20,13 +20,13 @@ public enum TemplateValue: Sendable, Equatable {
         case let text as String: self = .string(text)
         case let flag as Bool: self = .bool(flag)
         case let number as Int: self = .int(number)
-        case let map as [String: Any]: self = .map(map.compactMapValues { TemplateValue(any: $0) })
+        case let map as [String: Any]: self = .map(TemplateMap(map.compactMapValues { TemplateValue(any: $0) }))
         case let list as [Any]: self = .list(list.compactMap { TemplateValue(any: $0) })
         default: return nil
         }
     }
 
-    subscript(key: String) -> TemplateValue? {
+    subscript(key: TemplateMap.HashedKey) -> TemplateValue? {
         if case .map(let map) = self { return map[key] }
         return nil
     }
@@ -40,14 +40,9 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .map(Dictionary(elements, uniquingKeysWith: { _, last in last }))
-    }
-}
-
-extension [String: TemplateValue] {
-    /// The text under `key`, or "" when it is missing or not text.
-    func string(_ key: String) -> String {
-        if case .string(let text)? = self[key] { return text }
-        return ""
+        var map = TemplateMap()
+        map.reserveCapacity(elements.count)
+        for (key, value) in elements { map[key] = value }
+        self = .map(map)
     }
 }

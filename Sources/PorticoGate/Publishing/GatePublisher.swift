@@ -62,7 +62,7 @@ public struct GatePublisher: AccountPublisher {
 struct GateSealing: AccountSealing {
     let keys: AccountKeys
     let theme: Theme
-    let shell: [String: TemplateValue]
+    let shell: TemplateMap
     /// The rendered shell around the payload, by the page's path to the account root: the same for every page at one depth.
     let frames = LockedMemo<GateFrame?>()
 
@@ -91,10 +91,10 @@ struct GateSealing: AccountSealing {
     }
 
     /// The gate shell's context but for the page's own paths and payload: the same on every page of the account.
-    static func shell(keys: AccountKeys, keyring: String, theme: Theme, csp: String, showName: String?) -> [String: TemplateValue] {
+    static func shell(keys: AccountKeys, keyring: String, theme: Theme, csp: String, showName: String?) -> TemplateMap {
         let locale = keys.account.locale
         let other: Language = locale == .en ? .zhCN : .en
-        var context: [String: TemplateValue] = [
+        var context: TemplateMap = [
             "lang": .string(locale.rawValue), "t": TemplateValue(theme.strings(for: locale)), "t2": TemplateValue(theme.strings(for: other)),
             "portal": ["title": .string(theme.string("gateTitle", locale))], "csp": .string(csp),
             "keyringJSON": .string(keyring), "scriptIntegrity": .string(GateScript.integrity),
