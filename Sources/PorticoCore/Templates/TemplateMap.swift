@@ -6,27 +6,31 @@
 /// written (a template tag's name is hashed when the template is parsed), and a lookup compares hashes in a
 /// plain array before comparing one string.
 public struct TemplateMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private var hashes: [UInt64] = []
-    private var keys: [String] = []
-    private(set) var values: [TemplateValue] = []
+    private struct Entry: Sendable {
+        let hash: UInt64
+        let key: String
+        var value: TemplateValue
+    }
+
+    /// One array, so a map is one allocation, as a small `Dictionary` was.
+    private var storage: [Entry] = []
 
     public init() {}
 
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        reserveCapacity(elements.count)
+        storage.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }   // a repeated key keeps its last value, as in a Dictionary
     }
 
     public init(_ dictionary: [String: TemplateValue]) {
-        reserveCapacity(dictionary.count)
-        for (key, value) in dictionary.sorted(by: { $0.key < $1.key }) { append(HashedKey(key), value) }
+        storage = dictionary.sorted(by: { $0.key < $1.key }).map { Entry(hash: HashedKey($0.key).hash, key: $0.key, value: $0.value) }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
 
     /// The entries in the order they were added.
-    public var entries: [(key: String, value: TemplateValue)] { zip(keys, values).map { (key: $0, value: $1) } }
+    public var entries: [(key: String, value: TemplateValue)] { storage.map { (key: $0.key, value: $0.value) } }
 
     public subscript(key: String) -> TemplateValue? {
         get { self[HashedKey(key)] }
@@ -34,15 +38,12 @@ public struct TemplateMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     subscript(key: HashedKey) -> TemplateValue? {
-        get { index(of: key).map { values[$0] } }
+        get { index(of: key).map { storage[$0].value } }
         set {
             switch (index(of: key), newValue) {
-            case let (index?, value?): values[index] = value
-            case let (index?, nil):
-                hashes.remove(at: index)
-                keys.remove(at: index)
-                values.remove(at: index)
-            case let (nil, value?): append(key, value)
+            case let (index?, value?): storage[index].value = value
+            case let (index?, nil): storage.remove(at: index)
+            case let (nil, value?): storage.append(Entry(hash: key.hash, key: key.name, value: value))
             case (nil, nil): break
             }
         }
@@ -54,30 +55,18 @@ public struct TemplateMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         return ""
     }
 
-    public mutating func reserveCapacity(_ capacity: Int) {
-        hashes.reserveCapacity(capacity)
-        keys.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
-    }
-
-    private mutating func append(_ key: HashedKey, _ value: TemplateValue) {
-        hashes.append(key.hash)
-        keys.append(key.name)
-        values.append(value)
-    }
+    public mutating func reserveCapacity(_ capacity: Int) { storage.reserveCapacity(capacity) }
 
     private func index(of key: HashedKey) -> Int? {
-        hashes.withUnsafeBufferPointer { hashes in
-            for index in hashes.indices where hashes[index] == key.hash && keys[index] == key.name { return index }
+        storage.withUnsafeBufferPointer { entries in
+            for index in entries.indices where entries[index].hash == key.hash && entries[index].key == key.name { return index }
             return nil
         }
     }
 
     /// The same keys with the same values, in any order.
     public static func == (lhs: TemplateMap, rhs: TemplateMap) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        for index in lhs.keys.indices where rhs[HashedKey(name: lhs.keys[index], hash: lhs.hashes[index])] != lhs.values[index] { return false }
-        return true
+        lhs.count == rhs.count && lhs.storage.allSatisfy { rhs[HashedKey(name: $0.key, hash: $0.hash)] == $0.value }
     }
 
     /// A key with its hash.
@@ -87,9 +76,12 @@ public struct TemplateMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
         init(_ name: String) {
             self.name = name
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            self.hash = hash
+            var bytes = name
+            hash = bytes.withUTF8 { utf8 in
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                return hash
+            }
         }
 
         init(name: String, hash: UInt64) {
