@@ -97,6 +97,14 @@ import Testing
         #expect(Formatting.readingMinutes(String(repeating: "𠀀汽车，", count: 400)) == 4)
     }
 
+    /// The punctuation reading time treats as a word break, and nothing else.
+    @Test func commonPunctuationIsExactlyTheListedSet() {
+        let listed: Set<UInt32> = [0x00B7, 0x2014, 0x2013, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x3001, 0x3002, 0x300A, 0x300B, 0x300C,
+                                   0x300D, 0x300E, 0x300F, 0x3010, 0x3011, 0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F]
+        let found = Set((0..<UInt32(0x11_0000)).filter(Formatting.isCommonPunctuation))
+        #expect(found == listed)
+    }
+
     @Test func relativeURLsBetweenPages() {
         #expect(RelativeURL.between("insights/a/index.html", "solutions/b/index.html") == "../../solutions/b/")
         #expect(RelativeURL.between("index.html", "insights/index.html") == "insights/")

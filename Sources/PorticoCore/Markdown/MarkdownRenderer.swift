@@ -69,7 +69,7 @@ public struct MarkdownRenderer: Sendable {
         defer { cmark_node_free(root) }
 
         var toc: [TocEntry] = []
-        var text = ""
+        var text: [UInt8] = []   // the visible text, as bytes: one String is made of it at the end
         var usedIDs: [String: Int] = [:]
         let iterator = cmark_iter_new(root)!
         defer { cmark_iter_free(iterator) }
@@ -86,9 +86,9 @@ public struct MarkdownRenderer: Sendable {
                         cmark_node_set_url(node, replacement)
                     }
                 } else if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE {
-                    if let literal = cmark_node_get_literal(node) { text += String(cString: literal) }
+                    if let literal = cmark_node_get_literal(node) { Self.append(literal, to: &text) }
                 } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
-                    text += " "  // a line break inside a paragraph still separates two words
+                    text.append(0x20)  // a line break inside a paragraph still separates two words
                 } else if type == CMARK_NODE_HEADING, headingIDs {
                     let title = Self.plainText(of: node)
                     var id = Slug.make(title)
@@ -97,17 +97,18 @@ public struct MarkdownRenderer: Sendable {
                     toc.append(TocEntry(level: Int(cmark_node_get_heading_level(node)), id: id, text: title))
                 }
             } else if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_ITEM || type == CMARK_NODE_CODE_BLOCK {
-                text += "\n"
+                text.append(0x0A)
             } else if let name = cmark_node_get_type_string(node) {
                 // Table cells and rows are extension nodes: separate cells with a space, rows with a line.
-                if strcmp(name, "table_cell") == 0 { text += " " } else if strcmp(name, "table_row") == 0 || strcmp(name, "table_header") == 0 { text += "\n" }
+                if strcmp(name, "table_cell") == 0 { text.append(0x20) } else if strcmp(name, "table_row") == 0 || strcmp(name, "table_header") == 0 { text.append(0x0A) }
             }
             if event == CMARK_EVENT_ENTER, type == CMARK_NODE_CODE_BLOCK, let literal = cmark_node_get_literal(node) {
-                text += String(cString: literal)
+                Self.append(literal, to: &text)
             }
         }
         let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser))!
-        var html = String(cString: rendered)
+        // The HTML stays bytes through the passes below and is validated as UTF-8 once, at the end.
+        var html = [UInt8](UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)))
         free(rendered)
         if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
         if themeFriendlyHTML {
@@ -115,7 +116,11 @@ public struct MarkdownRenderer: Sendable {
             if html.containsBytes("<input type=\"checkbox\"") { html = Self.labelTaskItems(html) }
             if html.containsBytes("<p><img ") { html = Self.figures(html) }
         }
-        return RenderedMarkdown(html: html, toc: toc, text: text)
+        return RenderedMarkdown(html: String(decoding: html, as: UTF8.self), toc: toc, text: String(decoding: text, as: UTF8.self))
+    }
+
+    private static func append(_ literal: UnsafePointer<CChar>, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: literal, count: strlen(literal)))
     }
 
     /// Inline nodes may carry no position in cmark; use the nearest ancestor that has one.
@@ -146,15 +151,16 @@ public struct MarkdownRenderer: Sendable {
 
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (and the alternative, inline
     /// `style`, is blocked by the pages' Content-Security-Policy): use classes the theme styles.
-    static func alignmentAsClasses(_ html: String) -> String {
-        html.replacingAll(["th", "td"].flatMap { cell in
-            ["left", "center", "right"].map { side in ("<\(cell) align=\"\(side)\">", "<\(cell) class=\"align-\(side)\">") }
-        })
+    static func alignmentAsClasses(_ html: [UInt8]) -> [UInt8] {
+        html.replacingAll(alignments)
+    }
+
+    private static let alignments = ["th", "td"].flatMap { cell in
+        ["left", "center", "right"].map { side in (Array("<\(cell) align=\"\(side)\">".utf8), Array("<\(cell) class=\"align-\(side)\">".utf8)) }
     }
 
     /// A paragraph holding only an image with a title (`![alt](x.png "Caption")`) becomes a figure with that caption.
-    static func figures(_ html: String) -> String {
-        let bytes = Array(html.utf8)
+    static func figures(_ bytes: [UInt8]) -> [UInt8] {
         let open = Array("<p><img ".utf8), close = Array(" /></p>".utf8), titleKey = Array(" title=\"".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + 128)
@@ -180,12 +186,11 @@ public struct MarkdownRenderer: Sendable {
             out.append(bytes[i])
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// cmark-gfm's task-list checkboxes have no accessible name; name each after its item's text.
-    static func labelTaskItems(_ html: String) -> String {
-        let bytes = Array(html.utf8)
+    static func labelTaskItems(_ bytes: [UInt8]) -> [UInt8] {
         let marker = Array("<input type=\"checkbox\"".utf8)
         let close = Array(" disabled=\"\" /> ".utf8)
         var out = [UInt8]()
@@ -207,13 +212,12 @@ public struct MarkdownRenderer: Sendable {
             out.append(contentsOf: "\" /> ".utf8)
             i = textStart
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.
-    static func addHeadingIDs(_ html: String, _ toc: [TocEntry]) -> String {
-        var html = html
-        return html.withUTF8 { bytes in
+    static func addHeadingIDs(_ html: [UInt8], _ toc: [TocEntry]) -> [UInt8] {
+        html.withUnsafeBufferPointer { bytes in
             var output = [UInt8]()
             output.reserveCapacity(bytes.count + toc.count * 24)
             var position = 0
@@ -225,7 +229,7 @@ public struct MarkdownRenderer: Sendable {
                 position = start + tag.count
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position...]))
-            return String(decoding: output, as: UTF8.self)
+            return output
         }
     }
 }

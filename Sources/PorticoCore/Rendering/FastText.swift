@@ -42,6 +42,11 @@ extension String {
 }
 
 extension [UInt8] {
+    func containsBytes(_ target: String) -> Bool {
+        let needle = Array(target.utf8)
+        return !needle.isEmpty && withUnsafeBufferPointer { ByteSearch.firstIndex(of: needle, in: $0, from: 0) != nil }
+    }
+
     /// `String.replacingAll` for UTF-8 bytes: several replacements in one pass, the first matching pair wins.
     public func replacingAll(_ pairs: [([UInt8], [UInt8])]) -> [UInt8] {
         let pairs = pairs.filter { !$0.0.isEmpty }

@@ -12,11 +12,15 @@ public enum Formatting {
         }
     }
 
-    /// Punctuation frequent in Chinese and typographic English, answered without a Unicode property lookup.
-    static let commonPunctuation: Set<UInt32> = [
-        0x00B7, 0x2014, 0x2013, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x3001, 0x3002, 0x300A, 0x300B, 0x300C, 0x300D,
-        0x300E, 0x300F, 0x3010, 0x3011, 0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F,
-    ]
+    /// Punctuation frequent in Chinese and typographic English, answered without a Unicode property lookup
+    /// (or a hashed set: Chinese text has a comma every few characters).
+    static func isCommonPunctuation(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x00B7, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x3001, 0x3002, 0x300A...0x3011,
+             0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F: true
+        default: false
+        }
+    }
 
     /// Minutes to read: Chinese at 400 characters a minute, other text at 220 words a minute; at least 1.
     public static func readingMinutes(_ text: String) -> Int {
@@ -44,7 +48,7 @@ public enum Formatting {
                 if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) {
                     cjk += 1
                     inWord = false
-                } else if Self.commonPunctuation.contains(v) {
+                } else if Self.isCommonPunctuation(v) {
                     inWord = false
                 } else if let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                     if !inWord { words += 1 }
