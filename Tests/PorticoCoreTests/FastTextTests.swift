@@ -17,6 +17,42 @@ import Testing
         }
     }
 
+    /// Against a plain reference, on seeded random texts over a small alphabet, with needles that share their
+    /// first byte (the memchr path) and needles that do not.
+    @Test func replacingMatchesAReferenceOnRandomTexts() {
+        func reference(_ bytes: [UInt8], _ pairs: [([UInt8], [UInt8])]) -> [UInt8] {
+            var out: [UInt8] = [], i = 0
+            while i < bytes.count {
+                if let pair = pairs.first(where: { !$0.0.isEmpty && bytes[i...].starts(with: $0.0) }) {
+                    out += pair.1
+                    i += pair.0.count
+                } else {
+                    out.append(bytes[i])
+                    i += 1
+                }
+            }
+            return out
+        }
+        var state: UInt64 = 99
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let alphabet = Array("<ab>".utf8)
+        for round in 0..<2000 {
+            let text = (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }
+            let sameFirst = round % 2 == 0
+            let pairs = (0..<(1 + next(3))).map { _ -> ([UInt8], [UInt8]) in
+                let needle = (sameFirst ? [UInt8(ascii: "<")] : [alphabet[next(alphabet.count)]]) + (0..<next(3)).map { _ in alphabet[next(alphabet.count)] }
+                return (needle, Array("[\(next(10))]".utf8))
+            }
+            #expect(text.replacingAll(pairs) == reference(text, pairs), "\(String(decoding: text, as: UTF8.self)) \(pairs)")
+            // A layout cut at the markers once and filled gives the same bytes as replacing in it.
+            let markers = pairs.map(\.0).filter { !$0.isEmpty }, values = pairs.map(\.1)
+            #expect(Splice(text, markers: markers).filled(values) == text.replacingAll(Array(zip(markers, values))))
+        }
+    }
+
     @Test func findsBytesAnywhere() {
         #expect("abc 中文".containsBytes("中文"))
         #expect("abcabd".containsBytes("abd"))

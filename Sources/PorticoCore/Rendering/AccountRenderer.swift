@@ -72,12 +72,11 @@ public struct AccountRenderer {
         try withoutActuallyEscaping(emit) { emit in
             let cards = cardsByLanguage
             let renderArticle = UncheckedSendable { (index: Int, log: DiagnosticLog) throws -> String in
-                let page = account.pages[index]
-                let (rendered, text) = article(page, cards: cards[page.language]!, minutes: minutes[index], log: log)
+                let (rendered, text) = article(account.pages[index], cards: cards[account.pages[index].language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
                 // Library pieces recur in many accounts; an account's own pages appear once.
-                guard let markdownCache, page.source.origin == .library else { return Self.searchText(text) }
-                return markdownCache.searchText(page.source.sourcePath) { Self.searchText(text) }
+                guard let markdownCache, account.pages[index].source.origin == .library else { return Self.searchText(text) }
+                return markdownCache.searchText(account.pages[index].source.sourcePath) { Self.searchText(text) }
             }
             guard concurrentPages else {
                 for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }
@@ -119,11 +118,11 @@ public struct AccountRenderer {
         var context = base(path: path, language: language, kind: "home", title: theme.string("home", language))
         context["welcome"] = .string(theme.string("welcome", language, ["name": account.config.name[language]]))
         context["sections"] = .list(PageKind.allCases.compactMap { kind -> TemplateValue? in
-            let pages = account.pages(of: kind).prefix(6)
+            let pages = account.pageIndices(of: kind).prefix(6)
             guard !pages.isEmpty else { return nil }
             return ["kind": .string(kind.rawValue), "label": .string(kindLabel(kind, language)),
                     "url": .string(RelativeURL.between(path, prefix(language) + "\(kind.rawValue)/index.html")),
-                    "cards": .list(pages.map { relink(cards[$0.outputPath]!, from: path) })]
+                    "cards": .list(pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })]
         })
         return page(path: path, template: "home", context: context)
     }
@@ -132,11 +131,11 @@ public struct AccountRenderer {
         let path = prefix(language) + "\(kind.rawValue)/index.html"
         let label = kindLabel(kind, language)
         var context = base(path: path, language: language, kind: "list", title: label)
-        let pages = account.pages(of: kind)
+        let pages = account.pageIndices(of: kind)
         context["section"] = ["kind": .string(kind.rawValue), "label": .string(label)]
-        context["cards"] = .list(pages.map { relink(cards[$0.outputPath]!, from: path) })
+        context["cards"] = .list(pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })
         var counts: [String: Int] = [:]
-        for page in pages { for tag in page.source.tags { counts[tag, default: 0] += 1 } }
+        for page in pages { for tag in account.pages[page].source.tags { counts[tag, default: 0] += 1 } }
         context["tags"] = .list(counts.sorted { $0.key < $1.key }.map { ["name": .string($0.key), "count": .int($0.value)] })
         context["empty"] = .bool(pages.isEmpty)
         return page(path: path, template: "list", context: context)
@@ -169,10 +168,10 @@ public struct AccountRenderer {
             "toc": .list(toc.map { ["level": .int($0.level), "id": .string($0.id), "text": .string($0.text)] }),
             "hasToc": .bool(toc.count >= 3),
             "draft": .bool(source.draft), "future": .bool(resolved.isFuture),
-            "related": .list(related(to: resolved).map { other in
+            "related": .list(related(to: resolved).map { otherPath in
                 // A card's link depends only on how deep the linking page is (RelativeURL goes up to the root).
-                layouts.card("\(language.rawValue)|\(RelativeURL.toRoot(from: path))|\(other.outputPath)") {
-                    relink(cards[other.outputPath]!, from: path)
+                layouts.card("\(language.rawValue)|\(RelativeURL.toRoot(from: path))|\(otherPath)") {
+                    relink(cards[otherPath]!, from: path)
                 }
             }),
         ]
@@ -263,7 +262,7 @@ public struct AccountRenderer {
                 markers["title"] = .string(LayoutCache.titleMarker)
                 return theme.renderBytes("layout", .map(markers))
             }
-            html = shell.replacingAll([(LayoutCache.bodyMarkerBytes, body), (LayoutCache.titleMarkerBytes, LayoutCache.escape(context.string("title")))])
+            html = shell.filled([body, LayoutCache.escape(context.string("title"))])
         } else {
             // The body is spliced in as bytes too: a search page's body is a megabyte of index.
             var markers = context
@@ -302,8 +301,9 @@ public struct AccountRenderer {
         return .map(card)
     }
 
-    func related(to page: ResolvedPage) -> [ResolvedPage] {
-        relatedIndex.related(to: page.outputPath).map { account.pages[$0] }
+    /// The output paths of the pages most related to `page`.
+    func related(to page: ResolvedPage) -> [String] {
+        relatedIndex.related(to: page.outputPath).map { account.pages[$0].outputPath }
     }
 
     func smeContext(_ sme: SME) -> TemplateValue {

@@ -72,9 +72,15 @@ enum ByteSearch {
                         plain: (Range<Int>) -> Void, match: (Int) -> Void) -> Bool {
         var firsts = [Bool](repeating: false, count: 256)
         for needle in needles { firsts[Int(needle[0])] = true }
+        // When every needle starts with the same byte (markers, tags), memchr jumps between candidates.
+        let onlyFirst: UInt8? = needles.allSatisfy({ $0[0] == needles.first?[0] }) ? needles.first?[0] : nil
         var last = 0
         var i = 0
         while i < bytes.count {
+            if let onlyFirst, let base = bytes.baseAddress {
+                guard let hit = memchr(base + i, Int32(onlyFirst), bytes.count - i) else { break }
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
             guard firsts[Int(bytes[i])], let found = needles.firstIndex(where: { matches($0, bytes, at: i) }) else {
                 i += 1
                 continue

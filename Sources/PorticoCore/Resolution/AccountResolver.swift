@@ -20,6 +20,9 @@ public struct ResolvedAccount: Sendable {
     public var config: AccountConfig { account.config }
 
     public func pages(of kind: PageKind) -> [ResolvedPage] { pages.filter { $0.source.kind == kind } }
+
+    /// Where `pages(of: kind)` are in `pages`, for callers that need no copies of them.
+    public func pageIndices(of kind: PageKind) -> [Int] { pages.indices.filter { pages[$0].source.kind == kind } }
 }
 
 /// Stage 2: decides, per account, which pages it publishes (its own and the library pieces its rules include).
