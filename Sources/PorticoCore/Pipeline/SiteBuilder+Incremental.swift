@@ -7,6 +7,8 @@ struct PreviousBuild {
     let totals: BuildCache.Totals
     let diagnostics: [Diagnostic]
     let known: BuildCache.KnownFiles
+    /// The files outside the accounts' folders (`_portico/`, the root page …), as the manifest lists them.
+    let shared: [String]
     /// By slug: the account's folder in the output and its entry.
     let accounts: [String: (directory: String, entry: BuildCache.Entry)]
 
@@ -29,6 +31,7 @@ struct PreviousBuild {
         self.totals = totals
         self.diagnostics = diagnostics
         self.known = known
+        self.shared = shared
         self.accounts = accounts
     }
 
@@ -111,7 +114,10 @@ extension SiteBuilder {
             for (_, (directory, entry)) in kept { writer.keep(directory, files: entry.files) }
             let pages = try renderAccounts(portal: portal, accounts: accounts, known: previous.known, theme: theme, writer: writer, log: log,
                                            reuse: reuse, otherPages: kept.values.reduce(0) { $0 + ($1.entry.pages ?? 0) }, progress: progress)
-            let shared = try writeShared(portal: portal, theme: theme, writer: writer)
+            // The shared files come from portal.yml, the theme and the binary, which this path requires unchanged, and
+            // the output's copies match the manifest (`OutputState`): they stay as they are, unread and unwritten.
+            let shared = previous.shared
+            for (name, paths) in Dictionary(grouping: shared, by: SiteWriter.topLevel) { writer.keep(name, files: paths.count) }
             if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
                 throw BuildFailed(diagnostics: log.all)
