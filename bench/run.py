@@ -646,6 +646,14 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
             r = largest[1] / smallest[1]
             out.append(f"| linear cost: wall per page at {largest[0]} pages vs {smallest[0]} pages | {r:.2f} × | ≤ {LINEAR_SLACK} × | {verdict(r <= LINEAR_SLACK)} |")
     out.append("")
+    # The verdicts above compare medians. This VM's speed drifts between rounds (the floor's own CPU time moves by a
+    # quarter), so the ratio within each round, where both tools ran minutes apart, shows how steady it is.
+    paired = [(f["wall"], c["wall"]) for f, c in zip(results.get("portico full", []), results.get("cmark-gfm floor", []))
+              if f["rc"] == 0 and c["rc"] == 0 and c["wall"]]
+    if paired:
+        ratios = [f / c for f, c in paired]
+        out.append(f"Full build ÷ cmark-gfm floor within each round: {', '.join(f'{r:.2f}' for r in ratios)} "
+                   f"(median {statistics.median(ratios):.2f}, worst {max(ratios):.2f}).\n")
 
     if scaling:
         out.append(f"## Scaling (cold full builds; {getattr(bench, 'scaling_rounds', args.rounds)} round(s) at 1/4 and 1/2)\n")
@@ -786,7 +794,7 @@ def tool_version(cmd):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=None, help="timed rounds per tool (default 3; --quick: 1)")
+    parser.add_argument("--rounds", type=int, default=None, help="timed rounds per tool (default 5; --quick: 1)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 1 round on a 1/10 corpus; prints, does not write RESULTS.md")
     parser.add_argument("--portico", default=os.environ.get("PORTICO_BIN", os.path.join(ROOT, ".build-release", "release", "portico")))
     parser.add_argument("--workdir", help="where corpora and outputs go (default: a new temporary folder, removed afterwards)")
@@ -805,7 +813,7 @@ def main():
     parser.add_argument("--preview-trials", type=int, default=5)
     parser.add_argument("--feedback-requests", type=int, default=None, help="requests per endpoint (default 5000; --quick: 500)")
     args = parser.parse_args()
-    args.rounds = args.rounds or (1 if args.quick else 3)
+    args.rounds = args.rounds or (1 if args.quick else 5)
     args.profile = (not args.quick) if args.profile is None else args.profile
     args.feedback_requests = args.feedback_requests or (500 if args.quick else 5000)
     base = FULL_ACCOUNTS // 10 if args.quick else FULL_ACCOUNTS
