@@ -54,10 +54,10 @@ import Testing
     }
 
     @Test func findsBytesAnywhere() {
-        #expect("abc 中文".containsBytes("中文"))
-        #expect("abcabd".containsBytes("abd"))
-        #expect(!"abcab".containsBytes("abd"))
-        #expect(!"ab".containsBytes("abc"))
-        #expect(!"abc".containsBytes(""))
+        #expect(Array("abc 中文".utf8).containsBytes("中文"))
+        #expect(Array("abcabd".utf8).containsBytes("abd"))
+        #expect(!Array("abcab".utf8).containsBytes("abd"))
+        #expect(!Array("ab".utf8).containsBytes("abc"))
+        #expect(!Array("abc".utf8).containsBytes(""))
     }
 }

@@ -25,15 +25,6 @@ extension String {
         }
     }
 
-    public func containsBytes(_ target: String) -> Bool {
-        var haystack = self, needle = target
-        return haystack.withUTF8 { h in
-            needle.withUTF8 { n in
-                !n.isEmpty && ByteSearch.firstIndex(of: Array(n), in: h, from: 0) != nil
-            }
-        }
-    }
-
     /// The characters between two UTF-8 offsets that lie on character boundaries.
     func slice(_ start: Int, _ end: Int) -> Substring {
         let view = utf8
@@ -42,7 +33,7 @@ extension String {
 }
 
 extension [UInt8] {
-    func containsBytes(_ target: String) -> Bool {
+    public func containsBytes(_ target: String) -> Bool {
         let needle = Array(target.utf8)
         return !needle.isEmpty && withUnsafeBufferPointer { ByteSearch.firstIndex(of: needle, in: $0, from: 0) != nil }
     }

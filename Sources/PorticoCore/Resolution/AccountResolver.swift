@@ -19,9 +19,7 @@ public struct ResolvedAccount: Sendable {
     public var slug: String { account.slug }
     public var config: AccountConfig { account.config }
 
-    public func pages(of kind: PageKind) -> [ResolvedPage] { pages.filter { $0.source.kind == kind } }
-
-    /// Where `pages(of: kind)` are in `pages`, for callers that need no copies of them.
+    /// Where the pages of one kind are in `pages` (indices, so that callers copy no page).
     public func pageIndices(of kind: PageKind) -> [Int] { pages.indices.filter { pages[$0].source.kind == kind } }
 }
 
