@@ -25,8 +25,10 @@ test: deps deps-test
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-js test-python
 
+# The Swift tests make their scratch folders under TMPDIR: each run gets its own, removed afterwards.
 test-swift:
-	$(SWIFT) test --skip-build
+	scratch=$$(mktemp -d -t portico-swift-tests.XXXXXX) && TMPDIR=$$scratch $(SWIFT) test --skip-build; \
+	status=$$?; rm -rf "$$scratch"; exit $$status
 
 test-js:
 	$(PYTHON) tests/tools/make_gate_vectors.py --check
