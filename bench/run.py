@@ -647,7 +647,7 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
             out.append(f"| linear cost: wall per page at {largest[0]} pages vs {smallest[0]} pages | {r:.2f} × | ≤ {LINEAR_SLACK} × | {verdict(r <= LINEAR_SLACK)} |")
     out.append("")
     # The verdicts above compare medians. This VM's speed drifts between rounds (the floor's own CPU time moves by a
-    # quarter), so the ratio within each round, where both tools ran minutes apart, shows how steady it is.
+    # quarter), so the ratio within each round, where both tools ran seconds apart, shows how steady it is.
     paired = [(f["wall"], c["wall"]) for f, c in zip(results.get("portico full", []), results.get("cmark-gfm floor", []))
               if f["rc"] == 0 and c["rc"] == 0 and c["wall"]]
     if paired:

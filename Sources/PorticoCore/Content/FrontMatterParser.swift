@@ -72,10 +72,11 @@ public enum FrontMatterParser {
             : .warning("slug", at: SourceLocation(file: sourcePath, line: 1, column: 1), "the file name `\(slug).md` makes an unusual URL",
                        hint: "use lowercase letters, digits and hyphens in file names")
         let fields: Fields, diagnostics: [Diagnostic]
-        if fastPath, let lines = SimpleFrontMatter.fields(yaml), let clean = cleanFields(lines, file: sourcePath) {
+        let lines = fastPath ? SimpleFrontMatter.fields(yaml) : nil
+        if let lines, let clean = cleanFields(lines, file: sourcePath) {
             (fields, diagnostics) = (clean, slugWarning.map { [$0] } ?? [])
         } else {
-            let read = readFields(yaml: yaml, sourcePath: sourcePath, fastPath: fastPath, slugWarning: slugWarning)
+            let read = readFields(yaml: yaml, lines: lines, sourcePath: sourcePath, slugWarning: slugWarning)
             guard let found = read.fields else { return (nil, read.diagnostics) }
             (fields, diagnostics) = (found, read.diagnostics)
         }
@@ -134,13 +135,15 @@ public enum FrontMatterParser {
         return fields
     }
 
-    /// Front matter read through `Node`s (from the fast path's mapping or from Yams), every problem reported.
-    /// `slugWarning` goes where it always has: after the problems that stop the page, before the others.
-    static func readFields(yaml: String, sourcePath: String, fastPath: Bool, slugWarning: Diagnostic?) -> (fields: Fields?, diagnostics: [Diagnostic]) {
+    /// Front matter read through `Node`s, every problem reported: built from `lines` (the fast path's scan of
+    /// `yaml`) when there are some, else composed by Yams. `slugWarning` goes where it always has: after the
+    /// problems that stop the page, before the others.
+    static func readFields(yaml: String, lines: [SimpleFrontMatter.Field]?, sourcePath: String,
+                           slugWarning: Diagnostic?) -> (fields: Fields?, diagnostics: [Diagnostic]) {
         let file = sourcePath
         var reader = YAMLReader(file: file, lineOffset: 1)
         // The common `key: value` shape skips Yams; anything else, errors included, goes to Yams as before.
-        guard let map = (fastPath ? SimpleFrontMatter.mapping(yaml) : nil) ?? reader.parseMapping(yaml, what: "front matter") else {
+        guard let map = lines.flatMap(SimpleFrontMatter.mapping(_:)) ?? reader.parseMapping(yaml, what: "front matter") else {
             return (nil, reader.diagnostics)
         }
         reader.checkKeys(map, allowed: knownKeys, what: "front matter")

@@ -42,6 +42,7 @@ enum SimpleFrontMatter {
     }
 
     /// The lines of `yaml`, in order, when every one is in the subset and there is at least one; nil otherwise.
+    /// Every position in them is one `YAMLMarks` covers, so `mapping` can always be built from them.
     static func fields(_ yaml: String) -> [Field]? {
         var yaml = yaml
         return yaml.withUTF8 { Scanner(bytes: $0).fields() }
@@ -49,7 +50,11 @@ enum SimpleFrontMatter {
 
     /// The `Node.Mapping` Yams would compose from the same text.
     static func mapping(_ yaml: String) -> Node.Mapping? {
-        guard let fields = fields(yaml) else { return nil }
+        fields(yaml).flatMap(mapping(_:))
+    }
+
+    /// The `Node.Mapping` Yams would compose from the text these fields were read from.
+    static func mapping(_ fields: [Field]) -> Node.Mapping? {
         var pairs: [(Node, Node)] = []
         pairs.reserveCapacity(fields.count)
         for field in fields {
@@ -75,10 +80,6 @@ enum SimpleFrontMatter {
         guard let mark = YAMLMarks.mark(line: scalar.line, column: scalar.column) else { return nil }
         return .scalar(.init(scalar.text, scalar.style == .plain ? plainTag(scalar.text) : Tag(.str), scalar.style, mark))
     }
-
-    /// Whether Yams could give a node at this position a mark (`YAMLMarks` covers lines and columns up to 4096):
-    /// the fields of a text are only given out when its `mapping` can be built too.
-    static func markable(_ line: Int, _ column: Int) -> Bool { (1...4096).contains(line) && (1...4096).contains(column) }
 
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
@@ -146,11 +147,11 @@ enum SimpleFrontMatter {
             guard isLetter(bytes[start]) || bytes[start] == 0x5F else { return nil }
             var colon = start + 1
             while colon < end && (isLetter(bytes[colon]) || isDigit(bytes[colon]) || bytes[colon] == 0x5F || bytes[colon] == 0x2D) { colon += 1 }
-            guard colon < end, bytes[colon] == 0x3A, colon - start <= 64, markable(line, 1) else { return nil }
+            guard colon < end, bytes[colon] == 0x3A, colon - start <= 64, YAMLMarks.covers(line: line, column: 1) else { return nil }
             let key = Scalar(text: text(start, colon), style: .plain, line: line, column: 1)
             if colon + 1 == end {
                 // `key:` alone: libyaml gives an empty plain scalar marked just after the colon.
-                guard markable(line, colon - start + 2) else { return nil }
+                guard YAMLMarks.covers(line: line, column: colon - start + 2) else { return nil }
                 return Field(key: key, value: .scalar(Scalar(text: "", style: .plain, line: line, column: colon - start + 2)))
             }
             guard bytes[colon + 1] == 0x20 else { return nil }
@@ -171,7 +172,7 @@ enum SimpleFrontMatter {
                 let b = bytes[from]
                 let column = column(of: from, lineStart: lineStart)
                 guard isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x5F || b == 0x2E || b == 0x2F || b == 0x28 || b == 0x24 || b == 0x7E,
-                      markable(line, column) else { return nil }
+                      YAMLMarks.covers(line: line, column: column) else { return nil }
                 for i in from..<end {
                     if bytes[i] == 0x23 && bytes[i - 1] == 0x20 { return nil }                      // ` #` starts a comment
                     if bytes[i] == 0x3A && (i + 1 == end || bytes[i + 1] == 0x20) { return nil }   // `: ` or a final `:`
@@ -191,7 +192,7 @@ enum SimpleFrontMatter {
                 close += 1
             }
             let column = column(of: from, lineStart: lineStart)
-            guard close < end, markable(line, column) else { return nil }
+            guard close < end, YAMLMarks.covers(line: line, column: column) else { return nil }
             let style: Node.Scalar.Style = quote == 0x22 ? .doubleQuoted : .singleQuoted
             return (Scalar(text: text(from + 1, close), style: style, line: line, column: column), close + 1)
         }
@@ -199,7 +200,7 @@ enum SimpleFrontMatter {
         /// `[a, b]` as all of the rest of the line.
         func flowList(_ from: Int, _ end: Int, lineStart: Int, line: Int) -> Value? {
             let listColumn = column(of: from, lineStart: lineStart)
-            guard bytes[end - 1] == 0x5D, markable(line, listColumn) else { return nil }
+            guard bytes[end - 1] == 0x5D, YAMLMarks.covers(line: line, column: listColumn) else { return nil }
             let close = end - 1
             var items: [Scalar] = []
             var i = from + 1
@@ -214,7 +215,7 @@ enum SimpleFrontMatter {
                         i = after
                     } else {
                         let itemColumn = column(of: i, lineStart: lineStart)
-                        guard isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x5F, markable(line, itemColumn) else { return nil }
+                        guard isLetter(b) || isDigit(b) || b >= 0x80 || b == 0x5F, YAMLMarks.covers(line: line, column: itemColumn) else { return nil }
                         let itemStart = i
                         while i < close && isFlowWord(bytes[i]) { i += 1 }
                         var itemEnd = i
@@ -280,8 +281,11 @@ enum YAMLMarks {
     }
     private static let cache = Cache()
 
+    /// The positions `mark` can give a mark for.
+    static func covers(line: Int, column: Int) -> Bool { (1...4096).contains(line) && (1...4096).contains(column) }
+
     static func mark(line: Int, column: Int) -> Mark? {
-        guard (1...4096).contains(line), (1...4096).contains(column) else { return nil }
+        guard covers(line: line, column: column) else { return nil }
         let key = line << 16 | column
         if let mark = cache.lock.withLock({ cache.marks[key] }) { return mark }
         let yaml = String(repeating: "\n", count: line - 1) + String(repeating: " ", count: column - 1) + "x"

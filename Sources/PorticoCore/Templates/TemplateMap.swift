@@ -18,8 +18,13 @@ public struct TemplateMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public init() {}
 
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        storage.reserveCapacity(elements.count)
-        for (key, value) in elements { self[key] = value }   // a repeated key keeps its last value, as in a Dictionary
+        self.init(pairs: elements)
+    }
+
+    /// The pairs in order; a repeated key keeps its last value, as in a `Dictionary` literal.
+    init(pairs: [(String, TemplateValue)]) {
+        storage.reserveCapacity(pairs.count)
+        for (key, value) in pairs { self[key] = value }
     }
 
     public init(_ dictionary: [String: TemplateValue]) {

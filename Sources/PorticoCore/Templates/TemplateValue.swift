@@ -40,9 +40,6 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        var map = TemplateMap()
-        map.reserveCapacity(elements.count)
-        for (key, value) in elements { map[key] = value }
-        self = .map(map)
+        self = .map(TemplateMap(pairs: elements))
     }
 }
