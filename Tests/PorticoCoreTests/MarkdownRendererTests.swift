@@ -55,8 +55,8 @@ import Testing
 
     @Test func headingsGetStableUniqueIDsAndATableOfContents() {
         let result = renderer.render("## Cost & Margin\n\n## Cost & Margin\n\n### 电池成本\n")
-        #expect(result.toc.map(\.id) == ["cost-margin", "cost-margin-2", "电池成本"])
-        #expect(result.html.contains("<h2 id=\"cost-margin-2\">Cost &amp; Margin</h2>"))
+        #expect(result.toc.map(\.id) == ["cost--margin", "cost--margin-1", "电池成本"])
+        #expect(result.html.contains("<h2 id=\"cost--margin-1\">Cost &amp; Margin</h2>"))
         #expect(result.toc.map(\.level) == [2, 2, 3])
     }
 
@@ -139,6 +139,39 @@ import Testing
         for url in ["../insights/a.md", ":x", "a b:c", "笔记:x", "insights/a.md#part:2"] {
             #expect(!LinkResolver.hasScheme(url), "\(url)")
         }
+    }
+
+    /// GitHub's ids: lowercase, letters and digits of every script and `_` kept, each space a `-`, the rest dropped.
+    @Test func headingIDsFollowGitHub() {
+        #expect(HeadingIDs.slug("Café") == "café")
+        #expect(HeadingIDs.slug("snake_case & more") == "snake_case--more")
+        #expect(HeadingIDs.slug("Обзор рынка 2026") == "обзор-рынка-2026")
+        #expect(HeadingIDs.slug("日本語の見出し") == "日本語の見出し")
+        #expect(HeadingIDs.slug("한국어 제목") == "한국어-제목")
+        #expect(HeadingIDs.slug("Émoji 🚀 launch!") == "émoji--launch")
+        var ids = HeadingIDs(reserved: ["main"])
+        #expect(["Example", "Example", "Example 2", "Main", "Example", "🚀", "🚀"].map { ids.next(for: $0) }
+                == ["example", "example-1", "example-2", "main-1", "example-3", "section", "section-1"])
+    }
+
+    /// A raw `<h2>` (trusted HTML) is not one of the document's headings: the ids stay on the right ones.
+    @Test func rawHeadingsDoNotShiftIDs() {
+        let html = MarkdownRenderer(unsafeHTML: true).render("<h2>Raw</h2>\n\n## One\n\nText <h2>inline</h2>\n\n## Two\n").html
+        #expect(html.contains("<h2>Raw</h2>"))
+        #expect(html.contains("<h2 id=\"one\">One</h2>"))
+        #expect(html.contains("<h2 id=\"two\">Two</h2>"))
+    }
+
+    @Test func omittedRawHTMLIsListedWithCharacterColumns() {
+        let omitted = renderer.render("<div>\nblock\n</div>\n\n汽车 <span>x</span> <!-- note -->\n\n> quoted <br>\n").omittedHTML
+        #expect(omitted.map { "\($0.line):\($0.column) \($0.tag)" } == ["1:1 <div", "5:4 <span", "7:10 <br"])
+        #expect(omitted[0].isBlock && !omitted[1].isBlock)
+    }
+
+    @Test func taskLabelsSkipCheckboxesWrittenInRawHTML() {
+        let html = MarkdownRenderer(unsafeHTML: true).render("- [ ] <input type=\"checkbox\" disabled=\"\" /> **first** task\n- [x] second\n").html
+        #expect(html.contains("<li><input type=\"checkbox\" disabled=\"\" aria-label=\"first task\" /> <input type=\"checkbox\" disabled=\"\" /> <strong>first</strong> task</li>"), "\(html)")
+        #expect(html.contains("aria-label=\"second\""))
     }
 
     @Test func slugs() {

@@ -22,10 +22,13 @@ public struct RenderedMarkdown: Sendable {
     public var toc: [TocEntry]
     /// The visible text, for search and reading time.
     public var text: String
+    /// Raw HTML left out because `unsafe_html` is off, in document order.
+    public var omittedHTML: [OmittedHTML] = []
 }
 
 /// Stage 3a: Markdown to HTML through Debian's libcmark-gfm with the GFM extensions and footnotes.
-/// Destinations pass through `rewrite` (return nil to keep one as written).
+/// Destinations pass through `rewrite` (return nil to keep one as written); with `unsafeHTML`, so do the
+/// `src` of raw `<img>` and the `href` of raw `<a>` tags.
 public struct MarkdownRenderer: Sendable {
     public static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
@@ -33,13 +36,16 @@ public struct MarkdownRenderer: Sendable {
     public var headingIDs: Bool
     public var themeFriendlyHTML: Bool
     public var extensions: [String]
+    /// Ids the page's layout uses (`main` …): no heading gets one of them.
+    public var reservedIDs: Set<String>
 
     public init(unsafeHTML: Bool = false, headingIDs: Bool = true, themeFriendlyHTML: Bool = true,
-                extensions: [String] = MarkdownRenderer.extensionNames) {
+                extensions: [String] = MarkdownRenderer.extensionNames, reservedIDs: Set<String> = ["main"]) {
         self.extensions = extensions
         self.unsafeHTML = unsafeHTML
         self.headingIDs = headingIDs
         self.themeFriendlyHTML = themeFriendlyHTML
+        self.reservedIDs = reservedIDs
         Self.registerExtensions
     }
 
@@ -52,7 +58,11 @@ public struct MarkdownRenderer: Sendable {
         return options
     }
 
+    static let taskMarkers = ["<input type=\"checkbox\" disabled=\"\" /> ", "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> "]
+
     public func render(_ markdown: String, rewrite: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
+        // U+0000 becomes U+FFFD (CommonMark 2.3) before cmark sees the text, so source positions match `source`.
+        let source = SourceText(markdown)
         // libcmark-gfm 0.29 keeps the inline parser's table of special characters in a process-wide array
         // that every parser with extensions rewrites while it parses, so concurrent parses corrupt each
         // other (strikethrough or autolinks silently missing). Parsing is serialised; walking the tree and
@@ -63,14 +73,21 @@ public struct MarkdownRenderer: Sendable {
         for name in extensions {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
-        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        source.bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
         let root = cmark_parser_finish(parser)!
         Self.parseLock.unlock()
         defer { cmark_node_free(root) }
 
         var toc: [TocEntry] = []
         var text: [UInt8] = []   // the visible text, as bytes: one String is made of it at the end
-        var usedIDs: [String: Int] = [:]
+        var ids = HeadingIDs(reserved: reservedIDs)
+        var headings: [(node: OpaquePointer, entry: TocEntry)] = []
+        var omitted: [OmittedHTML] = []
+        var omittedNames: Set<String> = []
+        // Accessible names of the task-list checkboxes in document order; nil for a checkbox written in raw HTML.
+        var taskLabels: [String?] = []
         let iterator = cmark_iter_new(root)!
         defer { cmark_iter_free(iterator) }
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
@@ -91,10 +108,29 @@ public struct MarkdownRenderer: Sendable {
                     text.append(0x20)  // a line break inside a paragraph still separates two words
                 } else if type == CMARK_NODE_HEADING, headingIDs {
                     let title = Self.plainText(of: node)
-                    var id = Slug.make(title)
-                    if id.isEmpty { id = "section" }
-                    if let count = usedIDs[id] { usedIDs[id] = count + 1; id += "-\(count + 1)" } else { usedIDs[id] = 1 }
-                    toc.append(TocEntry(level: Int(cmark_node_get_heading_level(node)), id: id, text: title))
+                    let entry = TocEntry(level: Int(cmark_node_get_heading_level(node)), id: ids.next(for: title), text: title)
+                    toc.append(entry)
+                    headings.append((node, entry))
+                } else if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
+                    let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                    if unsafeHTML {
+                        rewriteDestinations(of: node, literal: literal, source: source, rewrite: rewrite)
+                        for marker in Self.taskMarkers { taskLabels += Array(repeating: nil, count: literal.occurrences(of: marker)) }
+                    } else if let tag = RawHTML.leadingTag(literal) {
+                        // A closing tag is reported only when its opening tag was not (`<b>x</b>` is one finding).
+                        let name = tag.dropFirst(tag.hasPrefix("</") ? 2 : 1).lowercased()
+                        if !tag.hasPrefix("</") || !omittedNames.contains(String(name)) {
+                            omittedNames.insert(String(name))
+                            let (line, column) = Self.position(of: node)
+                            let indent = literal.prefix { $0 == " " || $0 == "\t" }.count
+                            let snippet = literal.trimmingCharacters(in: .whitespacesAndNewlines)
+                            omitted.append(OmittedHTML(line: line, column: source.characterColumn(line: line, byteColumn: column) + indent,
+                                                       tag: tag, snippet: snippet.count > 80 ? String(snippet.prefix(79)) + "…" : snippet,
+                                                       isBlock: type == CMARK_NODE_HTML_BLOCK))
+                        }
+                    }
+                } else if type == CMARK_NODE_ITEM, Self.isTaskItem(node) {
+                    taskLabels.append(Self.itemLabel(node))
                 }
             } else if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_ITEM || type == CMARK_NODE_CODE_BLOCK {
                 text.append(0x0A)
@@ -106,17 +142,80 @@ public struct MarkdownRenderer: Sendable {
                 Self.append(literal, to: &text)
             }
         }
+        for (node, entry) in headings { Self.giveID(entry, to: node) }
         let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser))!
         // The HTML stays bytes through the passes below and is validated as UTF-8 once, at the end.
         var html = [UInt8](UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)))
         free(rendered)
-        if headingIDs, !toc.isEmpty { html = Self.addHeadingIDs(html, toc) }
         if themeFriendlyHTML {
             if html.containsBytes(" align=\"") { html = Self.alignmentAsClasses(html) }
-            if html.containsBytes("<input type=\"checkbox\"") { html = Self.labelTaskItems(html) }
+            if !taskLabels.isEmpty { html = Self.labelTaskItems(html, taskLabels) }
             if html.containsBytes("<p><img ") { html = Self.figures(html) }
         }
-        return RenderedMarkdown(html: String(decoding: html, as: UTF8.self), toc: toc, text: String(decoding: text, as: UTF8.self))
+        return RenderedMarkdown(html: String(decoding: html, as: UTF8.self), toc: toc, text: String(decoding: text, as: UTF8.self),
+                                omittedHTML: omitted)
+    }
+
+    /// Raw `<img src>` and `<a href>` (trusted HTML) are checked and rewritten like Markdown destinations.
+    private func rewriteDestinations(of node: OpaquePointer, literal: String, source: SourceText, rewrite: (MarkdownLink) -> String?) {
+        let bytes = Array(literal.utf8)
+        let destinations = RawHTML.destinations(in: bytes)
+        guard !destinations.isEmpty else { return }
+        let (nodeLine, nodeColumn) = Self.position(of: node)
+        var output = [UInt8]()
+        var copied = 0
+        for destination in destinations {
+            // The tag's own line and column: lines of an HTML block follow one another in the source.
+            let before = bytes[..<destination.tagStart]
+            let newlines = before.filter { $0 == 0x0A }.count
+            let line = nodeLine + newlines
+            let byteColumn = newlines == 0 ? nodeColumn + destination.tagStart : destination.tagStart - (before.lastIndex(of: 0x0A)! + 1) + 1
+            let link = MarkdownLink(url: destination.url, isImage: destination.isImage, line: line,
+                                    column: source.characterColumn(line: line, byteColumn: byteColumn), text: destination.alt)
+            guard let replacement = rewrite(link) else { continue }
+            output += bytes[copied..<destination.range.lowerBound]
+            let escaped = RawHTML.escapeAttribute(replacement)
+            output += (destination.quoted ? escaped : "\"\(escaped)\"").utf8
+            copied = destination.range.upperBound
+        }
+        guard copied > 0 else { return }
+        output += bytes[copied...]
+        cmark_node_set_literal(node, String(decoding: output, as: UTF8.self))
+    }
+
+    /// cmark writes a bare `<hN>`, so a heading becomes what renders the same with its id: a custom block around a
+    /// custom inline whose opening is `<hN id="…">`. (Finding the n-th `<hN>` in the output instead miscounts when
+    /// trusted raw HTML has headings of its own.)
+    static func giveID(_ entry: TocEntry, to heading: OpaquePointer) {
+        let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
+        cmark_node_set_on_enter(block, "")
+        cmark_node_set_on_exit(block, "")
+        let inline = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
+        cmark_node_set_on_enter(inline, "<h\(entry.level) id=\"\(RawHTML.escapeAttribute(entry.id))\">")
+        cmark_node_set_on_exit(inline, "</h\(entry.level)>")
+        while let child = cmark_node_first_child(heading) {
+            cmark_node_unlink(child)
+            cmark_node_append_child(inline, child)
+        }
+        cmark_node_append_child(block, inline)
+        cmark_node_replace(heading, block)
+        cmark_node_free(heading)
+    }
+
+    static func isTaskItem(_ node: OpaquePointer) -> Bool {
+        guard let name = cmark_node_get_type_string(node) else { return false }
+        return strcmp(name, "tasklist") == 0
+    }
+
+    /// A task's name: the text of its item without nested lists, inline markup flattened (`**Back up** the db` → `Back up the db`).
+    static func itemLabel(_ item: OpaquePointer) -> String {
+        var parts: [String] = []
+        var child = cmark_node_first_child(item)
+        while let block = child {
+            if cmark_node_get_type(block) == CMARK_NODE_PARAGRAPH { parts.append(plainText(of: block, breaksAsSpaces: true)) }
+            child = cmark_node_next(block)
+        }
+        return parts.joined(separator: " ").trimmingCharacters(in: .whitespaces)
     }
 
     private static func append(_ literal: UnsafePointer<CChar>, to bytes: inout [UInt8]) {
@@ -134,19 +233,22 @@ public struct MarkdownRenderer: Sendable {
         return (1, 1)
     }
 
-    static func plainText(of node: OpaquePointer) -> String {
-        var result = ""
-        var child = cmark_node_first_child(node)
-        while let c = child {
-            let type = cmark_node_get_type(c)
-            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(c) {
-                result += String(cString: literal)
-            } else {
-                result += plainText(of: c)
+    /// The text of `node`'s descendants, walked with cmark's iterator: nesting depth is the author's to choose
+    /// (150,000 nested `**` is valid Markdown), so no recursion here.
+    static func plainText(of node: OpaquePointer, breaksAsSpaces: Bool = false) -> String {
+        var bytes: [UInt8] = []
+        let iterator = cmark_iter_new(node)!
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let current = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(current) {
+                append(literal, to: &bytes)
+            } else if breaksAsSpaces, type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                bytes.append(0x20)
             }
-            child = cmark_node_next(c)
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (and the alternative, inline
@@ -189,48 +291,31 @@ public struct MarkdownRenderer: Sendable {
         return out
     }
 
-    /// cmark-gfm's task-list checkboxes have no accessible name; name each after its item's text.
-    static func labelTaskItems(_ bytes: [UInt8]) -> [UInt8] {
-        let marker = Array("<input type=\"checkbox\"".utf8)
-        let close = Array(" disabled=\"\" /> ".utf8)
+    /// cmark-gfm's task-list checkboxes have no accessible name: the n-th checkbox gets the n-th label (nil: one
+    /// written in trusted raw HTML, left as it is).
+    static func labelTaskItems(_ bytes: [UInt8], _ labels: [String?]) -> [UInt8] {
+        let markers = taskMarkers.map { Array($0.utf8) }
+        let close = Array(" /> ".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + 256)
+        var labels = labels.makeIterator()
         var i = 0
         while i < bytes.count {
-            guard bytes[i] == 0x3C, bytes[i...].starts(with: marker),
-                  let end = (i..<bytes.count).first(where: { bytes[$0] == 0x20 && bytes[$0...].starts(with: close) }) else {
+            guard bytes[i] == 0x3C, let marker = markers.first(where: { bytes[i...].starts(with: $0) }), let label = labels.next() else {
                 out.append(bytes[i])
                 i += 1
                 continue
             }
-            let textStart = end + close.count
-            var textEnd = textStart
-            while textEnd < bytes.count, bytes[textEnd] != 0x3C, bytes[textEnd] != 0x0A { textEnd += 1 }
-            out.append(contentsOf: bytes[i..<end])
-            out.append(contentsOf: " disabled=\"\" aria-label=\"".utf8)
-            out.append(contentsOf: bytes[textStart..<textEnd])
-            out.append(contentsOf: "\" /> ".utf8)
-            i = textStart
+            out.append(contentsOf: marker.dropLast(close.count))
+            if let label {
+                out.append(contentsOf: " aria-label=\"".utf8)
+                out.append(contentsOf: RawHTML.escapeAttribute(label).utf8)
+                out.append(0x22)
+            }
+            out.append(contentsOf: close)
+            i += marker.count
         }
         return out
-    }
-
-    /// cmark writes bare `<hN>` tags; give the n-th heading of the document the n-th id.
-    static func addHeadingIDs(_ html: [UInt8], _ toc: [TocEntry]) -> [UInt8] {
-        html.withUnsafeBufferPointer { bytes in
-            var output = [UInt8]()
-            output.reserveCapacity(bytes.count + toc.count * 24)
-            var position = 0
-            for entry in toc {
-                let tag = Array("<h\(entry.level)>".utf8)
-                guard let start = ByteSearch.firstIndex(of: tag, in: bytes, from: position) else { break }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<start]))
-                output.append(contentsOf: "<h\(entry.level) id=\"\(entry.id)\">".utf8)
-                position = start + tag.count
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position...]))
-            return output
-        }
     }
 }
 

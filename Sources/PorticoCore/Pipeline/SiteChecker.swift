@@ -15,7 +15,14 @@ public struct SiteChecker: Sendable {
         let theme = Theme(folders: builder.themeFolders, log: log)
         let (portal, accounts) = builder.loadAndResolve(log: log)
         let anchors = AnchorIndex()
-        _ = try builder.renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: nil, log: log, anchors: anchors, progress: nil)
+        let renderLog = DiagnosticLog()
+        _ = try builder.renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: nil, log: renderLog, anchors: anchors, progress: nil)
+        // A build publishes without the raw HTML it dropped; a check is where that must not go unnoticed.
+        log.report(contentsOf: renderLog.all.map { diagnostic in
+            var diagnostic = diagnostic
+            if diagnostic.code == "raw-html-omitted" { diagnostic.severity = .error }
+            return diagnostic
+        })
         log.report(contentsOf: anchors.brokenAnchors())
 
         let published = Set(accounts.flatMap { $0.pages.map(\.source.sourcePath) })

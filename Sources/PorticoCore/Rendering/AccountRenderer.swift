@@ -21,7 +21,7 @@ public struct AccountRenderer {
         self.portal = portal
         self.account = account
         self.theme = theme
-        self.markdown = MarkdownRenderer(unsafeHTML: portal.unsafeHTML)
+        self.markdown = MarkdownRenderer(unsafeHTML: portal.unsafeHTML, reservedIDs: LayoutIDs.reserved(theme: theme, feedback: portal.feedback.fields))
         self.preview = preview
         self.accountPath = accountPath
         self.links = LinkResolver(account: account, knownPages: knownPages, knownAssets: knownAssets, unreadablePages: unreadablePages, anchors: anchors)
@@ -155,6 +155,9 @@ public struct AccountRenderer {
             markdown.render(source.body, rewrite: rewrite)
         }
         log.report(contentsOf: diagnostics)
+        for omitted in body.omittedHTML {
+            log.report(Self.omission(omitted, in: source))
+        }
         anchors?.define(account: account.slug, page: path, html: body.html)
         let language = resolved.language
         var context = articleBase(path: path, language: language, title: source.title)
@@ -182,6 +185,13 @@ public struct AccountRenderer {
         context["feedback"] = feedbackContext(page: path, language: language)
         return (self.page(path: path, template: "article", context: context, assets: assets,
                           layoutKey: "\(language.rawValue)/\(source.kind.rawValue)"), body.text)
+    }
+
+    /// Raw HTML dropped for safety is reported, so nothing leaves a page unnoticed (`check` makes it an error).
+    static func omission(_ omitted: OmittedHTML, in source: SourcePage) -> Diagnostic {
+        .warning("raw-html-omitted", at: SourceLocation(file: source.sourcePath, line: source.bodyStartLine + omitted.line - 1, column: omitted.column),
+                 "raw HTML `\(omitted.tag)…` is left out of the page (markdown.unsafe_html is off): `\(omitted.snippet)`",
+                 hint: omitted.hint)
     }
 
     func search(_ language: Language, index: String) -> RenderedPage {

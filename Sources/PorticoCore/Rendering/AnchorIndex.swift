@@ -38,7 +38,9 @@ public final class AnchorIndex: @unchecked Sendable {
     public func brokenAnchors() -> [Diagnostic] {
         lock.lock(); defer { lock.unlock() }
         return references.compactMap { reference in
-            guard let ids = anchors[reference.page], !ids.contains(reference.fragment) else { return nil }
+            // `#caf%C3%A9` and `#café` name the same heading.
+            guard let ids = anchors[reference.page], !ids.contains(reference.fragment),
+                  !ids.contains(reference.fragment.removingPercentEncoding ?? reference.fragment) else { return nil }
             let known = ids.sorted().prefix(8).joined(separator: ", ")
             return .error("broken-anchor", at: reference.location, "`\(reference.url)`: the target page has no heading or anchor `#\(reference.fragment)`",
                           hint: known.isEmpty ? "remove the #fragment" : "anchors on that page: \(known)")

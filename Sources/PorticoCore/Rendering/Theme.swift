@@ -9,6 +9,8 @@ public struct Theme: Sendable {
     public let assets: [String: URL]
     /// Where each template came from, for error messages.
     public let sources: [String: String]
+    /// The literal element ids of the templates an article page is made of (`main`, `pt-toc-title` …).
+    public let articlePageIDs: Set<String>
 
     public static let requiredTemplates = ["layout", "home", "list", "article", "search", "index", "gate"]
 
@@ -16,6 +18,7 @@ public struct Theme: Sendable {
     public init(folders: [URL], log: DiagnosticLog) {
         var templates: [String: Template] = [:]
         var sources: [String: String] = [:]
+        var ids: [String: Set<String>] = [:]
         var strings: [Language: [String: String]] = [:]
         var assets: [String: URL] = [:]
         let fileManager = FileManager.default
@@ -26,6 +29,7 @@ public struct Theme: Sendable {
                     let text = try String(contentsOf: url, encoding: .utf8)
                     templates[name] = try Template(text)
                     sources[name] = path
+                    ids[name] = LayoutIDs.otherPages.contains(name) ? [] : LayoutIDs.literalIDs(in: text)
                 } catch let error as TemplateSyntaxError {
                     log.report(.error("template", at: SourceLocation(file: path, line: error.line, column: error.column),
                                       "template `\(name)`: \(error.message)", hint: error.hint))
@@ -56,6 +60,7 @@ public struct Theme: Sendable {
         }
         self.templates = templates
         self.sources = sources
+        self.articlePageIDs = ids.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         self.strings = strings
         self.assets = assets
     }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Markdown as cmark-gfm is given it: UTF-8 bytes with every U+0000 already replaced by U+FFFD (CommonMark
+/// 2.3), passed with their length so nothing after a NUL is lost; and the way back from cmark's byte columns
+/// to the character columns editors show.
+struct SourceText {
+    let bytes: [UInt8]
+    /// Byte offset of each line's start; line n (1-based) starts at `lineStarts[n - 1]`.
+    private let lineStarts: [Int]
+
+    init(_ markdown: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(markdown.utf8.count)
+        var lineStarts = [0]
+        for byte in markdown.utf8 {
+            if byte == 0 {
+                bytes += [0xEF, 0xBF, 0xBD]
+                continue
+            }
+            bytes.append(byte)
+            if byte == 0x0A { lineStarts.append(bytes.count) }
+        }
+        self.bytes = bytes
+        self.lineStarts = lineStarts
+    }
+
+    /// The 1-based character column of a 1-based byte column on a 1-based line.
+    func characterColumn(line: Int, byteColumn: Int) -> Int {
+        guard line >= 1, line <= lineStarts.count, byteColumn > 1 else { return max(1, byteColumn) }
+        let start = lineStarts[line - 1]
+        let end = min(bytes.count, start + byteColumn - 1)
+        guard start < end else { return byteColumn }
+        return String(decoding: bytes[start..<end], as: UTF8.self).count + 1
+    }
+}
+
+extension String {
+    /// How many times `needle` occurs, not overlapping.
+    func occurrences(of needle: String) -> Int {
+        guard !needle.isEmpty else { return 0 }
+        var count = 0
+        var rest = self[...]
+        while let range = rest.range(of: needle) {
+            count += 1
+            rest = rest[range.upperBound...]
+        }
+        return count
+    }
+}
