@@ -52,7 +52,8 @@ def inline(rng, depth=0):
         elif roll < 0.9:
             parts.append(f"[{rng.choice(WORDS)}](#{rng.choice(['top', 'café', 'x'])})")
         elif roll < 0.95:
-            parts.append(f"![{inline(rng, depth + 1)}](../assets/pic.svg{rng.choice(['', ' \"A title\"'])})")
+            title = rng.choice(["", ' "A title"'])
+            parts.append(f"![{inline(rng, depth + 1)}](../assets/pic.svg{title})")
         else:
             parts.append("[^" + rng.choice(["1", "n", "长"]) + "]")
     return " ".join(parts)

@@ -58,7 +58,7 @@ public struct MarkdownRenderer: Sendable {
         return options
     }
 
-    static let taskMarkers = ["<input type=\"checkbox\" disabled=\"\" /> ", "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> "]
+    static let taskMarkers = ["<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" checked=\"\" disabled=\"\" />"]
 
     public func render(_ markdown: String, rewrite: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
         // U+0000 becomes U+FFFD (CommonMark 2.3) before cmark sees the text, so source positions match `source`.
@@ -142,8 +142,10 @@ public struct MarkdownRenderer: Sendable {
                 Self.append(literal, to: &text)
             }
         }
-        for (node, entry) in headings { Self.giveID(entry, to: node) }
+        // The replaced headings are freed only after rendering: their text nodes' literals point into their buffers.
+        let replaced = headings.map { Self.giveID($0.entry, to: $0.node) }
         let rendered = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser))!
+        replaced.forEach { cmark_node_free($0) }
         // The HTML stays bytes through the passes below and is validated as UTF-8 once, at the end.
         var html = [UInt8](UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)))
         free(rendered)
@@ -186,7 +188,8 @@ public struct MarkdownRenderer: Sendable {
     /// cmark writes a bare `<hN>`, so a heading becomes what renders the same with its id: a custom block around a
     /// custom inline whose opening is `<hN id="…">`. (Finding the n-th `<hN>` in the output instead miscounts when
     /// trusted raw HTML has headings of its own.)
-    static func giveID(_ entry: TocEntry, to heading: OpaquePointer) {
+    /// Returns the heading, unlinked, for the caller to free.
+    static func giveID(_ entry: TocEntry, to heading: OpaquePointer) -> OpaquePointer {
         let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
         cmark_node_set_on_enter(block, "")
         cmark_node_set_on_exit(block, "")
@@ -199,7 +202,7 @@ public struct MarkdownRenderer: Sendable {
         }
         cmark_node_append_child(block, inline)
         cmark_node_replace(heading, block)
-        cmark_node_free(heading)
+        return heading
     }
 
     static func isTaskItem(_ node: OpaquePointer) -> Bool {
@@ -295,7 +298,7 @@ public struct MarkdownRenderer: Sendable {
     /// written in trusted raw HTML, left as it is).
     static func labelTaskItems(_ bytes: [UInt8], _ labels: [String?]) -> [UInt8] {
         let markers = taskMarkers.map { Array($0.utf8) }
-        let close = Array(" /> ".utf8)
+        let close = Array(" />".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + 256)
         var labels = labels.makeIterator()

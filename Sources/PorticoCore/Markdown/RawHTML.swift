@@ -14,12 +14,17 @@ public struct OmittedHTML: Sendable, Equatable {
     /// Why it matters and how to write it instead.
     public var hint: String {
         let name = tag.drop { $0 == "<" || $0 == "/" }.lowercased()
+        if name == "img" || name == "a", let destination = RawHTML.destinations(in: Array(snippet.utf8)).first {
+            return name == "img" ? "write it in Markdown: ![\(destination.alt.isEmpty ? "what it shows" : destination.alt)](\(destination.url))"
+                                 : "write it in Markdown: [text](\(destination.url))"
+        }
         if let markdown = Self.markdownEquivalents[name] { return "write it in Markdown: \(markdown)" }
         let trusted = "or set markdown.unsafe_html: true in portal.yml if every author is trusted"
         if Self.htmlElements.contains(name) {
             return "Markdown has no equivalent of `\(tag)>`: remove it, \(trusted)"
         }
-        return "to show `\(tag)…` as text, escape it: `\\\(tag)…` or put it in backticks; \(trusted)"
+        let text = snippet.count <= 40 && !snippet.contains("\n") ? snippet : tag + "…"
+        return "to show `\(text)` as text, escape it: `\\\(text)`, or put it in backticks; \(trusted)"
     }
 
     static let markdownEquivalents: [String: String] = [
