@@ -1,7 +1,8 @@
 import CCmarkGFM
 import Foundation
 
-/// A link or image destination found in Markdown, with its position in the Markdown text (1-based).
+/// A link or image destination found in Markdown, with its position in the Markdown text (1-based; the column
+/// counts characters, see `CharacterColumns`).
 public struct MarkdownLink: Sendable, Equatable {
     public var url: String
     public var isImage: Bool
@@ -71,6 +72,7 @@ public struct MarkdownRenderer: Sendable {
         var toc: [TocEntry] = []
         var text: [UInt8] = []   // the visible text, as bytes: one String is made of it at the end
         var usedIDs: [String: Int] = [:]
+        var columns: CharacterColumns? = nil   // made at the first link
         let iterator = cmark_iter_new(root)!
         defer { cmark_iter_free(iterator) }
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
@@ -79,7 +81,9 @@ public struct MarkdownRenderer: Sendable {
             if event == CMARK_EVENT_ENTER {
                 if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                    let (line, column) = Self.position(of: node)
+                    let (line, byteColumn) = Self.position(of: node)
+                    if columns == nil { columns = CharacterColumns(markdown) }
+                    let column = columns!.column(line: line, byteColumn: byteColumn)
                     let isImage = type == CMARK_NODE_IMAGE
                     let link = MarkdownLink(url: url, isImage: isImage, line: line, column: column, text: isImage ? Self.plainText(of: node) : "")
                     if let replacement = rewrite(link) {
