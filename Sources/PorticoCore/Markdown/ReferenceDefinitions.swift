@@ -23,8 +23,9 @@ struct ReferenceDefinitions {
     }
 
     init(_ markdown: String) {
-        lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            Array((line.last == "\r" ? line.dropLast() : line).unicodeScalars)
+        // Split on the scalar: "\r\n" is one Character, so a Character split would miss it.
+        lines = markdown.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            Array(line.last == "\r" ? line.dropLast() : line)
         }
         var fence: (mark: Unicode.Scalar, count: Int)? = nil
         var mayStart = true   // a definition cannot interrupt a paragraph
@@ -58,7 +59,7 @@ struct ReferenceDefinitions {
         var i = line.prefix { $0 == " " }.count
         guard i < line.count, line[i] == "[", let close = closingBracket(line, from: i), close + 1 < line.count, line[close + 1] == ":" else { return nil }
         let label = normalize(line[(i + 1)..<close])
-        guard !label.isEmpty else { return nil }
+        guard !label.isEmpty, !label.hasPrefix("^") else { return nil }   // `[^1]: …` is a footnote
         i = close + 2
         while i < line.count, line[i] == " " || line[i] == "\t" { i += 1 }
         if i < line.count { return Definition(label: label, line: index + 1, column: i + 1) }

@@ -11,7 +11,8 @@ enum LeadingTitle {
             let lineEnd = scalars[lineStart...].firstIndex(of: "\n") ?? scalars.endIndex
             let line = Substring(scalars[lineStart..<lineEnd])
             if !line.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-                guard let (heading, indent) = atxLevelOne(line) else { return (body, nil) }
+                guard let found = atxLevelOne(line) else { return (body, nil) }
+                let (heading, indent) = found
                 if collapse(heading) == collapse(title) {
                     return (String(scalars[..<lineStart]) + String(scalars[lineEnd...]), nil)
                 }
