@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORTICO := .build/debug/portico
 PYTHON ?= python3
 
-.PHONY: run build deps deps-test test test-swift test-js test-python bench screenshots clean golden
+.PHONY: run build deps deps-test test test-swift test-js test-python test-fuzz fuzz bench screenshots clean golden
 
 run: deps build
 	@if [ -z "$$PORTICO_SECRET" ] && [ ! -f .portico/secret ]; then $(PORTICO) init; fi
@@ -23,7 +23,7 @@ build:
 
 test: deps deps-test
 	$(SWIFT) build --build-tests
-	$(MAKE) test-swift test-js test-python
+	$(MAKE) test-swift test-js test-python test-fuzz
 
 # The Swift tests make their scratch folders under TMPDIR: each run gets its own, removed afterwards.
 test-swift:
@@ -36,6 +36,14 @@ test-js:
 
 test-python:
 	PORTICO_BIN=$(abspath $(PORTICO)) $(PYTHON) -m pytest tests -q -p no:cacheprovider
+
+# The libFuzzer harness over front matter and the Markdown post-passes (see scripts/fuzz.sh): briefly in
+# `make test`, for ten minutes in `make fuzz`.
+test-fuzz:
+	scripts/fuzz.sh 30
+
+fuzz:
+	scripts/fuzz.sh $(or $(FUZZ_SECONDS),600)
 
 # Regenerate the golden site on purpose after a deliberate change; review the diff before committing.
 golden:

@@ -117,12 +117,12 @@ enum PreviewIndex {
         func escape(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        let items = accounts.map { "<li><a href=\"/\(escape($0.slug))/\">\(escape($0.name))</a> <small>\($0.pages) pages, \($0.drafts) drafts or future</small></li>" }.joined()
+        let items = accounts.map { "<li><a href=\"/\(escape($0.slug))/\">\(escape($0.name))</a> <small>\(counted($0.pages, "page")), \($0.drafts) drafts or future</small></li>" }.joined()
         return """
         <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Portico preview</title>
         <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/_portico/portico.css"></head>
         <body><main class="pt-container"><h1>Portico preview</h1><p>Unencrypted, drafts and future pages included. Local only.</p>
-        <ul>\(items)</ul>\(errors.isEmpty ? "" : "<p>\(errors.count) errors: see the overlay.</p>")</main></body></html>
+        <ul>\(items)</ul>\(errors.isEmpty ? "" : "<p>\(counted(errors.count, "error")): see the overlay.</p>")</main></body></html>
         """
     }
 }

@@ -49,7 +49,7 @@ import Testing
         _ = resolve([IncludeRule(tags: ["quantum"], location: here)], log: log)
         let warning = log.warnings.first { $0.code == "rule-matches-nothing" }
         #expect(warning?.location == here)
-        #expect(log.warnings.contains { $0.code == "empty-section" })
+        #expect(log.warnings.contains { $0.code == "empty-account" })
     }
 
     @Test func pagesOfOneAccountNeverAppearInAnother() throws {

@@ -46,20 +46,20 @@ struct Build: ParsableCommand {
             // Remember what each publish contained, for `portico digest --since last-publish`.
             if !unencrypted { builder.publishLog = PublishLog(project: project.projectURL) }
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
-            Terminal.print(log.warnings)
+            Terminal.print(log.warnings, contentFolder: project.contentURL)
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
             case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
             case .all: ""
             }
-            print(String(format: "Built %d accounts, %d pages (%d files), %d warnings in %.2f s → %@%@%@",
-                         summary.accounts, summary.pages, summary.files, summary.warnings, summary.seconds, out, scope,
-                         unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
+            print("Built \(counted(summary.accounts, "account")), \(counted(summary.pages, "page")) (\(counted(summary.files, "file"))), "
+                + "\(counted(summary.warnings, "warning")) in \(String(format: "%.2f", summary.seconds)) s → \(out)\(scope)"
+                + (unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
         } catch let failure as BuildFailed {
-            Terminal.print(failure.diagnostics)
+            Terminal.print(failure.diagnostics, contentFolder: project.contentURL)
             let errors = failure.diagnostics.filter { $0.severity == .error }.count
             let warnings = failure.diagnostics.count - errors
-            Terminal.error("Build failed: \(errors) errors, \(warnings) warnings\(errors == 0 ? " (--strict)" : ""); \(out) was left as it was.")
+            Terminal.error("Build failed: \(Terminal.summary(errors: errors, warnings: warnings))\(errors == 0 ? " (--strict)" : ""); \(out) was left as it was.")
             throw Exit.contentErrors
         } catch {
             Terminal.error("internal error: \(error)")

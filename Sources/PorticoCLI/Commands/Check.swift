@@ -26,10 +26,11 @@ struct Check: ParsableCommand {
             throw Exit.internalError
         }
         let diagnostics = log.all
-        print(DiagnosticFormatter.format(diagnostics, as: format.rawValue, contentFolder: project.content), terminator: "")
+        print(DiagnosticFormatter.format(diagnostics, as: format.rawValue, contentFolder: project.contentURL,
+                                         workingDirectory: Terminal.workingDirectory), terminator: "")
         let errors = diagnostics.filter { $0.severity == .error }.count
         if format == .text {
-            Terminal.error("\(errors) errors, \(diagnostics.count - errors) warnings")
+            Terminal.error(Terminal.summary(errors: errors, warnings: diagnostics.count - errors))
         }
         if errors > 0 || (strict && !diagnostics.isEmpty) { throw Exit.contentErrors }
     }

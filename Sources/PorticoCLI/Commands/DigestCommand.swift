@@ -25,7 +25,7 @@ struct DigestCommand: ParsableCommand {
         let (portal, accounts) = builder.loadAndResolve(log: log)
         let themeLoaded = Theme(folders: theme.folders, log: log)
         if log.hasErrors {
-            Terminal.print(log.errors)
+            Terminal.print(log.errors, contentFolder: project.contentURL)
             throw Exit.contentErrors
         }
         guard let resolved = accounts.first(where: { $0.slug == account }) else {

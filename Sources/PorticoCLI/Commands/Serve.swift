@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         }
         let server: FeedbackServer
         do { server = try FeedbackServer(configuration) } catch let problems as ContentProblems {
-            Terminal.print(problems.diagnostics)
+            Terminal.print(problems.diagnostics, contentFolder: project.contentURL)
             Terminal.error("error: \(project.content) has errors; fix them before serving")
             throw Exit.contentErrors
         } catch {

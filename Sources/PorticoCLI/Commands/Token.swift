@@ -66,7 +66,7 @@ struct AccessList {
         let log = DiagnosticLog()
         let (portal, accounts) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: log)
         if log.hasErrors {
-            Terminal.print(log.errors)
+            Terminal.print(log.errors, contentFolder: project.contentURL)
             throw Exit.contentErrors
         }
         let secret: PortalSecret

@@ -10,8 +10,18 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    static func print(_ diagnostics: [Diagnostic]) {
-        for diagnostic in diagnostics { error(diagnostic.description) }
+    /// Diagnostics as text, their paths opening from the current directory (see `DiagnosticFormatter.displayPath`).
+    static func print(_ diagnostics: [Diagnostic], contentFolder: URL) {
+        guard !diagnostics.isEmpty else { return }
+        FileHandle.standardError.write(Data(DiagnosticFormatter.format(diagnostics, as: "text", contentFolder: contentFolder,
+                                                                        workingDirectory: workingDirectory).utf8))
+    }
+
+    static var workingDirectory: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true) }
+
+    /// "2 errors, 1 warning".
+    static func summary(errors: Int, warnings: Int) -> String {
+        "\(counted(errors, "error")), \(counted(warnings, "warning"))"
     }
 
     static func progress(done: Int, total: Int) {

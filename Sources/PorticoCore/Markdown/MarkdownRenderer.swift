@@ -1,7 +1,8 @@
 import CCmarkGFM
 import Foundation
 
-/// A link or image destination found in Markdown, with its position in the Markdown text (1-based).
+/// A link or image destination found in Markdown, with its position in the Markdown text (1-based; the column
+/// counts characters, see `CharacterColumns`).
 public struct MarkdownLink: Sendable, Equatable {
     public var url: String
     public var isImage: Bool
@@ -96,7 +97,8 @@ public struct MarkdownRenderer: Sendable {
             if event == CMARK_EVENT_ENTER {
                 if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                    let (line, column) = Self.position(of: node)
+                    let (line, byteColumn) = Self.position(of: node)
+                    let column = source.characterColumn(line: line, byteColumn: byteColumn)
                     let isImage = type == CMARK_NODE_IMAGE
                     let link = MarkdownLink(url: url, isImage: isImage, line: line, column: column, text: isImage ? Self.plainText(of: node) : "")
                     if let replacement = rewrite(link) {

@@ -30,7 +30,8 @@ struct SourceText {
         let start = lineStarts[line - 1]
         let end = min(bytes.count, start + byteColumn - 1)
         guard start < end else { return byteColumn }
-        return String(decoding: bytes[start..<end], as: UTF8.self).count + 1
+        // Unicode scalars, as CharacterColumns and libyaml count them: a lead byte starts each one.
+        return bytes[start..<end].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
     }
 }
 

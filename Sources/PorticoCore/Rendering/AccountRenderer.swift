@@ -148,13 +148,31 @@ public struct AccountRenderer {
         var assets: [AssetReference] = []
         var diagnostics: [Diagnostic] = []
         let links = links   // captured alone: a closure naming a property would copy all of `self`
-        let rewrite = { (link: MarkdownLink) in links.resolve(link, on: resolved, assets: &assets, diagnostics: &diagnostics) }
-        let body = if let markdownCache, source.origin == .library {
-            markdown.render(source.body, key: source.sourcePath, cache: markdownCache, rewrite: rewrite)
-        } else {
-            markdown.render(source.body, rewrite: rewrite)
+        let (markdownText, titleWarning) = LeadingTitle.strip(source.body, title: source.title, file: source.sourcePath,
+                                                              bodyStartLine: source.bodyStartLine)
+        if let titleWarning { diagnostics.append(titleWarning) }
+        let references = ReferenceDefinitions.scan(markdownText)
+        var referenceReports = ReferenceLinkReports()
+        let rewrite = { (link: MarkdownLink) -> String? in
+            guard let definition = references?.definition(usedBy: link) else {
+                return links.resolve(link, on: resolved, assets: &assets, diagnostics: &diagnostics)
+            }
+            // A link written `[text][label]`: its destination is checked where the definition writes it.
+            var atDefinition = link
+            atDefinition.line = definition.line
+            atDefinition.column = definition.column
+            var found: [Diagnostic] = []
+            let destination = links.resolve(atDefinition, on: resolved, assets: &assets, diagnostics: &found)
+            referenceReports.record(definition, use: SourceLocation(file: source.sourcePath, line: source.bodyStartLine + link.line - 1,
+                                                                    column: link.column), found)
+            return destination
         }
-        log.report(contentsOf: diagnostics)
+        let body = if let markdownCache, source.origin == .library {
+            markdown.render(markdownText, key: source.sourcePath, cache: markdownCache, rewrite: rewrite)
+        } else {
+            markdown.render(markdownText, rewrite: rewrite)
+        }
+        log.report(contentsOf: diagnostics + referenceReports.diagnostics)
         for omitted in body.omittedHTML {
             log.report(Self.omission(omitted, in: source))
         }

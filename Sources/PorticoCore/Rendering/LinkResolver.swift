@@ -23,32 +23,29 @@ struct LinkResolver {
     /// Returns the destination to write, or nil to keep the link as written.
     func resolve(_ link: MarkdownLink, on page: ResolvedPage, assets: inout [AssetReference], diagnostics: inout [Diagnostic]) -> String? {
         let url = link.url
-        if url.hasPrefix("#"), url.count > 1, let anchors {
-            anchors.reference(account: account.slug, page: page.outputPath, fragment: String(url.dropFirst()), url: url,
-                              at: SourceLocation(file: page.source.sourcePath, line: page.source.bodyStartLine + link.line - 1, column: link.column))
-        }
-        if url.isEmpty || url.hasPrefix("#") || url.hasPrefix("//") || url.hasPrefix("/") || Self.hasScheme(url) { return nil }
         let location = SourceLocation(file: page.source.sourcePath, line: page.source.bodyStartLine + link.line - 1, column: link.column)
-        var path = url
-        var fragment = ""
-        if let hash = path.firstIndex(of: "#") {
-            fragment = String(path[hash...])
-            path = String(path[..<hash])
+        if url.hasPrefix("#"), url.count > 1, let anchors {
+            anchors.reference(account: account.slug, page: page.outputPath, fragment: String(url.dropFirst()), url: url, at: location)
         }
-        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-        path = path.removingPercentEncoding ?? path
+        if url.isEmpty || url.hasPrefix("#") { return nil }
+        if link.isImage, Self.isRemote(url) {
+            diagnostics.append(.error("remote-image", at: location,
+                                      "image `\(url)` is on another server: the page's Content-Security-Policy blocks it, so readers would see a broken image",
+                                      hint: "download it into \(assetFolder(for: page)) and link it relatively, e.g. ![\(link.text)](\(exampleAssetLink(for: page, url: url)))"))
+            return nil
+        }
+        if url.hasPrefix("//") || Self.hasScheme(url) { return nil }
+        let parts = LinkParts(url)
+        if url.hasPrefix("/") { return resolveRootRelative(link, parts, on: page, at: location, assets: &assets, diagnostics: &diagnostics) }
         let sourceDir = (page.source.sourcePath as NSString).deletingLastPathComponent
-        guard let target = Self.normalize(sourceDir + "/" + path) else {
+        guard let target = Self.normalize(sourceDir + "/" + parts.path) else {
             diagnostics.append(.error(link.isImage ? "missing-image" : "broken-link", at: location,
                                       "`\(url)` points outside the content folder", hint: "link to a file inside content/"))
             return nil
         }
-        if path.hasSuffix(".md") && !link.isImage {
+        if parts.path.hasSuffix(".md") && !link.isImage {
             if let published = account.bySource[target] {
-                if fragment.count > 1 {
-                    anchors?.reference(account: account.slug, page: published.outputPath, fragment: String(fragment.dropFirst()), url: url, at: location)
-                }
-                return RelativeURL.between(page.outputPath, published.outputPath) + fragment
+                return pageURL(published, parts, from: page, url: url, at: location)
             }
             if unreadablePages.contains(target) { return nil }
             if knownPages.contains(target) {
@@ -61,13 +58,29 @@ struct LinkResolver {
             }
             return nil
         }
-        guard knownAssets.contains(target), let output = Self.outputPath(ofAsset: target) else {
-            let what = link.isImage ? "image" : "file"
-            let exists = knownPages.contains(target)
+        guard knownAssets.contains(target) else {
+            diagnostics.append(notAFile(link, target: target, on: page, at: location))
+            return nil
+        }
+        return assetURL(link, source: target, parts, on: page, at: location, assets: &assets, diagnostics: &diagnostics)
+    }
+
+    /// The link to a published page, its query and fragment kept.
+    func pageURL(_ published: ResolvedPage, _ parts: LinkParts, from page: ResolvedPage, url: String, at location: SourceLocation) -> String {
+        if parts.fragment.count > 1 {
+            anchors?.reference(account: account.slug, page: published.outputPath, fragment: String(parts.fragment.dropFirst()), url: url, at: location)
+        }
+        return RelativeURL.between(page.outputPath, published.outputPath) + parts.query + parts.fragment
+    }
+
+    /// A content file (`source`, relative to the content folder) that the page shows or links to.
+    func assetURL(_ link: MarkdownLink, source target: String, _ parts: LinkParts, on page: ResolvedPage, at location: SourceLocation,
+                  assets: inout [AssetReference], diagnostics: inout [Diagnostic]) -> String? {
+        let url = link.url
+        guard let output = Self.outputPath(ofAsset: target) else {
             diagnostics.append(.error(link.isImage ? "missing-image" : "broken-link", at: location,
-                                      exists ? "`\(url)` points to \(target), which is not under an assets/ folder"
-                                             : "\(what) `\(url)` not found (looked for \(target))",
-                                      hint: "put \(what)s under library/assets/ or accounts/\(account.slug)/assets/ and link relatively"))
+                                      "`\(url)` points to \(target), which is not under an assets/ folder",
+                                      hint: "move it into \(assetFolder(for: page)) and link to it there"))
             return nil
         }
         if case .account(let owner) = page.source.origin, !target.hasPrefix("accounts/\(owner)/"), !target.hasPrefix("library/") {
@@ -75,7 +88,8 @@ struct LinkResolver {
             return nil
         }
         if page.source.origin == .library, !target.hasPrefix("library/") {
-            diagnostics.append(.error("foreign-asset", at: location, "library pages may only use files under library/assets/"))
+            diagnostics.append(.error("foreign-asset", at: location, "library pages may only use files under library/assets/",
+                                      hint: "copy it into library/assets/ and link it relatively"))
             return nil
         }
         if link.isImage, link.text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -84,7 +98,26 @@ struct LinkResolver {
         }
         let relative = RelativeURL.between(page.outputPath, output)
         assets.append(AssetReference(url: relative, sourcePath: target, outputPath: output))
-        return relative + fragment
+        return relative + parts.query + parts.fragment
+    }
+
+    /// The folder a page's own images and files belong in.
+    func assetFolder(for page: ResolvedPage) -> String {
+        if case .account(let owner) = page.source.origin { return "accounts/\(owner)/assets/" }
+        return "library/assets/"
+    }
+
+    /// `../assets/<file name of url>` from the page: where a downloaded copy would be linked from.
+    func exampleAssetLink(for page: ResolvedPage, url: String) -> String {
+        let name = LinkParts(url).path.split(separator: "/").last.map(String.init) ?? "image.png"
+        return "../assets/" + (name.isEmpty ? "image.png" : name)
+    }
+
+    /// Whether a browser would fetch `url` from another server: `http(s):`, `ftp:` or protocol-relative `//`.
+    static func isRemote(_ url: String) -> Bool {
+        if url.hasPrefix("//") { return true }
+        let lower = url.prefix(8).lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("ftp://")
     }
 
     /// Whether the URL starts with `scheme:`, a scheme being ASCII letters, digits, "+", "-" and "." (RFC 3986;

@@ -85,9 +85,12 @@ public struct AccountResolver: Sendable {
             if a.source.kind != b.source.kind { return a.source.kind < b.source.kind }
             return a.source.slug < b.source.slug
         }
-        for kind in PageKind.allCases where !sorted.contains(where: { $0.source.kind == kind }) {
-            log.report(.warning("empty-section", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
-                                "account \(account.slug) has no \(kind.rawValue)", hint: "write one or include some from the library"))
+        // An account chooses its kinds (one may carry only library insights): a kind with no page is no mistake,
+        // an account with no page at all is.
+        if sorted.isEmpty {
+            log.report(.warning("empty-account", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
+                                "account \(account.slug) publishes no page",
+                                hint: "write one under accounts/\(account.slug)/insights/ (or solutions/, case-studies/), or include library pieces with an `include:` rule"))
         }
         return ResolvedAccount(account: account, pages: sorted,
                                bySource: Dictionary(uniqueKeysWithValues: sorted.map { ($0.source.sourcePath, $0) }))
