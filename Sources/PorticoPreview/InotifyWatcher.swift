@@ -15,7 +15,7 @@ enum InotifyWatcher {
         let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard fd >= 0 else { return nil }
         var stop: [Int32] = [-1, -1]
-        guard pipe2(&stop, O_CLOEXEC) == 0 else { close(fd); return nil }
+        guard pipe(&stop) == 0 else { close(fd); return nil }
         var watches = Watches(fd: fd)
         for folder in folders where FileManager.default.fileExists(atPath: folder.path) {
             guard watches.addTree(folder.standardizedFileURL.path) != nil else {
@@ -32,6 +32,7 @@ enum InotifyWatcher {
         let thread = Thread { [watches] in
             var watches = watches
             watches.run(stop: stopRead, continuation: continuation)
+            continuation.finish()   // ends the stream if the thread stopped by itself; its wake-up writes before the close
             close(fd); close(stopRead); close(stopWrite)
         }
         thread.name = "portico-inotify"
@@ -122,9 +123,9 @@ enum InotifyWatcher {
                 changes.insert(path)
             } else if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
                 // The files of a folder moved away are not reported one by one: rebuild everything.
-                for (descriptor, watched) in folders where watched == path || watched.hasPrefix(path + "/") {
-                    inotify_rm_watch(fd, descriptor)
-                    folders[descriptor] = nil
+                for (watch, watched) in folders where watched == path || watched.hasPrefix(path + "/") {
+                    inotify_rm_watch(fd, watch)
+                    folders[watch] = nil
                 }
                 changes = .everything
             }

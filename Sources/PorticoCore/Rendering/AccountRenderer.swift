@@ -154,7 +154,7 @@ public struct AccountRenderer {
         context["cards"] = .list(listPage.pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })
         context["tags"] = .list(tags.map { tag in
             ["name": .string(tag.name), "count": .int(tag.count), "current": .bool(tag == listPage.tag),
-             "url": .string(RelativeURL.between(path, lead + "\(kind.rawValue)/tags/\(tag.slug)/index.html"))]
+             "url": .string(RelativeURL.between(path, lead + "\(kind.rawValue)/tags/\(tag.folderName)/index.html"))]
         })
         context["hasTags"] = .bool(!tags.isEmpty)
         context["allTags"] = ["url": .string(RelativeURL.between(path, first)), "current": .bool(listPage.tag == nil)]

@@ -1,15 +1,14 @@
-import Crypto
 import Foundation
 
-/// One tag of a kind's list, with the folder its own list lives in.
+/// One tag of a kind's list, with the folder name of its own list.
 struct ListTag: Equatable {
     let name: String
-    let slug: String
+    let folderName: String
     let count: Int
 }
 
 /// One page of a kind's list: every piece of the kind, `ListPages.size` to a page (`insights/`,
-/// `insights/page/2/` …), or every piece with one tag (`insights/tags/<slug>/`, `insights/tags/<slug>/page/2/` …).
+/// `insights/page/2/` …), or every piece with one tag (`insights/tags/<n>/`, `insights/tags/<n>/page/2/` …).
 /// Paths are relative to the account's language folder.
 struct ListPage {
     let kind: PageKind
@@ -21,7 +20,7 @@ struct ListPage {
     /// Indices into the account's pages, newest first.
     let pages: ArraySlice<Int>
 
-    var folder: String { tag.map { "\(kind.rawValue)/tags/\($0.slug)/" } ?? "\(kind.rawValue)/" }
+    var folder: String { tag.map { "\(kind.rawValue)/tags/\($0.folderName)/" } ?? "\(kind.rawValue)/" }
     var path: String { path(ofPage: number) }
 
     func path(ofPage number: Int) -> String {
@@ -67,40 +66,9 @@ enum ListPages {
         }
     }
 
-    /// Tags in name order, each with a folder name unique among them.
+    /// Tags in name order; each tag's list lives in a folder named by its place in that order (`tags/1/` …),
+    /// never by its name: in a gated build every file name is public, and an account's topics are not.
     static func tags(_ counts: [String: Int]) -> [ListTag] {
-        var used = Set<String>()
-        return counts.keys.sorted().map { name in
-            let base = slug(name)
-            var candidate = base
-            var suffix = 2
-            while !used.insert(candidate).inserted {
-                candidate = "\(base)-\(suffix)"
-                suffix += 1
-            }
-            return ListTag(name: name, slug: candidate, count: counts[name]!)
-        }
-    }
-
-    /// A tag's folder name: ASCII letters and digits lowercased, other runs as one hyphen. A tag with other
-    /// characters (`供应链`, `Café`) gets eight hex digits of its hash as well, so the name stays ASCII (no
-    /// percent-encoding in links or on disk) and tags differing only there do not meet.
-    static func slug(_ tag: String) -> String {
-        var out = ""
-        var pendingHyphen = false
-        var foreign = false
-        for byte in tag.utf8 {
-            if Identifier.alphanumeric(byte) {
-                if pendingHyphen && !out.isEmpty { out += "-" }
-                pendingHyphen = false
-                out.unicodeScalars.append(Unicode.Scalar(Identifier.upper(byte) ? byte + 0x20 : byte))
-            } else {
-                pendingHyphen = true
-                if byte >= 0x80 { foreign = true }
-            }
-        }
-        guard foreign || out.isEmpty else { return out }
-        let hash = SHA256.hash(data: Data(tag.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
-        return out.isEmpty ? hash : out + "-" + hash
+        counts.keys.sorted().enumerated().map { index, name in ListTag(name: name, folderName: String(index + 1), count: counts[name]!) }
     }
 }
