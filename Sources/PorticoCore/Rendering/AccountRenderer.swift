@@ -256,10 +256,12 @@ public struct AccountRenderer {
             "lang": .string(language.rawValue), "t": strings[language] ?? [:], "portal": ["title": .string(portal.title)],
             "assets": .string(root + "../_portico/"), "root": .string(root), "preview": .bool(preview), "account": .map(accountContext),
             "title": .string(title), "kind": .string(kind),
-            "nav": .list(navItems.map { target, label in
-                ["label": .string(label), "url": .string(RelativeURL.between(path, target)),
-                 "current": .bool(target == path || ((kind == "article" || kind == "list") && target != lead + "index.html" && target.hasSuffix("/index.html")
-                                               && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count)))))]
+            "nav": .list(navItems.map { target, label -> TemplateValue in
+                // An article, or a later page or tag of a list, is within its section too.
+                let section = String(target.dropFirst(lead.count).dropLast("index.html".count))
+                let within = target != lead + "index.html" && target.hasSuffix("/index.html")
+                    && ((kind == "article" && path.hasPrefix(section)) || (kind == "list" && unprefixed.hasPrefix(section)))
+                return ["label": .string(label), "url": .string(RelativeURL.between(path, target)), "current": .bool(target == path || within)]
             }),
         ]
     }

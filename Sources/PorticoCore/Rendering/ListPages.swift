@@ -51,7 +51,7 @@ enum ListPages {
     static func plan(_ kind: PageKind, of account: ResolvedAccount) -> (tags: [ListTag], pages: [ListPage]) {
         let all = account.pageIndices(of: kind)
         var byTag: [String: [Int]] = [:]
-        for index in all { for tag in account.pages[index].source.tags { byTag[tag, default: []].append(index) } }
+        for index in all { for tag in Set(account.pages[index].source.tags) { byTag[tag, default: []].append(index) } }
         let tags = Self.tags(byTag.mapValues(\.count))
         var pages = split(all, kind: kind, tag: nil)
         for tag in tags { pages += split(byTag[tag.name]!, kind: kind, tag: tag) }
