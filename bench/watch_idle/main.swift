@@ -1,6 +1,7 @@
 // Idle CPU of the preview's file watcher alone, polling (the old preview loop) against inotify, on one content tree:
 //   swiftc -O -swift-version 6 -o /tmp/watch_idle bench/watch_idle/main.swift Sources/PorticoPreview/{InotifyWatcher,FileChanges,ChangeWatcher}.swift
 //   /tmp/watch_idle poll <content> 20; /tmp/watch_idle inotify <content> 20
+import Foundation
 let args = CommandLine.arguments
 let folders = [URL(fileURLWithPath: args[2])]
 let seconds = Double(args[3]) ?? 20
