@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "PorticoPreview", dependencies: [
             "PorticoCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PorticoCLI", dependencies: [
             "PorticoCore", "PorticoGate", "PorticoFeedback", "PorticoPreview", "PorticoTheme", "CJemalloc",

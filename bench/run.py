@@ -29,6 +29,8 @@ import tempfile
 import threading
 import time
 
+import list_search
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.environ.get("PORTICO_BENCH_GENERATOR", os.path.join(os.path.dirname(ROOT), "shared", "bench", "gen_corpus.py"))
 SECRET = "ab" * 32
@@ -336,6 +338,20 @@ class Bench:
                                       "cmark": main_results["cmark-gfm floor"]}
         return rows
 
+    def lists(self, corpus):
+        """The list and search-index step (bench/list_search.py) on the corpus's largest account; report lines."""
+        slug = max(corpus.lists, key=lambda a: (len(corpus.lists[a]), a))
+        log(f"lists and search on account {slug} ({len(corpus.lists[slug])} pages)")
+        out = os.path.join(self.work, "out-lists")
+        try:
+            result = list_search.run(self.binary, corpus.content, out, self.env, slug)
+        except Exception as error:  # noqa: BLE001 - report, keep the rest
+            return ["## Lists and search on the largest account\n", f"Failed: `{error}`\n"]
+        finally:
+            rmtree(out)
+        log(f"  first search result after {result['first_result_ms']} ms")
+        return list_search.report_lines(result, len(corpus.lists[slug]))
+
     def preview(self, corpus, trials):
         """Time from saving one account page to the `data: reload` server-sent event of `portico preview`."""
         with socket.socket() as s:
@@ -572,7 +588,7 @@ def verdict(ok):
     return "—" if ok is None else ("**PASS**" if ok else "**FAIL**")
 
 
-def report(args, bench, corpus, results, scaling, preview, feedback, profile, started, finished):
+def report(args, bench, corpus, results, scaling, preview, feedback, profile, started, finished, lists=None):
     m = lambda name, key: median(results.get(name, []), key)  # noqa: E731
     full_wall = m("portico full", "wall")
     hugo_wall, floor_wall = m("hugo", "wall"), m("cmark-gfm floor", "wall")
@@ -673,7 +689,7 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
         lat = preview.get("latencies", [])
         if lat:
             out.append(f"`portico preview --content <corpus>/content` on the {corpus.pages:,}-page corpus, {len(lat)} saves "
-                       f"(append a sentence to one account page, random phase against the 250 ms poll):\n")
+                       f"(append a sentence to one account page, at a random moment; the preview wakes on inotify):\n")
             out.append("| median ms | min ms | max ms | initial build until serving s | preview peak RSS MiB |")
             out.append("|---:|---:|---:|---:|---:|")
             out.append(f"| {1000 * statistics.median(lat):.0f} | {1000 * min(lat):.0f} | {1000 * max(lat):.0f} | "
@@ -681,6 +697,9 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
         if preview.get("error"):
             out.append(f"\nPreview run failed: `{preview['error']}`")
         out.append("")
+
+    if lists is not None:
+        out += lists
 
     if feedback is not None:
         out.append("## Feedback server load (`tests/feedback/bench_load.py`, release binary)\n")
@@ -805,6 +824,8 @@ def main():
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-preview", action="store_true")
     parser.add_argument("--no-feedback", action="store_true")
+    parser.add_argument("--no-lists", action="store_true", help="skip the list and search-index step")
+    parser.add_argument("--only-lists", action="store_true", help="run only the list and search-index step (prints it)")
     parser.add_argument("--profile", dest="profile", action="store_true", default=None, help="run the callgrind profile (default: on, off with --quick)")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--profile-accounts", type=int, default=None, help="accounts in the profiled corpus (default 10, i.e. 1/10)")
@@ -836,6 +857,14 @@ def main():
     log(f"work folder {work}; {CORES} cores; portico {args.portico}; {args.rounds} rounds")
     bench = Bench(args, work)
     stamp = binary_stamp(args.portico)
+    if args.only_lists:
+        try:
+            corpus = Corpus(os.path.join(work, f"corpus-{base}"), base)
+            print("\n".join(bench.lists(corpus)))
+        finally:
+            if not (args.keep or args.workdir):
+                shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         corpus = Corpus(os.path.join(work, f"corpus-{base}"), base, hugo=True)
         results = bench.main_rounds(corpus)
@@ -850,6 +879,7 @@ def main():
         if not args.no_preview:
             log(f"preview latency ({args.preview_trials} saves)")
             preview = bench.preview(corpus, args.preview_trials)
+        lists = None if args.no_lists else bench.lists(corpus)
         feedback = None
         if not args.no_feedback:
             log(f"feedback load run ({args.feedback_requests} requests per endpoint)")
@@ -875,7 +905,7 @@ def main():
         if binary_stamp(args.portico) != stamp:
             bench.binary_changed = True
             log("warning: the portico binary changed during the run")
-        text = report(args, bench, corpus, results, scaling, preview, feedback, profile, started, finished)
+        text = report(args, bench, corpus, results, scaling, preview, feedback, profile, started, finished, lists)
         print("\n" + text)
         if args.results:
             with open(args.results, "w", encoding="utf-8") as f:

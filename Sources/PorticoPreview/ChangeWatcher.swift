@@ -1,6 +1,7 @@
 import Foundation
 
-/// Polls folders for changed, added and removed files (portable, no inotify needed); reports paths.
+/// Polls folders for changed, added and removed files (portable, no inotify needed); reports paths. The fallback
+/// where inotify is unavailable: each poll walks the whole tree, which costs CPU on a large portal.
 struct ChangeWatcher: Sendable {
     let folders: [URL]
 
@@ -26,5 +27,24 @@ struct ChangeWatcher: Sendable {
         for (path, stamp) in new where old[path] != stamp { changed.insert(path) }
         for path in old.keys where new[path] == nil { changed.insert(path) }
         return changed
+    }
+
+    /// Snapshots at once (a save after this call is reported), then compares a snapshot every `interval`.
+    func stream(every interval: Duration) -> AsyncStream<FileChanges> {
+        let (stream, continuation) = AsyncStream<FileChanges>.makeStream()
+        let first = snapshot()
+        let task = Task {
+            var current = first
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                let next = snapshot()
+                let changed = Self.changes(from: current, to: next)
+                current = next
+                if !changed.isEmpty { continuation.yield(.paths(changed)) }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
     }
 }

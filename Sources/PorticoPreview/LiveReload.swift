@@ -3,12 +3,23 @@ import Foundation
 /// Fans reload events out to every open browser tab (server-sent events).
 actor LiveReload {
     private var listeners: [UUID: AsyncStream<String>.Continuation] = [:]
+    private var closed = false
 
+    /// After `close()` the stream is already finished: a tab reconnecting while the server stops gets no
+    /// stream that would keep the server waiting for it.
     func subscribe() -> (UUID, AsyncStream<String>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(8))
-        listeners[id] = continuation
+        if closed { continuation.finish() } else { listeners[id] = continuation }
         return (id, stream)
+    }
+
+    /// Ends every event stream, now and later: the server's graceful shutdown waits for open responses,
+    /// and an event stream never ends by itself (not even when its tab has closed, until a write fails).
+    func close() {
+        closed = true
+        for continuation in listeners.values { continuation.finish() }
+        listeners.removeAll()
     }
 
     func unsubscribe(_ id: UUID) {

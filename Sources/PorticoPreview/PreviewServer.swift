@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import Logging
 import PorticoCore
+import ServiceLifecycle
 
 /// `portico preview`: serves every account unencrypted on 127.0.0.1, rebuilds what a save affects and
 /// reloads open tabs; content errors show as an overlay and the server keeps running.
@@ -9,18 +11,26 @@ public struct PreviewServer: Sendable {
     public let host: String
     public let port: Int
     public let pollInterval: Duration
+    /// Polls instead of using inotify (network mounts, where inotify sees no change made elsewhere).
+    public let poll: Bool
     let reload = LiveReload()
+    let boundPort = BoundPort()
 
-    public init(site: PreviewSite, host: String = "127.0.0.1", port: Int = 1313, pollInterval: Duration = .milliseconds(250)) {
+    public init(site: PreviewSite, host: String = "127.0.0.1", port: Int = 1313, pollInterval: Duration = .milliseconds(250),
+                poll: Bool = false) {
         self.site = site
         self.host = host
         self.port = port
         self.pollInterval = pollInterval
+        self.poll = poll
     }
+
+    var watchedFolders: [URL] { [site.contentRoot] + site.themeFolders }
 
     /// Builds the application; `onRunning` receives the bound port (tests use port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
+        router.add(middleware: LocalHostOnly(port: boundPort))
         let site = self.site
         let reload = self.reload
         router.get("/_portico/events") { _, _ -> Response in
@@ -50,36 +60,52 @@ public struct PreviewServer: Sendable {
         router.get("**") { request, _ in try await Self.file(request.uri.path, in: site.output) }
         var configuration = ApplicationConfiguration(address: .hostname(host, port: port))
         configuration.serverName = "portico-preview"
+        let boundPort = self.boundPort
         return Application(router: router, configuration: configuration, onServerRunning: { channel in
-            await onRunning(channel.localAddress?.port ?? 0)
+            let port = channel.localAddress?.port ?? 0
+            boundPort.set(port)
+            await onRunning(port)
         })
     }
 
-    /// Watches content and templates forever, rebuilding and telling the browsers after each save.
+    /// Watches content and templates until cancelled, rebuilding and telling the browsers after each save.
     public func watch() async {
-        let watcher = ChangeWatcher(folders: [site.contentRoot] + site.themeFolders)
-        var snapshot = watcher.snapshot()
-        while !Task.isCancelled {
-            try? await Task.sleep(for: pollInterval)
-            let next = watcher.snapshot()
-            let changed = ChangeWatcher.changes(from: snapshot, to: next)
-            snapshot = next
-            guard !changed.isEmpty else { continue }
-            _ = try? await site.rebuild(changed: changed)
+        await watch(ChangeFeed.start(folders: watchedFolders, poll: poll, interval: pollInterval))
+    }
+
+    /// Sleeps until `feed` reports a change; what is saved during a rebuild is reported once it is done.
+    func watch(_ feed: ChangeFeed) async {
+        for await changes in feed.changes {
+            _ = try? await site.rebuild(changed: changes.changed)
             await reload.send("reload")
         }
     }
 
+    /// Builds, serves and watches until SIGINT or SIGTERM, then stops within a second or two and returns.
     public func run() async throws {
+        // Watch first: a save made while the first build runs is then rebuilt after it, not lost.
+        let feed = ChangeFeed.start(folders: watchedFolders, poll: poll, interval: pollInterval)
         try await site.rebuild()
         let app = application { port in
-            FileHandle.standardOutput.write(Data("Preview on http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
+            FileHandle.standardOutput.write(Data("Preview on http://\(host):\(port)/ (Ctrl-C to stop; watching with \(feed.mechanism.rawValue))\n".utf8))
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            group.addTask { await watch() }
-            try await group.next()
-            group.cancelAll()
+        let logger = Logger(label: "portico-preview")
+        // Services stop in reverse order: the watcher first, closing the tabs' event streams, which the
+        // server's graceful shutdown would otherwise wait for forever.
+        var configuration = ServiceGroupConfiguration(services: [app, Watching(server: self, feed: feed)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+
+    struct Watching: Service {
+        let server: PreviewServer
+        let feed: ChangeFeed
+
+        func run() async throws {
+            let (server, feed) = (server, feed)
+            await cancelWhenGracefulShutdown { await server.watch(feed) }
+            await server.reload.close()
         }
     }
 

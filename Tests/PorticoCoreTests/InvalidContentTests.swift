@@ -22,6 +22,7 @@ import PorticoCore
         Case(overlay: "missing-image", code: "missing-image", file: "accounts/acme/case-studies/depot.md", line: 8),
         Case(overlay: "link-not-included", code: "link-not-included", file: "accounts/acme/case-studies/depot.md", line: 6),
         Case(overlay: "include-unknown-key", code: "unknown-key", file: "accounts/acme/account.yml", line: 8),
+        Case(overlay: "reserved-slug", code: "reserved-slug", file: "accounts/acme/insights/page.md", line: 1),
     ]
 
     @Test(arguments: cases)

@@ -11,11 +11,13 @@ struct Preview: AsyncParsableCommand {
     @OptionGroup var project: ProjectOptions
     @OptionGroup var theme: ThemeOptions
     @Option(help: "The port (127.0.0.1 only).") var port: Int = 1313
+    @Flag(help: "Look for saved files four times a second instead of waiting for inotify (for network mounts, where inotify does not see changes made elsewhere).")
+    var poll = false
 
     func run() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("portico-preview-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: output) }
         let site = PreviewSite(contentRoot: project.contentURL, themeFolders: theme.folders, output: output, script: GateScript.data)
-        try await PreviewServer(site: site, port: port).run()
+        try await PreviewServer(site: site, port: port, poll: poll).run()
     }
 }

@@ -48,9 +48,10 @@ public struct AccountRenderer {
         return [locale] + portal.languages.filter { $0 != locale && written.contains($0) }
     }
 
-    /// Every page `renderAll` emits: the articles, then home, one list per kind and search in each language.
+    /// Every page `renderAll` emits: the articles, then home, each kind's list pages and search in each language.
     public static func pageCount(of account: ResolvedAccount, portal: PortalConfig) -> Int {
-        account.pages.count + languages(of: account, portal: portal).count * (PageKind.allCases.count + 2)
+        let lists = PageKind.allCases.reduce(0) { $0 + ListPages.plan($1, of: account).pages.count }
+        return account.pages.count + languages(of: account, portal: portal).count * (lists + 2 + SearchIndex.shardCount(account.pages.count))
     }
 
     func prefix(_ language: Language) -> String {
@@ -97,13 +98,22 @@ public struct AccountRenderer {
         let index = SearchIndex(pages: zip(account.pages, searchTexts).map { page, text in
             (title: page.source.title, summary: page.source.summary ?? "", text: text)
         })
+        let plans = PageKind.allCases.map { ListPages.plan($0, of: account) }
         for language in languages {
             let cards = cardsByLanguage[language]!
             try emit(home(language, cards: cards))
-            for kind in PageKind.allCases { try emit(list(kind, language, cards: cards)) }
+            for plan in plans {
+                for listPage in plan.pages { try emit(list(listPage, tags: plan.tags, language, cards: cards)) }
+            }
             let path = prefix(language) + "search/index.html"
-            try emit(search(language, index: index.json(labels: account.pages.map { kindLabel($0.source.kind, language) },
-                                                        urls: account.pages.map { RelativeURL.between(path, $0.outputPath) })))
+            let shards = index.shards(labels: account.pages.map { kindLabel($0.source.kind, language) },
+                                      urls: account.pages.map { RelativeURL.between(path, $0.outputPath) })
+            let names = shards.indices.map { "shard-\($0 + 1).json" }
+            // Shards are published like pages (sealed under the account's key in a gated build), beside the search page.
+            for (name, shard) in zip(names, shards) {
+                try emit(RenderedPage(path: prefix(language) + "search/" + name, bytes: Array(shard.utf8), language: language, title: "", assets: []))
+            }
+            try emit(search(language, index: SearchIndex.manifest(shards: names)))
         }
     }
 
@@ -127,17 +137,43 @@ public struct AccountRenderer {
         return page(path: path, template: "home", context: context)
     }
 
-    func list(_ kind: PageKind, _ language: Language, cards: [String: TemplateMap]) -> RenderedPage {
-        let path = prefix(language) + "\(kind.rawValue)/index.html"
+    /// One page of a kind's list (`ListPages`): its cards, the kind's tags as links to each tag's own list (so a
+    /// tag filter covers every page of the list, not only the cards shown), and the links between its pages.
+    func list(_ listPage: ListPage, tags: [ListTag], _ language: Language, cards: [String: TemplateMap]) -> RenderedPage {
+        let lead = prefix(language)
+        let path = lead + listPage.path
+        let kind = listPage.kind
         let label = kindLabel(kind, language)
-        var context = base(path: path, language: language, kind: "list", title: label)
-        let pages = account.pageIndices(of: kind)
-        context["section"] = ["kind": .string(kind.rawValue), "label": .string(label)]
-        context["cards"] = .list(pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })
-        var counts: [String: Int] = [:]
-        for page in pages { for tag in account.pages[page].source.tags { counts[tag, default: 0] += 1 } }
-        context["tags"] = .list(counts.sorted { $0.key < $1.key }.map { ["name": .string($0.key), "count": .int($0.value)] })
-        context["empty"] = .bool(pages.isEmpty)
+        var title = listPage.tag.map { "\(label): \($0.name)" } ?? label
+        if listPage.count > 1 {
+            title += " – " + theme.string("pageOf", language, ["n": String(listPage.number), "count": String(listPage.count)])
+        }
+        var context = base(path: path, language: language, kind: "list", title: title)
+        let first = lead + "\(kind.rawValue)/index.html"
+        context["section"] = ["kind": .string(kind.rawValue), "label": .string(label), "url": .string(RelativeURL.between(path, first))]
+        context["cards"] = .list(listPage.pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })
+        context["tags"] = .list(tags.map { tag in
+            ["name": .string(tag.name), "count": .int(tag.count), "current": .bool(tag == listPage.tag),
+             "url": .string(RelativeURL.between(path, lead + "\(kind.rawValue)/tags/\(tag.folderName)/index.html"))]
+        })
+        context["hasTags"] = .bool(!tags.isEmpty)
+        context["allTags"] = ["url": .string(RelativeURL.between(path, first)), "current": .bool(listPage.tag == nil)]
+        if let tag = listPage.tag { context["tag"] = .string(tag.name) }
+        context["empty"] = .bool(listPage.pages.isEmpty)
+        if listPage.count > 1 {
+            let url = { (number: Int) in RelativeURL.between(path, lead + listPage.path(ofPage: number)) }
+            var pagination: TemplateMap = [
+                "number": .int(listPage.number), "count": .int(listPage.count),
+                "status": .string(theme.string("pageOf", language, ["n": String(listPage.number), "count": String(listPage.count)])),
+                "pages": .list(listPage.window.map { number -> TemplateValue in
+                    guard let number else { return ["gap": .bool(true)] }
+                    return ["number": .int(number), "url": .string(url(number)), "current": .bool(number == listPage.number)]
+                }),
+            ]
+            if listPage.number > 1 { pagination["prev"] = .string(url(listPage.number - 1)) }
+            if listPage.number < listPage.count { pagination["next"] = .string(url(listPage.number + 1)) }
+            context["pagination"] = .map(pagination)
+        }
         return page(path: path, template: "list", context: context)
     }
 
@@ -248,10 +284,12 @@ public struct AccountRenderer {
             "lang": .string(language.rawValue), "t": strings[language] ?? [:], "portal": ["title": .string(portal.title)],
             "assets": .string(root + "../_portico/"), "root": .string(root), "preview": .bool(preview), "account": .map(accountContext),
             "title": .string(title), "kind": .string(kind),
-            "nav": .list(navItems.map { target, label in
-                ["label": .string(label), "url": .string(RelativeURL.between(path, target)),
-                 "current": .bool(target == path || (kind == "article" && target != lead + "index.html" && target.hasSuffix("/index.html")
-                                               && path.hasPrefix(String(target.dropFirst(lead.count).dropLast("index.html".count)))))]
+            "nav": .list(navItems.map { target, label -> TemplateValue in
+                // An article, or a later page or tag of a list, is within its section too.
+                let section = String(target.dropFirst(lead.count).dropLast("index.html".count))
+                let within = target != lead + "index.html" && target.hasSuffix("/index.html")
+                    && ((kind == "article" && path.hasPrefix(section)) || (kind == "list" && unprefixed.hasPrefix(section)))
+                return ["label": .string(label), "url": .string(RelativeURL.between(path, target)), "current": .bool(target == path || within)]
             }),
         ]
     }

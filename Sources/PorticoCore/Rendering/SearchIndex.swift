@@ -29,13 +29,38 @@ struct SearchIndex {
         }
     }
 
-    /// The index for one language: `labels` and `urls` are per page, in the order of `pages`.
-    func json(labels: [String], urls: [String]) -> String {
-        precondition(labels.count == entries.count && urls.count == entries.count)
-        var out = "["
-        out.reserveCapacity(entries.reduce(2) { $0 + $1.middle.utf8.count + $1.end.utf8.count + 64 })
-        for index in entries.indices {
+    /// Entries per shard: the search page loads the index a shard at a time and shows what the first finds while
+    /// the rest arrive, so a first search on a large account waits for about 100 entries, not the whole index.
+    static let shardSize = 100
+
+    /// How many shards `shards` makes of `count` entries.
+    static func shardCount(_ count: Int) -> Int { (count + shardSize - 1) / shardSize }
+
+    /// The index for one language in shards of `shardSize` entries, in index order; each is a JSON array.
+    func shards(labels: [String], urls: [String]) -> [String] {
+        stride(from: 0, to: entries.count, by: Self.shardSize).map { start in
+            json(labels: labels, urls: urls, range: start..<min(start + Self.shardSize, entries.count))
+        }
+    }
+
+    /// What the search page holds instead of the index: the shards' file names, relative to the page.
+    static func manifest(shards: [String]) -> String {
+        var out = "{\"shards\":["
+        for (index, name) in shards.enumerated() {
             if index > 0 { out += "," }
+            JSONText.writeString(name, to: &out)
+        }
+        return out + "]}"
+    }
+
+    /// The index for one language: `labels` and `urls` are per page, in the order of `pages`.
+    func json(labels: [String], urls: [String], range: Range<Int>? = nil) -> String {
+        precondition(labels.count == entries.count && urls.count == entries.count)
+        let range = range ?? entries.indices
+        var out = "["
+        out.reserveCapacity(entries[range].reduce(2) { $0 + $1.middle.utf8.count + $1.end.utf8.count + 64 })
+        for index in range {
+            if index > range.lowerBound { out += "," }
             out += "{\"k\":"
             JSONText.writeString(labels[index], to: &out)
             out += ","

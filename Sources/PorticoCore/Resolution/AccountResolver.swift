@@ -69,6 +69,12 @@ public struct AccountResolver: Sendable {
         var byOutput: [String: Int] = [:]
         for page in candidates {
             let path = page.outputPath
+            if ListPages.reservedSlugs.contains(page.source.slug) {
+                log.report(.error("reserved-slug", at: SourceLocation(file: page.source.sourcePath, line: 1),
+                                  "`\(page.source.slug).md` would publish at `\(path)`, where the \(page.source.kind.rawValue) list keeps its pages and tags",
+                                  hint: "rename the file (the names `page` and `tags` are taken by the lists)"))
+                continue
+            }
             if let other = byOutput[path] {
                 log.report(.error("duplicate-slug", at: SourceLocation(file: page.source.sourcePath, line: 1),
                                   "`\(path)` in account \(account.slug) comes from both \(sorted[other].source.sourcePath) and this file",

@@ -143,7 +143,7 @@
     });
     root.replaceChild(doc.adoptNode(nd.head), doc.head);
     root.replaceChild(doc.adoptNode(nd.body), doc.body);
-    enhance({ s: s, key: key, path: path, ss: ss, ls: ls });
+    enhance({ s: s, key: key, path: path, page: page.p, ss: ss, ls: ls });
   }
 
   // ---- enhancements (gated and preview) ----
@@ -190,7 +190,7 @@
       });
     }
     $$('form[data-portico-feedback]').forEach(function (f) { feedback(f, s); });
-    search();
+    search(c);
   }
 
   // ---- feedback ----
@@ -234,15 +234,16 @@
   }
 
   // ---- search ----
-  function search() {
+  // The page holds the index ({"shards": [file names]}, or the whole array from older themes). Shards are fetched
+  // at once and searched in order as each arrives, so the first results show before the last shard is in.
+  function search(c) {
     var idx = readJSON('portico-search-index'), input = $('input[data-portico-search]'),
-      out = $('[data-portico-search-results]');
-    if (!Array.isArray(idx) || !input || !out) return;
-    var rows = prepare(idx);
+      out = $('[data-portico-search-results]'), rows = [];
+    if (!idx || !input || !out) return;
     function run() {
       var res = find(rows, input.value), none = $('[data-portico-search-empty]');
       out.textContent = '';
-      if (none) none.hidden = !input.value.trim() || res.length > 0;
+      if (none) none.hidden = !input.value.trim() || res.length > 0 || out.hasAttribute('aria-busy');
       if (!input.value.trim()) return;
       res.forEach(function (x) {
         var li = doc.createElement('li'), a = doc.createElement('a'), p = doc.createElement('p');
@@ -253,7 +254,26 @@
     input.addEventListener('input', run);
     var q = new URLSearchParams(location.search).get('q');
     if (q && !input.value) input.value = q;
-    if (input.value) run();
+    if (Array.isArray(idx)) { rows = prepare(idx); if (input.value) run(); return; }
+    var names = idx.shards || [], loads = names.map(function (n) { return shard(n, c); });
+    out.setAttribute('aria-busy', 'true');
+    (async function () {
+      for (var i = 0; i < loads.length; i++) {
+        rows = rows.concat(prepare(await loads[i]));
+        if (i === loads.length - 1) out.removeAttribute('aria-busy');
+        if (input.value) run();
+      }
+    })().catch(function () { out.removeAttribute('aria-busy'); });
+  }
+  // One shard: plain JSON in an unencrypted site; in a gated one a sealed page, bound to its own path.
+  async function shard(name, c) {
+    var r = await fetch(name);
+    if (!r.ok) throw new Error('shard');
+    var text = await r.text();
+    if (!c || !c.s) return JSON.parse(text);
+    var page = JSON.parse(new DOMParser().parseFromString(text, 'text/html').getElementById('portico-page').textContent);
+    if (page.p !== c.page.replace(/[^/]*$/, '') + name) throw new Error('shard');
+    return JSON.parse(await decryptPage(page, c.s.k, c.path));
   }
 
   // ---- start ----
