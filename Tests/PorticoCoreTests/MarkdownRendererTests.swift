@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func omittedRawHTMLIsListedWithCharacterColumns() {
-        let omitted = renderer.render("<div>\nblock\n</div>\n\n汽车 <span>x</span> <!-- note -->\n\n> quoted <br>\n").omittedHTML
+        let omitted = MarkdownRenderer().render("<div>\nblock\n</div>\n\n汽车 <span>x</span> <!-- note -->\n\n> quoted <br>\n").omittedHTML
         #expect(omitted.map { "\($0.line):\($0.column) \($0.tag)" } == ["1:1 <div", "5:4 <span", "7:10 <br"])
         #expect(omitted[0].isBlock && !omitted[1].isBlock)
     }
