@@ -9,9 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-bin=$(swift build --show-bin-path)
-if [[ ! -d $bin/Yams.build ]] || ! ls "$bin"/Yams.build/*.o >/dev/null 2>&1; then
-  swift build --product portico >/dev/null
+# The package's debug build folder, found without asking SwiftPM (which would wait for a build running beside).
+bin=$(ls -d .build/debug .build/*-unknown-linux-gnu/debug 2>/dev/null | head -1 || true)
+if [[ -z $bin ]] || ! ls "$bin"/Yams.build/*.o >/dev/null 2>&1; then
+  swift build --target Yams >/dev/null
+  bin=$(ls -d .build/debug .build/*-unknown-linux-gnu/debug | head -1)
 fi
 out=.build-fuzz
 harness=$out/fuzz-portico
