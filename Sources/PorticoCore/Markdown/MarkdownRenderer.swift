@@ -62,7 +62,7 @@ public struct MarkdownRenderer: Sendable {
     static let taskMarkers = ["<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" checked=\"\" disabled=\"\" />"]
 
     public func render(_ markdown: String, rewrite: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
-        // U+0000 becomes U+FFFD (CommonMark 2.3) before cmark sees the text, so source positions match `source`.
+        // Fed with its length: cmark-gfm turns U+0000 into U+FFFD itself (CommonMark 2.3) and keeps what follows.
         let source = SourceText(markdown)
         // libcmark-gfm 0.29 keeps the inline parser's table of special characters in a process-wide array
         // that every parser with extensions rewrites while it parses, so concurrent parses corrupt each

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Markdown as cmark-gfm is given it: UTF-8 bytes with every U+0000 already replaced by U+FFFD (CommonMark
-/// 2.3), passed with their length so nothing after a NUL is lost; and the way back from cmark's byte columns
-/// to the character columns editors show.
+/// Markdown as cmark-gfm is given it: UTF-8 bytes passed with their length, so nothing after a NUL is lost
+/// (cmark-gfm itself turns U+0000 into U+FFFD, CommonMark 2.3; replacing it beforehand parses some inputs
+/// differently from cmark-gfm, as the agreement property test found); and the way back from cmark's byte
+/// columns to the character columns editors show.
 struct SourceText {
     let bytes: [UInt8]
     /// Byte offset of each line's start; line n (1-based) starts at `lineStarts[n - 1]`.
@@ -13,10 +14,6 @@ struct SourceText {
         bytes.reserveCapacity(markdown.utf8.count)
         var lineStarts = [0]
         for byte in markdown.utf8 {
-            if byte == 0 {
-                bytes += [0xEF, 0xBF, 0xBD]
-                continue
-            }
             bytes.append(byte)
             if byte == 0x0A { lineStarts.append(bytes.count) }
         }
