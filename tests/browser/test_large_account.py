@@ -14,7 +14,13 @@ import pytest
 from selenium.webdriver.common.by import By
 
 import portico_testlib as T
-from test_gate import open_with, severe_logs, url
+from test_gate import open_with, url
+from test_gate import severe_logs as all_severe_logs
+
+
+def severe_logs(driver):
+    # a new origin's first page makes Chromium ask for /favicon.ico, which the site has not
+    return [l for l in all_severe_logs(driver) if "/favicon.ico " not in l["message"]]
 from test_search import results, search
 
 BULK = 130
@@ -91,7 +97,7 @@ def test_search_finds_pages_in_every_shard(driver, large, mode):
     assert len(got) == BULK + 1
     assert len(set(h for h, _ in got)) == BULK + 1
     # the title hit first although it is the oldest piece, then index order (newest first) across both shards
-    assert got[0] == (at("insights/bulk-title/"), "Bulkword in the title")
+    assert tuple(got[0]) == (at("insights/bulk-title/"), "Bulkword in the title")
     assert [t for _, t in got[1:]] == ["Bulk piece %03d" % n for n in range(1, BULK + 1)]
     assert not severe_logs(driver)
 
