@@ -143,6 +143,14 @@ def test_preview_answers_only_requests_addressed_to_this_machine(preview):
             assert "Instant" not in body
 
 
+def retitled(page, prefix):
+    """The page with `prefix` put at the start of its title, inside the quotes where the title is quoted (a quoted
+    title after plain text would not be YAML)."""
+    if 'title: "' in page:
+        return page.replace('title: "', 'title: "' + prefix, 1)
+    return page.replace("title: ", "title: " + prefix, 1)
+
+
 @pytest.mark.parametrize("mode", [[], ["--poll"]])
 def test_saves_made_while_the_preview_starts_are_not_lost(project, preview, mode):
     page = project / "content" / PAGE
@@ -153,10 +161,10 @@ def test_saves_made_while_the_preview_starts_are_not_lost(project, preview, mode
     while not p.serving():
         assert p.process.poll() is None, p.process.stderr.read()
         saves += 1
-        page.write_text(original.replace("title: ", f"title: Saved {saves} ", 1))
+        page.write_text(retitled(original, f"Saved {saves} "))
         time.sleep(0.02)
     saves += 1
-    page.write_text(original.replace("title: ", f"title: Saved {saves} ", 1))
+    page.write_text(retitled(original, f"Saved {saves} "))
     p.eventually_serves(URL_PATH, f"Saved {saves} ")
 
 
@@ -168,13 +176,13 @@ def test_saves_during_a_rebuild_and_in_new_folders_are_not_lost(project, preview
     original = page.read_text()
     # Back-to-back saves: later ones land while the first is being rebuilt.
     for n in range(1, 21):
-        page.write_text(original.replace("title: ", f"title: Rewritten {n} ", 1))
+        page.write_text(retitled(original, f"Rewritten {n} "))
         time.sleep(0.005 * (n % 4))
     p.eventually_serves(URL_PATH, "Rewritten 20 ")
     # A whole new account: folders created and filled faster than a watch can be added to each.
     shutil.copytree(project / "content" / "accounts" / "bank", project / "content" / "accounts" / "newbank")
     p.eventually_serves("/newbank/insights/instant-payments-review/", "Rewritten 20 ")
     nested = project / "content" / "accounts" / "newbank" / "insights"
-    (nested / "instant-payments-review.md").write_text(original.replace("title: ", "title: Nested save ", 1))
+    (nested / "instant-payments-review.md").write_text(retitled(original, "Nested save "))
     p.eventually_serves("/newbank/insights/instant-payments-review/", "Nested save ")
     assert re.search(r"Rewritten 20 ", p.get(URL_PATH)[1])
