@@ -23,7 +23,7 @@ build:
 
 test: deps deps-test
 	$(SWIFT) build --build-tests
-	$(MAKE) test-swift test-js test-python
+	$(MAKE) test-swift test-js test-python test-fuzz
 
 # The Swift tests make their scratch folders under TMPDIR: each run gets its own, removed afterwards.
 test-swift:

@@ -10,10 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 # The package's debug build folder, found without asking SwiftPM (which would wait for a build running beside).
-bin=$(ls -d .build/debug .build/*-unknown-linux-gnu/debug 2>/dev/null | head -1 || true)
+# FUZZ_BUILD names another SwiftPM build folder (a --scratch-path) to take Yams from.
+build=${FUZZ_BUILD:-.build}
+bin=$(ls -d "$build"/debug "$build"/*-unknown-linux-gnu/debug 2>/dev/null | head -1 || true)
 if [[ -z $bin ]] || ! ls "$bin"/Yams.build/*.o >/dev/null 2>&1; then
-  swift build --target Yams >/dev/null
-  bin=$(ls -d .build/debug .build/*-unknown-linux-gnu/debug | head -1)
+  swift build --scratch-path "$build" --target Yams >/dev/null
+  bin=$(ls -d "$build"/debug "$build"/*-unknown-linux-gnu/debug | head -1)
 fi
 out=.build-fuzz
 harness=$out/fuzz-portico
@@ -24,7 +26,8 @@ sources=(
   $core/Content/Day.swift $core/Content/Identifier.swift
   $core/Config/YAMLReader.swift $core/Config/PortalConfig.swift
   $core/Diagnostics/Diagnostic.swift $core/Diagnostics/CharacterColumns.swift
-  $core/Markdown/MarkdownRenderer.swift $core/Markdown/ReferenceDefinitions.swift
+  $core/Markdown/MarkdownRenderer.swift $core/Markdown/ReferenceDefinitions.swift $core/Markdown/SourceText.swift
+  $core/Markdown/HeadingIDs.swift $core/Markdown/RawHTML.swift
   $core/Rendering/FastText.swift $core/Rendering/LeadingTitle.swift $core/Rendering/LinkParts.swift
 )
 mkdir -p $out/corpus
@@ -32,10 +35,12 @@ if [[ ! -x $harness ]] || [[ -n $(find "${sources[@]}" scripts/fuzz.sh -newer $h
   start=$(date +%s)
   cyaml=$(find "$bin/CYaml.build" -name '*.o')
   swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name PorticoFuzz \
-    -I "$bin/Modules" -I Sources/CCmarkGFM -Xcc -fmodule-map-file=.build/checkouts/Yams/Sources/CYaml/include/module.modulemap \
+    -I "$bin/Modules" -I Sources/CCmarkGFM -Xcc -fmodule-map-file="$build"/checkouts/Yams/Sources/CYaml/include/module.modulemap \
     "${sources[@]}" "$bin"/Yams.build/*.o $cyaml -lcmark-gfm -lcmark-gfm-extensions -o $harness
   echo "built $harness in $(( $(date +%s) - start )) s"
 fi
+# Swift's own crash handler reads memory that AddressSanitizer then reports instead of the real failure: off.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 # -detect_leaks=0: cmark-gfm's registered extensions live for the whole process, by design.
 ASAN_OPTIONS=detect_leaks=0 $harness -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -artifact_prefix=$out/ -print_final_stats=1 $out/corpus Tests/Fuzz/corpus

@@ -3,7 +3,7 @@ import Foundation
 // libFuzzer entry point: compiled by scripts/fuzz.sh together with the PorticoCore sources it exercises (so
 // their internals are in reach and instrumented). The first byte picks a target, the rest is its input.
 //   0: a Markdown file through front matter parsing (typed fast path, Yams fallback, diagnostics)
-//   1: a body through cmark-gfm and every post-pass (heading ids, alignment, task labels, figures), every link
+//   1: a body through cmark-gfm and every post-pass (heading ids, raw HTML, alignment, task labels, figures), every link
 //      rewritten, and the reference-definition and leading-title passes around it
 //   2: the byte-level post-passes alone, on arbitrary bytes (not only what cmark writes)
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -32,7 +32,8 @@ func markdown(_ text: String) {
     let (body, _) = LeadingTitle.strip(text, title: "Fuzz", file: "fuzz.md", bodyStartLine: 4)
     precondition(body.utf8.count <= text.utf8.count)
     let references = ReferenceDefinitions.scan(body)
-    let lines = body.split(separator: "\n", omittingEmptySubsequences: false).count
+    // Lines as cmark-gfm counts them: "\n", "\r\n" (one Character) or a lone "\r" ends one.
+    let lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.count
     var seen = 0
     let rendered = MarkdownRenderer().render(body) { link in
         seen += 1
@@ -48,10 +49,8 @@ func markdown(_ text: String) {
 
 func postPasses(_ bytes: [UInt8]) {
     _ = MarkdownRenderer.alignmentAsClasses(bytes)
-    _ = MarkdownRenderer.labelTaskItems(bytes)
+    _ = MarkdownRenderer.labelTaskItems(bytes, ["a \"label\" <b>", nil, ""])
     _ = MarkdownRenderer.figures(bytes)
-    let toc = (1...6).map { TocEntry(level: $0, id: "h\($0)", text: "") }
-    _ = MarkdownRenderer.addHeadingIDs(bytes, toc)
     let columns = CharacterColumns(String(decoding: bytes, as: UTF8.self))
     for line in 1...3 { precondition(columns.column(line: line, byteColumn: bytes.count + 1) <= bytes.count + 1) }
 }
