@@ -23,8 +23,8 @@ def main():
     parser.add_argument("portico")
     parser.add_argument("content")
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("extra", nargs="*")
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()   # what is left (e.g. --poll) goes to the preview
+    args.extra = [a for a in extra if a != "--"]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

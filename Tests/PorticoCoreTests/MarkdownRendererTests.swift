@@ -162,6 +162,18 @@ import Testing
         #expect(html.contains("<h2 id=\"two\">Two</h2>"))
     }
 
+    /// Links and images inside an image's description are its alt text: cmark-gfm renders no `<a>` or `<img>` for
+    /// them, so they are not reported to the link checker (a remote one there is no broken image).
+    @Test func linksInsideAnImageDescriptionAreOnlyText() {
+        var seen: [String] = []
+        let html = MarkdownRenderer().render("![outer ![inner](https://example.com/x.png) and [a](b.md)](pic.svg) [after](c.md)\n") { link in
+            seen.append("\(link.isImage ? "image" : "link") \(link.url)")
+            return nil
+        }.html
+        #expect(seen == ["image pic.svg", "link c.md"])
+        #expect(!html.contains("https://example.com/x.png\""))
+    }
+
     @Test func omittedRawHTMLIsListedWithCharacterColumns() {
         let omitted = MarkdownRenderer().render("<div>\nblock\n</div>\n\n汽车 <span>x</span> <!-- note -->\n\n> quoted <br>\n").omittedHTML
         #expect(omitted.map { "\($0.line):\($0.column) \($0.tag)" } == ["1:1 <div", "5:4 <span", "7:10 <br"])

@@ -89,13 +89,17 @@ public struct MarkdownRenderer: Sendable {
         var omittedNames: Set<String> = []
         // Accessible names of the task-list checkboxes in document order; nil for a checkbox written in raw HTML.
         var taskLabels: [String?] = []
+        var imageDepth = 0   // how many images the walk is inside (counting the one just entered)
         let iterator = cmark_iter_new(root)!
         defer { cmark_iter_free(iterator) }
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
             let node = cmark_iter_get_node(iterator)!
             let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_IMAGE { imageDepth += event == CMARK_EVENT_ENTER ? 1 : -1 }
             if event == CMARK_EVENT_ENTER {
-                if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                // Inside an image's description, links and images are only its alt text: no reader follows or
+                // loads them, so they are neither checked nor rewritten (cmark-gfm renders them as text).
+                if (type == CMARK_NODE_LINK && imageDepth == 0) || (type == CMARK_NODE_IMAGE && imageDepth == 1) {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     let (line, byteColumn) = Self.position(of: node)
                     let column = source.characterColumn(line: line, byteColumn: byteColumn)
