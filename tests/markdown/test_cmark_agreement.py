@@ -121,12 +121,8 @@ def cmark(markdown: bytes) -> str:
     return run.stdout.decode("utf-8")
 
 
-def build_cases(tmp_path):
-    """Builds the seeded random documents with Portico. Returns the cases and the names of those Portico refused:
-    a refused page is taken out and the rest built again, so one finding does not hide the others."""
-    if CMARK is None:
-        pytest.fail("the cmark-gfm command line is missing: run scripts/install-deps.sh test")
-    rng = random.Random(SEED)
+def one_account_portal(tmp_path):
+    """A portal of one account with one asset (`../assets/pic.svg` from its pages); returns its insights folder."""
     content = tmp_path / "content"
     pages = content / "accounts" / "acme" / "insights"
     pages.mkdir(parents=True)
@@ -135,6 +131,16 @@ def build_cases(tmp_path):
     (content / "library").mkdir()
     (content / "portal.yml").write_text("title: P\nbase_url: https://p.example.com\nlanguages: [en]\n")
     (content / "accounts" / "acme" / "account.yml").write_text("name: Acme\npath: slug\n")
+    return pages
+
+
+def build_cases(tmp_path):
+    """Builds the seeded random documents with Portico. Returns the cases and the names of those Portico refused:
+    a refused page is taken out and the rest built again, so one finding does not hide the others."""
+    if CMARK is None:
+        pytest.fail("the cmark-gfm command line is missing: run scripts/install-deps.sh test")
+    rng = random.Random(SEED)
+    pages = one_account_portal(tmp_path)
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "article.mustache").write_text("<!--BODY-->{{{page.html}}}<!--/BODY-->")
@@ -183,14 +189,7 @@ def test_heading_ids_are_unique_and_every_toc_link_lands(tmp_path):
     if CMARK is None:
         pytest.fail("the cmark-gfm command line is missing: run scripts/install-deps.sh test")
     rng = random.Random(SEED + 1)
-    content = tmp_path / "content"
-    pages = content / "accounts" / "acme" / "insights"
-    pages.mkdir(parents=True)
-    (content / "accounts" / "acme" / "assets").mkdir()
-    (content / "accounts" / "acme" / "assets" / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    (content / "library").mkdir()
-    (content / "portal.yml").write_text("title: P\nbase_url: https://p.example.com\nlanguages: [en]\n")
-    (content / "accounts" / "acme" / "account.yml").write_text("name: Acme\npath: slug\n")
+    pages = one_account_portal(tmp_path)
     for number in range(60):
         headings = "\n\n".join("## " + rng.choice(["Example", "Example 2", "Main", "Example-1", "Café", "🚀", "pt toc title"]) for _ in range(8))
         (pages / f"case-{number:03d}.md").write_text(f"---\ntitle: Case {number}\ndate: 2026-01-01\n---\n{headings}\n\n{document(rng)}")
