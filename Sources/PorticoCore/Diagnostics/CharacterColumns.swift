@@ -1,7 +1,7 @@
 /// Turns the byte columns cmark reports into the columns diagnostics show everywhere: Unicode scalar values
 /// from 1, as libyaml counts them for front matter and config (a tab counts 1). Line starts are found once.
 struct CharacterColumns {
-    private let bytes: [UInt8]
+    let bytes: [UInt8]
     private let lineStarts: [Int]
 
     init(_ text: String) {
