@@ -17,6 +17,7 @@ extension PorticoCommand {
     /// Parses the arguments and runs the command, async or not (what `main()` does, without its platform check).
     public static func start() async {
         do {
+            if let warning = try PinnedDate.check() { Terminal.error(warning) }
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -34,7 +34,7 @@ enum Fixture {
 
     static func feedbackKey(account slug: String, viewer: String, generation: Int = 1) -> Data {
         let accountKey = KeyDerivation.accountKey(secret: secret, account: slug)
-        return KeyDerivation.tokenKeys(KeyDerivation.token(accountKey: accountKey, viewer: viewer, generation: generation))!.feedbackKey
+        return KeyDerivation.tokenKeys(KeyDerivation.token(accountKey: accountKey, viewer: Viewer(id: viewer), generation: generation))!.feedbackKey
     }
 
     nonisolated(unsafe) static var nonceCounter = 0

@@ -96,4 +96,49 @@ import PorticoCore
         let fromEnv = try PortalSecret.load(project: project, environment: ["PORTICO_SECRET": String(repeating: "0f", count: 32)])
         #expect(fromEnv.hex == String(repeating: "0f", count: 32))
     }
+
+    /// A reader revoked and let back in with a new serial: the old token finds no keyring entry, the new one
+    /// does, and the content key is not the one from before the revocation (a remembered device opens nothing).
+    @Test func aNewSerialIsANewLinkAndNewKeys() throws {
+        let before = AccountKeys(secret: secret, account: account([Viewer(id: "a"), Viewer(id: "b")]), today: today)
+        let oldToken = before.token(for: Viewer(id: "a"))
+        let back = AccountKeys(secret: secret, account: account([Viewer(id: "a", serial: "k2"), Viewer(id: "b")]), today: today)
+        let newToken = back.token(for: back.activeViewers[0])
+        #expect(newToken != oldToken)
+        let keyring = try back.keyringJSON()
+        #expect(!keyring.contains(KeyDerivation.tokenKeys(oldToken)!.keyID))
+        #expect(keyring.contains(KeyDerivation.tokenKeys(newToken)!.keyID))
+        #expect(back.contentKey != before.contentKey)
+        // A viewer without a serial keeps the token from before serials existed (the vectors pin it).
+        #expect(oldToken == KeyDerivation.token(secret: secret, account: account([]), viewer: Viewer(id: "a")))
+        #expect(KeyDerivation.token(secret: secret, account: account([]), viewer: Viewer(id: "a", serial: "k3")) != newToken)
+    }
+
+    /// `portico init`'s secret: made 0600 by open(2) itself, inside a .portico/ made 0700.
+    @Test func theSecretAndItsFolderArePrivateFromTheStart() throws {
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("portico-modes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let (_, file) = try PortalSecret.create(project: project)
+        var info = stat()
+        #expect(stat(file.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(stat(file.deletingLastPathComponent().path, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(PrivateFolder.modeWarnings(project: project, secretRead: true).isEmpty)
+        chmod(file.path, 0o644)
+        chmod(file.deletingLastPathComponent().path, 0o755)
+        let warnings = PrivateFolder.modeWarnings(project: project, secretRead: true)
+        #expect(warnings.count == 2)
+        #expect(warnings.contains { $0.contains("mode 755") && $0.contains("chmod 700") })
+        #expect(warnings.contains { $0.contains("secret has mode 644") && $0.contains("chmod 600") })
+    }
+
+    /// A link planted where the secret goes is not followed: the secret is never written somewhere else.
+    @Test func initDoesNotWriteThroughAPlantedLink() throws {
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("portico-link-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: project) }
+        try FileManager.default.createDirectory(at: project.appendingPathComponent(".portico"), withIntermediateDirectories: true)
+        let elsewhere = project.appendingPathComponent("readable-by-all")
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent(".portico/secret").path, withDestinationPath: elsewhere.path)
+        #expect(throws: SecretError.self) { try PortalSecret.create(project: project) }
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
+    }
 }

@@ -9,31 +9,40 @@ struct Build: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
     @OptionGroup var theme: ThemeOptions
-    @Option(name: .long, help: "The output folder; replaced only when the build succeeds.") var out: String = "site"
+    @Option(name: .customLong("out"), help: "The output folder; replaced only when the build succeeds (default: site; with --unencrypted, .portico/unencrypted beside the content folder).")
+    var outOption: String?
     @Flag(name: .long, help: "Include pages marked draft: true.") var drafts = false
     @Flag(name: .long, help: "Include pages dated in the future.") var future = false
     @Flag(name: .long, help: "Fail on warnings too.") var strict = false
     @Option(name: .customLong("base-url"), help: "Override portal.yml's base_url (preview deployments).") var baseURL: String?
-    @Flag(name: .long, help: "Write readable, unencrypted pages (for validation only; never publish this).") var unencrypted = false
+    @Flag(name: .long, help: "Write readable, unencrypted pages (for validation only; never into the folder you publish, which is refused).") var unencrypted = false
     @Flag(name: .customLong("no-cache"), help: "Render every account, ignoring .portico/cache.") var noCache = false
+
+    var out: String {
+        outOption ?? (unencrypted ? PrivateFolder.folder(project: project.projectURL).appendingPathComponent("unencrypted").path : "site")
+    }
 
     func run() throws {
         let options = BuildOptions(drafts: drafts, future: future, strict: strict, baseURL: baseURL)
         let log = DiagnosticLog()
         let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
         let publisher: any AccountPublisher
+        var access: AccessGuard?
         if unencrypted {
-            publisher = PlainPublisher(script: GateScript.data)
-        } else {
-            let secret: PortalSecret
-            do { secret = try PortalSecret.load(project: project.projectURL) } catch {
-                Terminal.error("error: \(error)")
+            if let refusal = UnencryptedOutput.refusal(for: URL(fileURLWithPath: out), project: project.projectURL) {
+                Terminal.error("error: \(refusal)")
                 throw Exit.contentErrors
             }
+            if outOption == nil { try PrivateFolder.create(URL(fileURLWithPath: out).deletingLastPathComponent()) }
+            publisher = PlainPublisher(script: GateScript.data)
+        } else {
+            let secret = try ProjectSecret.load(project)
+            access = try PreviewSecret.access(for: secret, portal: portal, baseURL: baseURL, project: project)
             publisher = GatePublisher(secret: secret, today: options.today, portal: portal)
         }
         var builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
                                   output: URL(fileURLWithPath: out), options: options, publisher: publisher)
+        builder.access = access
         let cache = BuildCache(project: project.projectURL)
         if noCache {
             // This build replaces what the cache describes: forget it rather than let it vouch for the new site.
@@ -43,8 +52,8 @@ struct Build: ParsableCommand {
         }
         do {
             builder.extraFiles = { ["_portico/feedback.openapi.yaml": Data(try FeedbackSpec.yaml(for: portal).utf8)] }
-            // Remember what each publish contained, for `portico digest --since last-publish`.
-            if !unencrypted { builder.publishLog = PublishLog(project: project.projectURL) }
+            // Remember what each publish contained, for `portico digest --since last-publish` (a preview is no publish).
+            if access?.records == true { builder.publishLog = PublishLog(project: project.projectURL) }
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             Terminal.print(log.warnings, contentFolder: project.contentURL)
             let scope = switch summary.scope {

@@ -17,8 +17,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let log = DiagnosticLog()
-        let builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders, output: URL(fileURLWithPath: "/dev/null"),
+        var builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders, output: URL(fileURLWithPath: "/dev/null"),
                                   options: BuildOptions(drafts: drafts, future: future, strict: strict), publisher: PlainPublisher())
+        // Links taken back must stay taken back: the publishes so far say which (keep .portico/publishes in CI).
+        ProjectSecret.warnAboutModes(project)
+        builder.access = AccessGuard(file: AccessHistoryFile(project: project.projectURL), records: false)
         do {
             try SiteChecker(builder: builder).check(log: log)
         } catch {

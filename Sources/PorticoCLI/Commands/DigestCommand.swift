@@ -33,6 +33,7 @@ struct DigestCommand: ParsableCommand {
             throw Exit.contentErrors
         }
         let path: String
+        ProjectSecret.warnAboutModes(project, secretRead: !resolved.config.readablePath && (ProcessInfo.processInfo.environment["PORTICO_SECRET"] ?? "").isEmpty)
         if resolved.config.readablePath { path = resolved.slug } else {
             do { path = KeyDerivation.accountPath(secret: try PortalSecret.load(project: project.projectURL), account: resolved.config) } catch {
                 Terminal.error("error: \(error) (the digest links into the portal, whose address derives from the secret)")

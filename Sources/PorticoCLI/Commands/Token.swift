@@ -8,24 +8,60 @@ struct TokenCommand: ParsableCommand {
                                                     subcommands: [Issue.self, List.self])
 
     struct Issue: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a viewer's magic link: <base_url>/<account-path>/#k=<token>.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a viewer's magic link: <base_url>/<account-path>/#k=<token>.",
+            discussion: "With --new-serial, first writes a fresh `serial:` into the viewer's entry in account.yml: a new link, and the viewer's previous one stops working at the next publish.")
         @OptionGroup var project: ProjectOptions
         @Argument(help: "The account slug.") var account: String
         @Argument(help: "The viewer id.") var viewer: String
+        @Flag(name: .customLong("new-serial"), help: "Give the viewer a new link: write a fresh serial into account.yml.") var newSerial = false
 
         func run() throws {
-            let access = try AccessList.load(project)
+            var entry = try find(AccessList.load(project))
+            guard entry.status == .active else {
+                Terminal.error("error: viewer `\(viewer)` is \(entry.status.rawValue); the site carries no key for them, so a link would not open. Edit accounts/\(account)/account.yml first.")
+                throw Exit.contentErrors
+            }
+            if newSerial {
+                try writeSerial()
+                entry = try find(AccessList.load(project))
+            }
+            // A link the publishes took back is not handed out again (see `portico check`).
+            let log = DiagnosticLog()
+            AccessGuard(file: AccessHistoryFile(project: project.projectURL), records: false).check([entry.account], today: Day.today(), log: log)
+            let problems = log.errors.filter { $0.location == entry.viewer.location || $0.code == "access-history-damaged" }
+            guard problems.isEmpty else {
+                print(DiagnosticFormatter.format(problems, as: "text", contentFolder: project.content), terminator: "")
+                Terminal.error("error: no link printed for viewer `\(viewer)`")
+                throw Exit.contentErrors
+            }
+            print(entry.link)
+        }
+
+        func find(_ access: AccessList) throws -> AccessList.Entry {
             guard let entry = access.entries.first(where: { $0.account.slug == account && $0.viewer.id == viewer }) else {
                 let known = access.entries.filter { $0.account.slug == account }.map(\.viewer.id)
                 Terminal.error(known.isEmpty ? "error: no account `\(account)` in \(project.content)/accounts/"
                                              : "error: account `\(account)` has no viewer `\(viewer)`; viewers: \(known.joined(separator: ", "))")
                 throw Exit.contentErrors
             }
-            guard entry.status == .active else {
-                Terminal.error("error: viewer `\(viewer)` is \(entry.status.rawValue); the site carries no key for them, so a link would not open. Edit accounts/\(account)/account.yml first.")
+            return entry
+        }
+
+        func writeSerial() throws {
+            let relative = "accounts/\(account)/account.yml"
+            let file = project.contentURL.appendingPathComponent(relative)
+            let serial = ViewerSerialEdit.fresh()
+            do {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                let (edited, line) = try ViewerSerialEdit.setting(serial, viewer: viewer, in: text, file: "\(project.content)/\(relative)")
+                try edited.write(to: file, atomically: true, encoding: .utf8)
+                Terminal.error("Wrote `serial: \(serial)` for viewer `\(viewer)` at \(project.content)/\(relative):\(line). Commit it and publish: "
+                               + "the link below opens the portal from that publish on, and \(viewer)'s previous link stops working then.")
+            } catch let refused as ViewerSerialEdit.Refused {
+                Terminal.error("error: \(refused)")
                 throw Exit.contentErrors
             }
-            print(entry.link)
         }
     }
 
@@ -69,11 +105,7 @@ struct AccessList {
             Terminal.print(log.errors, contentFolder: project.contentURL)
             throw Exit.contentErrors
         }
-        let secret: PortalSecret
-        do { secret = try PortalSecret.load(project: project.projectURL) } catch {
-            Terminal.error("error: \(error)")
-            throw Exit.contentErrors
-        }
+        let secret = try ProjectSecret.load(project)
         let today = Day.today()
         var entries: [Entry] = []
         for account in accounts {

@@ -8,6 +8,8 @@ public struct AccountConfig: Sendable, Equatable {
     public var locale: Language
     public var brand: Brand
     public var generation: Int
+    /// Where `generation:` is written (nil when it is not).
+    public var generationLocation: SourceLocation?
     public var readablePath: Bool
     public var gateShowsName: Bool
     public var include: [IncludeRule]
@@ -73,15 +75,19 @@ public struct IncludeRule: Sendable, Equatable {
 
 public struct Viewer: Sendable, Equatable {
     public var id: String
+    /// Mixed into the viewer's token: a new serial is a new link, and the old one stops working. Nil for viewers
+    /// from before serials existed (their token is derived as it always was).
+    public var serial: String?
     public var name: String?
     public var email: String?
     public var expires: Day?
     public var revoked: Bool
     public var location: SourceLocation
 
-    public init(id: String, name: String? = nil, email: String? = nil, expires: Day? = nil, revoked: Bool = false,
+    public init(id: String, serial: String? = nil, name: String? = nil, email: String? = nil, expires: Day? = nil, revoked: Bool = false,
                 location: SourceLocation = SourceLocation(file: "")) {
         self.id = id
+        self.serial = serial
         self.name = name
         self.email = email
         self.expires = expires

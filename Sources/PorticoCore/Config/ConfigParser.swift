@@ -6,7 +6,7 @@ public enum ConfigParser {
     public static let portalKeys = ["title", "base_url", "languages", "feedback", "markdown"]
     public static let accountKeys = ["name", "industry", "locale", "brand", "generation", "path", "gate", "include", "viewers", "smes"]
     public static let includeKeys = ["industries", "tags", "pages"]
-    public static let viewerKeys = ["id", "name", "email", "expires", "revoked"]
+    public static let viewerKeys = ["id", "serial", "name", "email", "expires", "revoked"]
     public static let smeKeys = ["name", "email", "topics"]
 
     public static func portal(_ text: String, file: String = "portal.yml") -> (PortalConfig, [Diagnostic]) {
@@ -156,6 +156,7 @@ public enum ConfigParser {
             }
         }
         if let generation = reader.int(map, "generation", what: file) {
+            config.generationLocation = reader.location(of: reader.entry(map, "generation")?.key)
             if generation >= 1 { config.generation = generation } else {
                 reader.error("bad-generation", reader.entry(map, "generation")?.value, "`generation` must be 1 or more")
             }
@@ -189,7 +190,13 @@ public enum ConfigParser {
                              hint: "use letters, digits, '.', '_', '-' or '@' (at most 64)")
                 return nil
             }
-            return Viewer(id: id, name: reader.string(viewer, "name", what: "viewer \(id)"),
+            var serial = reader.string(viewer, "serial", what: "viewer \(id)")
+            if let text = serial, !Identifier.isSerial(text) {
+                reader.error("bad-serial", reader.entry(viewer, "serial")?.value, "serial `\(text)` of viewer `\(id)` has characters Portico does not allow",
+                             hint: "use 1 to 32 letters, digits, '_' or '-'; `portico token issue <account> \(id) --new-serial` writes a fresh one")
+                serial = nil
+            }
+            return Viewer(id: id, serial: serial, name: reader.string(viewer, "name", what: "viewer \(id)"),
                           email: reader.string(viewer, "email", what: "viewer \(id)"),
                           expires: reader.date(viewer, "expires", what: "viewer \(id)"),
                           revoked: reader.bool(viewer, "revoked", what: "viewer \(id)") ?? false,

@@ -71,7 +71,7 @@ final class FrontMatterCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard keepingUnused ? misses > Self.fewParses : misses > 0 || used.count != stored.count else { return }
         let folder = file.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? PrivateFolder.create(folder)
         let entries = keepingUnused ? stored.merging(used) { _, new in new } : used
         try? FrontMatterCacheFile.encode(entries, binary: Self.binary).write(to: file, options: .atomic)
         // The JSON cache of earlier versions is never read again.

@@ -29,6 +29,12 @@ public enum Identifier {
         return matches(text, first: word, rest: { word($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x40 || $0 == 0x2D }, length: 1...64)
     }
 
+    /// `^[A-Za-z0-9_-]{1,32}$`: viewer serials (mixed into the viewer's token).
+    public static func isSerial(_ text: String) -> Bool {
+        let character: (UInt8) -> Bool = { alphanumeric($0) || $0 == 0x5F || $0 == 0x2D }
+        return matches(text, first: character, rest: character, length: 1...32)
+    }
+
     /// `^[a-z][a-z0-9_]{0,39}$`: feedback field names.
     public static func isFieldName(_ text: String) -> Bool {
         matches(text, first: lower, rest: { lower($0) || digit($0) || $0 == 0x5F }, length: 1...40)

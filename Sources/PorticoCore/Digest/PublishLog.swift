@@ -70,7 +70,7 @@ public struct PublishLog: Sendable {
     }
 
     private func write(_ json: Data, at moment: Date) throws -> String {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFolder.create(folder)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
         let stem = formatter.string(from: moment).replacingOccurrences(of: ":", with: "")

@@ -41,6 +41,8 @@ public struct BuildCache: Sendable {
         public var outputState: String?
         /// `LatestPublishMark.digest` of what the build published, when it recorded a publish.
         public var publishDigest: String?
+        /// `AccessHistoryFile.digest` of the access history as the build left it, when the build checked one.
+        public var accessDigest: String?
     }
 
     public struct Totals: Codable, Sendable, Equatable {
@@ -70,7 +72,7 @@ public struct BuildCache: Sendable {
 
     /// Saves the manifest and the stamp of the inputs it was built from (none: rebuilds read every input).
     func save(_ manifest: Manifest, inputs: InputStamp?, for output: URL) {
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? PrivateFolder.create(folder)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try? FileManager.default.removeItem(at: inputsFile(for: output))

@@ -12,7 +12,7 @@ struct PreviousBuild {
     /// By slug: the account's folder in the output and its entry.
     let accounts: [String: (directory: String, entry: BuildCache.Entry)]
 
-    init?(_ manifest: BuildCache.Manifest, output: URL, publishLog: PublishLog?) {
+    init?(_ manifest: BuildCache.Manifest, output: URL, publishLog: PublishLog?, accessDigest: String?) {
         guard let totals = manifest.totals, let diagnostics = manifest.diagnostics, let known = manifest.known, let shared = manifest.shared
         else { return nil }
         var accounts: [String: (directory: String, entry: BuildCache.Entry)] = [:]
@@ -27,6 +27,8 @@ struct PreviousBuild {
         if let publishLog {
             guard let digest = manifest.publishDigest, publishLog.newestIs(digest: digest) else { return nil }
         }
+        // The access history must be the one this build left: accounts it did not read were checked against that one.
+        if let accessDigest, manifest.accessDigest != accessDigest { return nil }
         self.manifest = manifest
         self.totals = totals
         self.diagnostics = diagnostics
@@ -88,6 +90,7 @@ extension SiteBuilder {
         let theme = Theme(folders: themeFolders, log: fresh)
         let (portal, accounts, sources) = loadAndResolve(log: fresh, only: slugs)
         guard Set(accounts.map(\.slug)) == slugs else { return nil }
+        let history = access?.review(portal.accounts.map(\.config), today: options.today, complete: false, log: fresh)
         // What links may point at must be what the last build saw, or pages of other accounts could render differently.
         let loaded = BuildCache.KnownFiles(portal)
         guard loaded == previous.known.restricted(toAccounts: slugs) else { return nil }
@@ -134,8 +137,8 @@ extension SiteBuilder {
             manifest.accounts.merge(reuse.entries(for: accounts, portal: portal.config, directories: directories, files: writer.files(in:),
                                                   sources: sources)) { _, new in new }
             manifest.complete(totals: .init(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten), diagnostics: log.all,
-                              known: previous.known, shared: shared, publishDigest: digest)
-            try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs, record: record, digest: digest)
+                              known: previous.known, shared: shared, publishDigest: digest, accessDigest: history?.digest)
+            try commit(writer, manifest: manifest, previous: previous.manifest, inputs: inputs, record: record, digest: digest, history: history)
             return BuildSummary(accounts: previous.totals.accounts, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start), scope: .accounts(slugs))
         } catch {
@@ -147,7 +150,8 @@ extension SiteBuilder {
 
 extension BuildCache.Manifest {
     mutating func complete(totals: BuildCache.Totals, diagnostics: [Diagnostic], known: BuildCache.KnownFiles, shared: [String],
-                           publishDigest: String?) {
+                           publishDigest: String?, accessDigest: String? = nil) {
+        self.accessDigest = accessDigest
         self.totals = totals
         self.diagnostics = diagnostics
         self.known = known

@@ -34,6 +34,8 @@ public struct SiteBuilder: Sendable {
     public var extraFiles: @Sendable () throws -> [String: Data] = { [:] }
     /// Where a successful build records what it published (for `portico digest --since last-publish`).
     public var publishLog: PublishLog?
+    /// The access history the accounts are checked against (and, for a publish, recorded into).
+    public var access: AccessGuard?
 
     public init(contentRoot: URL, themeFolders: [URL], output: URL, options: BuildOptions, publisher: any AccountPublisher, preview: Bool = false) {
         self.contentRoot = contentRoot
@@ -79,12 +81,14 @@ public struct SiteBuilder: Sendable {
         let previous = cache?.load(for: output)
         if let cache, let inputs, let previous, let before = cache.inputs(for: output),
            let changed = inputs.changedContent(since: before, racyWindow: cache.racyWindow),
-           let slugs = PreviousBuild.accounts(owning: changed), let state = PreviousBuild(previous, output: output, publishLog: publishLog) {
+           let slugs = PreviousBuild.accounts(owning: changed),
+           let state = PreviousBuild(previous, output: output, publishLog: publishLog, accessDigest: access?.file.digest()) {
             if slugs.isEmpty, let summary = state.unchanged(log: log, options: options, start: start) { return summary }
             if let summary = try rebuild(slugs, previous: state, inputs: inputs, log: log, start: start, progress: progress) { return summary }
         }
         let theme = Theme(folders: themeFolders, log: log)
         let (portal, accounts, sources) = loadAndResolve(log: log, only: nil)
+        let history = access?.review(portal.accounts.map(\.config), today: options.today, complete: true, log: log)
         let known = BuildCache.KnownFiles(portal)
         let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
         let reuse = cache.map { _ in Reuse(previous: previous, fingerprints: fingerprints(portal: portal, accounts: accounts),
@@ -113,8 +117,9 @@ public struct SiteBuilder: Sendable {
                                                             files: writer.files(in:), sources: sources))
             }
             manifest?.complete(totals: .init(accounts: accounts.count, pages: pages, files: writer.filesWritten), diagnostics: log.all, known: known,
-                               shared: shared, publishDigest: digest)
-            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs, record: record, digest: digest, json: json)
+                               shared: shared, publishDigest: digest, accessDigest: history?.digest)
+            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs, record: record, digest: digest, json: json,
+                       history: history)
             return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
                                 warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
         } catch {
@@ -128,11 +133,12 @@ public struct SiteBuilder: Sendable {
     /// `record` goes to the publish log once the site is in place, alongside saving the manifest (`digest` and
     /// `json` are its `LatestPublishMark` digest and its JSON, when already made).
     func commit(_ writer: SiteWriter, manifest: BuildCache.Manifest?, previous: BuildCache.Manifest?, inputs: InputStamp?,
-                record: PublishRecord?, digest: String?, json: Data? = nil) throws {
+                record: PublishRecord?, digest: String?, json: Data? = nil, history: AccessGuard.Reviewed? = nil) throws {
         let publishLog = self.publishLog
         let publish = { @Sendable in if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest, json: json) } }
         guard let cache, var manifest else {
             try writer.commit()
+            try access?.save(history)
             publish()
             return
         }
@@ -140,6 +146,7 @@ public struct SiteBuilder: Sendable {
         before?.outputState = nil
         if manifest != before { cache.remove(for: output) }
         try writer.commit()
+        try access?.save(history)
         let recording = record.map { _ in Background(publish) }
         manifest.outputState = manifest.shared.map { OutputState.digest(output: output, shared: $0) }
         cache.save(manifest, inputs: inputs, for: output)

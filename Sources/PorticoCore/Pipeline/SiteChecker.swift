@@ -14,6 +14,7 @@ public struct SiteChecker: Sendable {
     public func check(log: DiagnosticLog) throws {
         let theme = Theme(folders: builder.themeFolders, log: log)
         let (portal, accounts) = builder.loadAndResolve(log: log)
+        builder.access?.check(portal.accounts.map(\.config), today: builder.options.today, log: log)
         let anchors = AnchorIndex()
         let renderLog = DiagnosticLog()
         _ = try builder.renderAccounts(portal: portal, accounts: accounts, theme: theme, writer: nil, log: renderLog, anchors: anchors, progress: nil)

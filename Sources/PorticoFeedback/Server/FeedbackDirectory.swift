@@ -42,7 +42,7 @@ public struct FeedbackDirectory: Sendable {
             let accountKey = KeyDerivation.accountKey(secret: secret, account: account.slug)
             var viewers: [String: ViewerEntry] = [:]
             for viewer in account.config.viewers {
-                let token = KeyDerivation.token(accountKey: accountKey, viewer: viewer.id, generation: account.config.generation)
+                let token = KeyDerivation.token(accountKey: accountKey, viewer: viewer, generation: account.config.generation)
                 guard let keys = KeyDerivation.tokenKeys(token) else { continue }
                 viewers[viewer.id] = ViewerEntry(viewer: viewer, feedbackKey: keys.feedbackKey)
             }

@@ -18,6 +18,10 @@ public final class FeedbackStore: Sendable {
             // FULL: a commit is on disk before `write` returns, so a 201 survives power loss, not just a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // Made 0600 before SQLite opens it (an existing file keeps its mode): submissions are private, and SQLite
+        // gives the -wal and -shm files the database's mode.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }

@@ -16,13 +16,13 @@ public struct AccountKeys: Sendable {
         accountKey = KeyDerivation.accountKey(secret: secret, account: account.slug)
         path = KeyDerivation.accountPath(secret: secret, account: account)
         activeViewers = account.activeViewers(on: today)
-        contentKey = KeyDerivation.contentKey(accountKey: accountKey, generation: account.generation, activeViewers: activeViewers.map(\.id))
+        contentKey = KeyDerivation.contentKey(accountKey: accountKey, generation: account.generation, activeViewers: activeViewers)
         keyCheck = KeyDerivation.keyCheck(contentKey: contentKey)
         contentSealingKey = Sealer.Key(contentKey)
     }
 
     public func token(for viewer: Viewer) -> String {
-        KeyDerivation.token(accountKey: accountKey, viewer: viewer.id, generation: account.generation)
+        KeyDerivation.token(accountKey: accountKey, viewer: viewer, generation: account.generation)
     }
 
     /// The keyring JSON: the content key wrapped for each active viewer, sorted by key id.

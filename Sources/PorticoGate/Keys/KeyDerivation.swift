@@ -23,12 +23,25 @@ public enum KeyDerivation {
         account.readablePath ? account.slug : hkdf(secret.bytes, "path\0\(account.slug)", 10).hexString
     }
 
-    public static func token(accountKey: Data, viewer: String, generation: Int) -> String {
-        hkdf(accountKey, "token\0\(viewer)\0\(generation)", 16).base64URL
+    /// A viewer's token: the one derivation the build, `portico token` and the feedback server's keys share.
+    /// A serial, when the viewer has one, is mixed in: a new serial is a new link and the old one opens nothing.
+    public static func token(accountKey: Data, viewer: Viewer, generation: Int) -> String {
+        hkdf(accountKey, "token\0\(viewer.id)\0\(generation)" + (viewer.serial.map { "\0" + $0 } ?? ""), 16).base64URL
     }
 
-    public static func contentKey(accountKey: Data, generation: Int, activeViewers: [String]) -> Data {
-        hkdf(accountKey, "content\0\(generation)\0\(activeViewers.sorted().joined(separator: "\n"))", 32)
+    public static func token(secret: PortalSecret, account: AccountConfig, viewer: Viewer) -> String {
+        token(accountKey: accountKey(secret: secret, account: account.slug), viewer: viewer, generation: account.generation)
+    }
+
+    /// The content key changes with the set of active viewers and their serials, so a reader let back in with a
+    /// new serial never brings back a key that a dropped reader's browser may have kept.
+    public static func contentKey(accountKey: Data, generation: Int, activeViewers: [Viewer]) -> Data {
+        contentKey(accountKey: accountKey, generation: generation, activeMembers: activeViewers.map { $0.id + ($0.serial.map { "\0" + $0 } ?? "") })
+    }
+
+    /// `activeMembers`: each active viewer's id, followed by NUL and its serial when it has one.
+    public static func contentKey(accountKey: Data, generation: Int, activeMembers: [String]) -> Data {
+        hkdf(accountKey, "content\0\(generation)\0\(activeMembers.sorted().joined(separator: "\n"))", 32)
     }
 
     public static func keyCheck(contentKey: Data) -> String {

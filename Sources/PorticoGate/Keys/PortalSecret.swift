@@ -45,22 +45,35 @@ public struct PortalSecret: Sendable {
         project.appendingPathComponent(".portico/secret")
     }
 
-    /// Creates `.portico/secret` with mode 0600; refuses to overwrite an existing one.
+    /// Creates `.portico/secret` with mode 0600 from the first byte on (`open` with `O_EXCL`: never over an
+    /// existing file, never readable by others even for a moment), inside a `.portico/` made 0700.
     @discardableResult
     public static func create(project: URL) throws -> (PortalSecret, URL) {
         let file = secretFile(project: project)
-        let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: file.path) { throw SecretError.exists(file.path) }
-        try fileManager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                        attributes: [.posixPermissions: 0o700])
-        let secret = generate()
-        guard fileManager.createFile(atPath: file.path, contents: Data((secret.hex + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw SecretError.invalid("could not write \(file.path)")
+        let folder = file.deletingLastPathComponent()
+        try PrivateFolder.create(folder)
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw SecretError.exists(file.path) }
+            throw SecretError.invalid("could not create \(file.path): \(String(cString: strerror(errno)))")
         }
-        let ignore = file.deletingLastPathComponent().appendingPathComponent(".gitignore")
-        if !fileManager.fileExists(atPath: ignore.path) { try "*\n".write(to: ignore, atomically: true, encoding: .utf8) }
+        let secret = generate()
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: Data((secret.hex + "\n").utf8))
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            throw SecretError.invalid("could not write \(file.path): \(error)")
+        }
+        let ignore = folder.appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore.path) { try "*\n".write(to: ignore, atomically: true, encoding: .utf8) }
         return (secret, file)
     }
+
+    /// An identifier of the secret for `.portico/publishes/` (which secret published last): one-way, and
+    /// unrelated to every key the site uses.
+    public var fingerprint: String { Hex.encode(KeyDerivation.hkdf(bytes, "portico publish history", 8)) }
 }
 
 public enum SecretError: Error, CustomStringConvertible, Equatable {
