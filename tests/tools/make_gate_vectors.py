@@ -82,8 +82,9 @@ def account_path(secret, slug):
     return hkdf(secret, "path\0" + slug, 10).hex()
 
 
-def viewer_token(acct_key, viewer_id, generation):
-    return hkdf(acct_key, "token\0" + viewer_id + "\0" + str(generation), 16)
+def viewer_token(acct_key, viewer_id, generation, serial=None):
+    suffix = "" if serial is None else "\0" + serial
+    return hkdf(acct_key, "token\0" + viewer_id + "\0" + str(generation) + suffix, 16)
 
 
 def content_key(acct_key, generation, active_ids):

@@ -33,7 +33,7 @@ public enum ViewerSerialEdit {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if let serialKey = viewer.first(where: { $0.key.string == "serial" })?.key, let mark = serialKey.mark {
             let line = lines[mark.line - 1]
-            lines[mark.line - 1] = String(line.unicodeScalars.prefix(mark.column - 1)) + "serial: " + serial
+            lines[mark.line - 1] = String(String.UnicodeScalarView(line.unicodeScalars.prefix(mark.column - 1))) + "serial: " + serial
             return (lines.joined(separator: "\n"), mark.line)
         }
         // Continuation lines of a block mapping start at its first key's column; "- " before it becomes spaces.
