@@ -32,9 +32,11 @@ enum Fixture {
         return configuration
     }
 
-    static func feedbackKey(account slug: String, viewer: String, generation: Int = 1) -> Data {
-        let accountKey = KeyDerivation.accountKey(secret: secret, account: slug)
-        return KeyDerivation.tokenKeys(KeyDerivation.token(accountKey: accountKey, viewer: Viewer(id: viewer), generation: generation))!.feedbackKey
+    /// The key gate.js signs with on pages built `today` (it follows the account's content key).
+    static func feedbackKey(account slug: String, viewer: String) -> Data {
+        let portal = ContentLoader(root: contentRoot).load(into: DiagnosticLog())
+        let account = portal.accounts.first { $0.slug == slug }!.config
+        return AccountKeys(secret: secret, account: account, today: today).feedbackKey(for: account.viewers.first { $0.id == viewer }!)
     }
 
     nonisolated(unsafe) static var nonceCounter = 0

@@ -43,13 +43,32 @@ import PorticoCore
 
     @Test func keysDerivedFromTokens() throws {
         let v = try Vectors.load()
+        let keyCheck = v.string("keyCheck")
         for (viewer, token) in v.map("tokens") {
-            let derived = try #require(KeyDerivation.tokenKeys(token))
+            let derived = try #require(KeyDerivation.tokenKeys(token, keyCheck: keyCheck))
             #expect(derived.keyID == v.map("keyIds")[viewer])
             #expect(derived.wrapKey.hexString == v.map("wrapKeysHex")[viewer])
+            #expect(derived.wrapIVKey.hexString == v.map("wrapIvKeysHex")[viewer])
             #expect(derived.feedbackKey.hexString == v.map("feedbackKeysHex")[viewer])
         }
-        #expect(KeyDerivation.tokenKeys("not-a-token") == nil)
+        #expect(KeyDerivation.tokenKeys("not-a-token", keyCheck: keyCheck) == nil)
+        let contentKey = Data(hex: v.string("contentKeyHex"))
+        #expect(KeyDerivation.contentAESKey(contentKey).hexString == v.string("contentAesKeyHex"))
+        #expect(KeyDerivation.contentIVKey(contentKey).hexString == v.string("contentIvKeyHex"))
+    }
+
+    @Test func feedbackKeyForAViewerIsTheVectorsAndFollowsTheContentKey() throws {
+        let v = try Vectors.load()
+        let keys = AccountKeys(secret: v.secret, account: v.account, today: Day(year: 2026, month: 1, day: 1))
+        let alice = v.account.viewers.first { $0.id == "alice" }!
+        #expect(keys.feedbackKey(for: alice).hexString == v.map("feedbackKeysHex")["alice"])
+        var rotatedAccount = v.account
+        rotatedAccount.viewers = [alice]
+        let rotated = AccountKeys(secret: v.secret, account: rotatedAccount, today: Day(year: 2026, month: 1, day: 1))
+        let rotation = v.object("rotation")
+        #expect(rotated.feedbackKey(for: alice).hexString == rotation["feedbackKeyAliceHex"] as! String)
+        #expect(rotated.tokenKeys(for: alice).keyID == rotation["keyIdAlice"] as! String)
+        #expect(rotated.feedbackKey(for: alice) != keys.feedbackKey(for: alice))
     }
 
     @Test func keyringPagePayloadAndAssetAreByteExact() throws {

@@ -40,7 +40,7 @@ import Testing
 
     @Test func sealerRefusesEveryFlippedBit() throws {
         let key = Data(repeating: 7, count: 32)
-        let box = try Sealer.seal(Data("confidential".utf8), key: key, aad: "portico-page\0a\0index.html")
+        let box = try Sealer.seal(Data("confidential".utf8), key: Sealer.Key(aes: key, iv: Data(repeating: 9, count: 32)), aad: "portico-page\0a\0index.html")
         #expect(try Sealer.open(box, key: key, aad: "portico-page\0a\0index.html") == Data("confidential".utf8))
         for index in box.ciphertext.indices {
             var tampered = box.ciphertext
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func sealerIsDeterministicPerPlaintextAndDistinctOtherwise() throws {
-        let key = Data(repeating: 1, count: 32)
+        let key = Sealer.Key(aes: Data(repeating: 1, count: 32), iv: Data(repeating: 2, count: 32))
         let a = try Sealer.seal(Data("one".utf8), key: key, aad: "x")
         let b = try Sealer.seal(Data("one".utf8), key: key, aad: "x")
         let c = try Sealer.seal(Data("two".utf8), key: key, aad: "x")
@@ -60,6 +60,23 @@ import Testing
         #expect(a == b)
         #expect(a.iv != c.iv)
         #expect(a.iv != d.iv)
+        // The IV comes from the IV key, not the AES key: another IV key, another IV, and the same AES key still opens it.
+        let e = try Sealer.seal(Data("one".utf8), key: Sealer.Key(aes: Data(repeating: 1, count: 32), iv: Data(repeating: 3, count: 32)), aad: "x")
+        #expect(a.iv != e.iv)
+        #expect(try Sealer.open(e, key: Data(repeating: 1, count: 32), aad: "x") == Data("one".utf8))
+    }
+
+    @Test func paddingBucketsAndRoundTrip() {
+        #expect([0, 1024, 1025, 1281, 1792, 1793, 2049, 7169].map(Padding.bucket) == [1024, 1024, 1280, 1536, 1792, 2048, 2560, 8192])
+        #expect([0, 256, 257, 600].map(Padding.entryBucket) == [256, 256, 512, 1024])
+        #expect([0, 1, 8, 9, 16, 17].map(Padding.entryCount) == [8, 8, 8, 16, 16, 32])
+        for text in ["", "a", String(repeating: "x", count: 1023), "ends in zero\0\0", String(repeating: "é", count: 700)] {
+            let padded = Padding.padded(Array(text.utf8))
+            #expect(padded.count == Padding.bucket(text.utf8.count + 1))
+            #expect(Padding.unpadded(padded).map { String(decoding: $0, as: UTF8.self) } == text)
+        }
+        #expect(Padding.unpadded([0x41, 0, 0]) == nil)
+        #expect(Padding.unpadded([UInt8]()) == nil)
     }
 }
 

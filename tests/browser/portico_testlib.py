@@ -136,22 +136,22 @@ def decrypt_page(html, account_path, content_key):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     p = read_json_script(html, "portico-page")
     ad = "portico-page\0" + account_path + "\0" + p["p"]
-    return AESGCM(content_key).decrypt(base64.b64decode(p["iv"]), base64.b64decode(p["ct"]),
-                                       ad.encode()).decode("utf-8")
+    return M.unpad(AESGCM(M.content_aes_key(content_key)).decrypt(
+        base64.b64decode(p["iv"]), base64.b64decode(p["ct"]), ad.encode())).decode("utf-8")
 
 
 def unwrap_with_token(html, account_path, token_bytes):
     """What gate.js does with a token: find the keyring entry, unwrap it. None if no entry."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     ring = read_json_script(html, "portico-keyring")
-    kid = M.key_id(token_bytes)
+    kid = M.key_id(token_bytes, ring["kc"])
     entry = next((e for e in ring["e"] if e["id"] == kid), None)
     if entry is None:
         return None
     pt = AESGCM(M.wrap_key(token_bytes)).decrypt(base64.b64decode(entry["iv"]),
                                                   base64.b64decode(entry["ct"]),
                                                   ("portico-keyring\0" + account_path).encode())
-    return json.loads(pt)
+    return json.loads(M.unpad(pt))
 
 
 def tree_digest(root):
@@ -294,8 +294,56 @@ def settle(drv, timeout=15):
 
 
 def clear_storage(drv, base):
+    """Forget every session of the origin: Web Storage and gate.js's IndexedDB key store."""
     drv.get(base + "/robots.txt")
-    drv.execute_script("sessionStorage.clear(); localStorage.clear();")
+    drv.execute_async_script(
+        "var done=arguments[arguments.length-1]; sessionStorage.clear(); localStorage.clear();"
+        "var r=indexedDB.deleteDatabase('portico'); r.onsuccess=r.onerror=r.onblocked=function(){done(true)};")
+
+
+# gate.js's key store (docs/design/gate-format.md, "Browser flow"): records by 'tab\n<tab id>\n<path>'
+# and 'device\n<path>'; the tab id is sessionStorage['portico:tab'].
+STORED_JS = r"""
+var done = arguments[arguments.length - 1], path = arguments[0], which = arguments[1];
+var tab = sessionStorage.getItem('portico:tab');
+var id = which === 'device' ? 'device\n' + path : 'tab\n' + tab + '\n' + path;
+var r = indexedDB.open('portico', 1);
+r.onupgradeneeded = function () { r.result.createObjectStore('keys'); };
+r.onerror = function () { done({ error: String(r.error) }); };
+r.onsuccess = function () {
+  var db = r.result, q = db.transaction('keys', 'readonly').objectStore('keys').get(id);
+  q.onerror = function () { db.close(); done({ error: String(q.error) }); };
+  q.onsuccess = async function () {
+    db.close();
+    var rec = q.result;
+    if (!rec) return done(null);
+    var out = { kc: rec.kc, v: rec.v, n: rec.n, x: rec.x, tab: rec.tab,
+                aesType: String(rec.aes && rec.aes.constructor && rec.aes.constructor.name),
+                aesExtractable: rec.aes.extractable, fkExtractable: rec.fk.extractable,
+                aesAlgorithm: rec.aes.algorithm.name, fkAlgorithm: rec.fk.algorithm.name };
+    try { await crypto.subtle.exportKey('raw', rec.aes); out.aesExported = true; } catch (e) { out.aesExportError = e.name; }
+    try { await crypto.subtle.exportKey('raw', rec.fk); out.fkExported = true; } catch (e) { out.fkExportError = e.name; }
+    done(out);
+  };
+};
+"""
+
+
+def stored_session(drv, account_path, which="tab"):
+    """The record gate.js keeps for this account ('tab': this tab's; 'device': remembered), described
+    (its CryptoKeys cannot be read as bytes); None if there is none."""
+    r = drv.execute_async_script(STORED_JS, account_path, which)
+    assert not (isinstance(r, dict) and "error" in r), r
+    return r
+
+
+WEB_STORAGE_JS = ("var o={};[['session',sessionStorage],['local',localStorage]].forEach(function(p){"
+                  "for(var i=0;i<p[1].length;i++){var k=p[1].key(i);o[p[0]+':'+k]=p[1].getItem(k);}});return o")
+
+
+def web_storage(drv):
+    """{'session:<key>' | 'local:<key>': value} of every Web Storage item of the origin."""
+    return drv.execute_script(WEB_STORAGE_JS)
 
 
 def temp_dir(prefix):

@@ -174,7 +174,7 @@ def signed_post(portal, acct, viewer, page, fields):
     body = json.dumps({"account": acct.path, "page": page, "viewer": viewer,
                        "timestamp": int(time.time()), "nonce": T.M.b64u(os.urandom(16)),
                        "fields": fields, "website": ""}, separators=(",", ":")).encode()
-    proof = T.M.b64u(T.M.hmac(T.M.feedback_key(acct.token_bytes(viewer)), body))
+    proof = T.M.b64u(T.M.hmac(T.M.feedback_key(acct.token_bytes(viewer), acct.key_check), body))
     req = urllib.request.Request(portal.endpoint, data=body, method="POST", headers={
         "Content-Type": "application/json", "X-Portico-Proof": proof})
     try:

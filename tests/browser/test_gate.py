@@ -37,9 +37,9 @@ def severe_logs(drv):
     return [l for l in drv.get_log("browser") if l["level"] == "SEVERE"]
 
 
-def session_entry(drv, acct, storage="sessionStorage"):
-    raw = drv.execute_script("return %s.getItem(arguments[0])" % storage, "portico:" + acct.path)
-    return json.loads(raw) if raw else None
+def session_entry(drv, acct, which="tab"):
+    """gate.js's record for the account: this tab's ('tab') or the remembered device's ('device')."""
+    return T.stored_session(drv, acct.path, which)
 
 
 def test_fixture_viewer_sets(alpha, beta):
@@ -69,7 +69,7 @@ def test_magic_link_opens_article(driver, fixture_server, alpha):
     # session stored for this account only, with the keyring's key check
     s = session_entry(driver, alpha)
     assert s["v"] == "a-active" and s["kc"] == alpha.key_check and s["x"] == "2030-12-31"
-    assert base64.b64decode(s["k"]) == alpha.content_key
+    assert s["aesExtractable"] is False and s["aesExportError"] == "InvalidAccessError"
     # brand colours applied through CSSOM (allowed by the CSP)
     assert driver.execute_script(
         "return document.documentElement.style.getPropertyValue('--accent')").strip()
@@ -123,7 +123,7 @@ def test_rejected_tokens_show_invalid_and_nothing_else(driver, fixture_server, a
         assert "#" not in driver.execute_script("return location.href")
         assert leaked(driver) == []
         assert session_entry(driver, alpha) is None
-        assert session_entry(driver, alpha, "localStorage") is None
+        assert session_entry(driver, alpha, "device") is None
 
 
 def test_expired_and_revoked_have_no_keyring_entry(fixture_site, alpha):
@@ -135,7 +135,7 @@ def test_expired_and_revoked_have_no_keyring_entry(fixture_site, alpha):
         html = open(p, encoding="utf-8").read()
         ring = T.read_json_script(html, "portico-keyring")
         assert ring["a"] == alpha.path and ring["kc"] == alpha.key_check
-        assert len(ring["e"]) == 2
+        assert len(ring["e"]) == 8   # two viewers and six dummy entries (docs/security.md)
         for v in ("a-expired", "a-revoked"):
             assert T.unwrap_with_token(html, alpha.path, alpha.token_bytes(v)) is None
         o = T.unwrap_with_token(html, alpha.path, alpha.token_bytes("a-second"))
@@ -171,14 +171,24 @@ def _flip_b64(s, index):
     return base64.b64encode(bytes(raw)).decode()
 
 
-def _tampered_copy(fixture_site, alpha, name, mutate):
-    """Writes a mutated copy of the article next to it (same folder: same relative URLs)."""
-    src = os.path.join(fixture_site.site, alpha.path, "insights", "quarterly-review", "index.html")
-    html = open(src, encoding="utf-8").read()
-    dst = os.path.join(os.path.dirname(src), name)
-    with open(dst, "w", encoding="utf-8") as f:
-        f.write(mutate(html))
-    return dst
+class _Tampered:
+    """The article replaced in place by a mutated copy (a copy elsewhere would fail the path check
+    before the bytes are even read); `restore()` puts the original back."""
+
+    def __init__(self, fixture_site, alpha, mutate):
+        self.path = os.path.join(fixture_site.site, alpha.path, "insights", "quarterly-review", "index.html")
+        self.original = open(self.path, encoding="utf-8").read()
+        self.mutated = mutate(self.original)
+        assert self.mutated != self.original
+        self.apply()
+
+    def apply(self):
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write(self.mutated)
+
+    def restore(self):
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write(self.original)
 
 
 @pytest.mark.parametrize("where", ["first", "middle", "tag"])
@@ -191,23 +201,24 @@ def test_flipped_page_byte_shows_damaged(driver, fixture_server, fixture_site, a
         out = html[:m.start(2)] + json.dumps(p, separators=(",", ":")) + html[m.end(2):]
         assert out != html
         return out
-    name = "tampered-%s.html" % where
-    dst = _tampered_copy(fixture_site, alpha, name, mutate)
+    t = _Tampered(fixture_site, alpha, mutate)
     try:
-        assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/" + name,
+        assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/",
                          alpha.token("a-active")) == "damaged"
         assert leaked(driver) == []
-        # the untouched page still opens with the session the token left behind
+        # the untouched page opens with the session the token left behind
+        t.restore()
         assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/") == "unlocked"
         # and the damaged one stays damaged when opened from the session
-        assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/" + name) == "damaged"
+        t.apply()
+        assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/") == "damaged"
         assert leaked(driver) == []
     finally:
-        os.remove(dst)
+        t.restore()
 
 
 def test_flipped_keyring_entry_shows_damaged(driver, fixture_server, fixture_site, alpha):
-    kid = T.M.key_id(alpha.token_bytes("a-active"))
+    kid = T.M.key_id(alpha.token_bytes("a-active"), alpha.key_check)
 
     def mutate(html):
         m = re.search(r'(<script type="application/json" id="portico-keyring">)(.*?)(</script>)', html, re.S)
@@ -215,25 +226,25 @@ def test_flipped_keyring_entry_shows_damaged(driver, fixture_server, fixture_sit
         e = next(e for e in ring["e"] if e["id"] == kid)
         e["ct"] = _flip_b64(e["ct"], 5)
         return html[:m.start(2)] + json.dumps(ring, separators=(",", ":")) + html[m.end(2):]
-    dst = _tampered_copy(fixture_site, alpha, "tampered-ring.html", mutate)
+    t = _Tampered(fixture_site, alpha, mutate)
     try:
-        assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/tampered-ring.html",
+        assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/",
                          alpha.token("a-active")) == "damaged"
         assert leaked(driver) == [] and session_entry(driver, alpha) is None
     finally:
-        os.remove(dst)
+        t.restore()
 
 
 def test_sign_out_locks_again(driver, fixture_server, alpha):
     assert open_with(driver, fixture_server, alpha, "insights/quarterly-review/",
                      alpha.token("a-active")) == "unlocked"
     driver.find_element(By.CSS_SELECTOR, "input[data-portico-remember]").click()
-    assert session_entry(driver, alpha, "localStorage") is not None
+    T.wait_for(driver, lambda d: session_entry(d, alpha, "device") is not None, what="the device record")
     driver.find_element(By.CSS_SELECTOR, "[data-portico-signout]").click()
     T.wait_for(driver, lambda d: T.gate_state(d) == "locked", what="the locked gate after sign-out")
     assert leaked(driver) == []
     assert session_entry(driver, alpha) is None
-    assert session_entry(driver, alpha, "localStorage") is None
+    assert session_entry(driver, alpha, "device") is None
     for rel in ("", "insights/quarterly-review/", "solutions/rollout-plan/"):
         assert open_with(driver, fixture_server, alpha, rel) == "locked", rel
         assert leaked(driver) == []
@@ -280,9 +291,9 @@ def test_remember_device_survives_a_new_browser(fixture_server, alpha, tmp_path)
         box = drv.find_element(By.CSS_SELECTOR, "input[data-portico-remember]")
         assert not box.is_selected()
         box.click()
-        stored = json.loads(drv.execute_script("return localStorage.getItem(arguments[0])",
-                                               "portico:" + alpha.path))
-        assert stored["v"] == "a-active" and stored["x"] == "2030-12-31"
+        T.wait_for(drv, lambda d: T.stored_session(d, alpha.path, "device") is not None, what="the device record")
+        stored = T.stored_session(drv, alpha.path, "device")
+        assert stored["v"] == "a-active" and stored["x"] == "2030-12-31" and stored["aesExtractable"] is False
     finally:
         drv.quit()
     drv = T.chromium(user_data_dir=profile)
@@ -293,7 +304,7 @@ def test_remember_device_survives_a_new_browser(fixture_server, alpha, tmp_path)
         assert drv.find_element(By.CSS_SELECTOR, "input[data-portico-remember]").is_selected()
         # unticking forgets the device
         drv.find_element(By.CSS_SELECTOR, "input[data-portico-remember]").click()
-        assert drv.execute_script("return localStorage.getItem(arguments[0])", "portico:" + alpha.path) is None
+        T.wait_for(drv, lambda d: T.stored_session(d, alpha.path, "device") is None, what="the device record to go")
     finally:
         drv.quit()
     drv = T.chromium(user_data_dir=profile)

@@ -107,8 +107,8 @@ def test_worker_loads_the_shipped_gate_js(gate, fixture_site):
     assert shipped == open(T.GATE_JS_SOURCE, "rb").read()
     assert gate.call("__hasDocument") is False
     names = gate.call("__names")
-    for n in ("unb64", "b64", "b64u", "hkdf", "hmac", "open", "deriveFromToken", "keyCheck",
-              "unwrap", "decryptPage", "decryptAsset", "proof"):
+    for n in ("unb64", "b64", "b64u", "hkdf", "hmac", "open", "unpad", "deriveFromToken", "keyCheck",
+              "unwrap", "sessionKeys", "decryptPage", "decryptAsset", "proof", "servedAt"):
         assert n in names, n
 
 
@@ -143,37 +143,46 @@ def test_content_key_and_key_check(gate):
     assert ck2 == rot["contentKeyHex"]
     assert gate.call("keyCheck", V["contentKeyB64"]) == V["keyCheck"]
     assert gate.call("keyCheck", base64.b64encode(bytes.fromhex(rot["contentKeyHex"])).decode()) == rot["keyCheck"]
-    assert gate.call("hmac", hx(V["contentKeyHex"]), "check")[:24] == \
-        T.M.b64u_decode(V["keyCheck"]).hex()
+    # separate keys (format v2): the check, the AES key and the IV key each have their own HKDF label
+    assert gate.call("hkdf", hx(V["contentKeyHex"]), "check", 12) == T.M.b64u_decode(V["keyCheck"]).hex()
+    assert gate.call("hkdf", hx(V["contentKeyHex"]), "aes-gcm", 32) == V["contentAesKeyHex"]
+    assert gate.call("hkdf", hx(V["contentKeyHex"]), "iv", 32) == V["contentIvKeyHex"]
+    assert len({V["contentKeyHex"], V["contentAesKeyHex"], V["contentIvKeyHex"]}) == 3
 
 
 def test_derive_from_token(gate):
     for v in V["viewers"]:
-        d = gate.call("deriveFromToken", V["tokens"][v])
+        d = gate.call("deriveFromToken", V["tokens"][v], V["keyCheck"])
         assert d["keyId"] == V["keyIds"][v]
         assert b64hex(d["wrapKeyB64"]) == V["wrapKeysHex"][v]
         assert b64hex(d["feedbackKeyB64"]) == V["feedbackKeysHex"][v]
         assert d["feedbackKeyB64"] == V["feedbackKeysB64"][v]
     for bad in (V["tokens"]["alice"][:20], V["tokens"]["alice"] + "AAAA"):
         with pytest.raises(GateError):
-            gate.call("deriveFromToken", bad)
+            gate.call("deriveFromToken", bad, V["keyCheck"])
+    r = gate.call("deriveFromToken", V["tokens"]["alice"], V["rotation"]["keyCheck"])
+    assert r["keyId"] == V["rotation"]["keyIdAlice"] != V["keyIds"]["alice"]
+    assert b64hex(r["feedbackKeyB64"]) == V["rotation"]["feedbackKeyAliceHex"]
 
 
 def test_keyring_entries(gate):
     ring = json.loads(V["keyring"])
     assert ring["kc"] == V["keyCheck"] and ring["a"] == V["accountPath"]
+    assert len(ring["e"]) == V["keyringEntryCount"] == 8
+    assert {len(base64.b64decode(e["ct"])) for e in ring["e"]} == {V["keyringEntrySize"] + 16}
     for v in V["viewers"]:
-        d = gate.call("deriveFromToken", V["tokens"][v])
+        d = gate.call("deriveFromToken", V["tokens"][v], ring["kc"])
         e = next(e for e in ring["e"] if e["id"] == d["keyId"])
         assert gate.call("unwrap", e, d["wrapKeyB64"], ring["a"]) == json.loads(V["keyringEntryPlaintexts"][v])
         raw = gate.call("open", hx(b64hex(d["wrapKeyB64"])), hx(b64hex(e["iv"])), hx(b64hex(e["ct"])),
                         V["keyringAdditionalData"])
-        assert bytes.fromhex(raw).decode("utf-8") == V["keyringEntryPlaintexts"][v]   # exact bytes
-        # deterministic IV of the entry
-        iv = gate.call("hmac", hx(b64hex(d["wrapKeyB64"])),
-                       "iv\0" + V["keyringAdditionalData"] + "\0" + V["keyringEntryPlaintexts"][v])
+        padded = T.M.pad(V["keyringEntryPlaintexts"][v], V["keyringEntrySize"])
+        assert bytes.fromhex(raw) == padded   # exact bytes, padding included
+        # deterministic IV of the entry, from the wrap IV key (not the wrap key)
+        iv = gate.call("hmac", hx(V["wrapIvKeysHex"][v]),
+                       hx(("iv\0" + V["keyringAdditionalData"] + "\0").encode().hex() + padded.hex()))
         assert iv[:24] == b64hex(e["iv"])
-    a = gate.call("deriveFromToken", V["tokens"]["alice"])
+    a = gate.call("deriveFromToken", V["tokens"]["alice"], ring["kc"])
     eb = next(e for e in ring["e"] if e["id"] == V["keyIds"]["bob"])
     with pytest.raises(GateError):   # another viewer's wrap key
         gate.call("unwrap", eb, a["wrapKeyB64"], ring["a"])
@@ -186,8 +195,13 @@ def test_page_payload(gate):
     p = json.loads(V["page"]["payload"])
     assert p["p"] == V["page"]["path"]
     assert gate.call("decryptPage", p, V["contentKeyB64"], V["accountPath"]) == V["page"]["plaintext"]
-    iv = gate.call("hmac", hx(V["contentKeyHex"]), "iv\0" + V["page"]["additionalData"] + "\0" + V["page"]["plaintext"])
+    padded = T.M.pad(V["page"]["plaintext"], V["page"]["paddedSize"])
+    iv = gate.call("hmac", hx(V["contentIvKeyHex"]),
+                   hx(("iv\0" + V["page"]["additionalData"] + "\0").encode().hex() + padded.hex()))
     assert iv[:24] == V["page"]["ivHex"] == b64hex(p["iv"])
+    assert len(base64.b64decode(p["ct"])) == V["page"]["paddedSize"] + 16
+    with pytest.raises(GateError):   # the content key is not the AES key
+        gate.call("open", hx(V["contentKeyHex"]), hx(b64hex(p["iv"])), hx(b64hex(p["ct"])), V["page"]["additionalData"])
     rot = base64.b64encode(bytes.fromhex(V["rotation"]["contentKeyHex"])).decode()
     with pytest.raises(GateError):   # the rotated key
         gate.call("decryptPage", p, rot, V["accountPath"])
@@ -217,9 +231,9 @@ def test_page_side_export_matches_vectors(browser, fixture_server, fixture_site)
     browser.get("%s/%s/" % (fixture_server.base, alpha.path))
     assert T.settle(browser) == "locked"
     got = browser.execute_async_script(
-        "var done=arguments[arguments.length-1];"
-        "Promise.all(arguments[0].map(function(t){return window.PorticoGate.deriveFromToken(t)}))"
-        ".then(done, function(e){done(String(e))})", [V["tokens"][v] for v in V["viewers"]])
+        "var done=arguments[arguments.length-1], kc=arguments[1];"
+        "Promise.all(arguments[0].map(function(t){return window.PorticoGate.deriveFromToken(t, kc)}))"
+        ".then(done, function(e){done(String(e))})", [V["tokens"][v] for v in V["viewers"]], V["keyCheck"])
     for v, d in zip(V["viewers"], got):
         assert d["keyId"] == V["keyIds"][v]
         assert b64hex(d["wrapKeyB64"]) == V["wrapKeysHex"][v]

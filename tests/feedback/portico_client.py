@@ -37,9 +37,20 @@ def account_path(slug, readable=False):
     return slug if readable else hkdf(SECRET, "path\0" + slug, 10).hex()
 
 
+def key_check(slug, generation=1, today=TODAY):
+    """The key check of the account's content key on `today` (it salts the feedback key, format v2)."""
+    import yaml
+    with open(os.path.join(FIXTURE, "accounts", slug, "account.yml"), encoding="utf-8") as f:
+        viewers = yaml.safe_load(f).get("viewers") or []
+    active = sorted(str(v["id"]) for v in viewers
+                    if not v.get("revoked") and (not v.get("expires") or str(v["expires"]) >= today))
+    content = hkdf(hkdf(SECRET, "account\0" + slug, 32), f"content\0{generation}\0" + "\n".join(active), 32)
+    return b64u(hkdf(content, "check", 12))
+
+
 def feedback_key(slug, viewer, generation=1):
     token = hkdf(hkdf(SECRET, "account\0" + slug, 32), f"token\0{viewer}\0{generation}", 16)
-    return hkdf(token, "feedback", 32)
+    return hkdf(token, "feedback\0" + key_check(slug, generation), 32)
 
 
 def proof(slug, viewer, body):

@@ -31,14 +31,66 @@ test('base64 helpers', () => {
   assert.equal(hex(G.unb64(V.contentKeyB64)), V.contentKeyHex);
 });
 
-test('key id, wrap key, feedback key from each token', async () => {
+test('key id, wrap key, feedback key from each token and the key check', async () => {
   for (const v of viewers) {
-    const d = await G.deriveFromToken(V.tokens[v]);
+    const d = await G.deriveFromToken(V.tokens[v], V.keyCheck);
     assert.equal(d.keyId, V.keyIds[v], v);
     assert.equal(d.keyId.length, 12);
     assert.equal(hex(G.unb64(d.wrapKeyB64)), V.wrapKeysHex[v], v);
     assert.equal(hex(G.unb64(d.feedbackKeyB64)), V.feedbackKeysHex[v], v);
   }
+  // another key check (the viewer set changed): another key id and feedback key, unlinkable to these
+  const r = await G.deriveFromToken(V.tokens.alice, V.rotation.keyCheck);
+  assert.equal(r.keyId, V.rotation.keyIdAlice);
+  assert.equal(hex(G.unb64(r.feedbackKeyB64)), V.rotation.feedbackKeyAliceHex);
+  assert.notEqual(r.keyId, V.keyIds.alice);
+});
+
+test('separate keys: AES-GCM and the IV key derive from the content key, neither is it', async () => {
+  const k = fromHex(V.contentKeyHex);
+  assert.equal(hex(await G.hkdf(k, 'aes-gcm', 32)), V.contentAesKeyHex);
+  assert.equal(hex(await G.hkdf(k, 'iv', 32)), V.contentIvKeyHex);
+  assert.notEqual(V.contentAesKeyHex, V.contentKeyHex);
+  assert.notEqual(V.contentIvKeyHex, V.contentAesKeyHex);
+  // the content key itself does not open the page
+  const page = JSON.parse(V.page.payload);
+  await assert.rejects(G.open(k, G.unb64(page.iv), G.unb64(page.ct), V.page.additionalData));
+  // the IV is the IV key's HMAC of the padded page
+  const padded = new Uint8Array(V.page.paddedSize);
+  padded.set(new TextEncoder().encode(V.page.plaintext));
+  padded[new TextEncoder().encode(V.page.plaintext).length] = 0x80;
+  const mac = await G.hmac(fromHex(V.contentIvKeyHex), new Uint8Array([...new TextEncoder().encode('iv\0' + V.page.additionalData + '\0'), ...padded]));
+  assert.equal(hex(mac.slice(0, 12)), V.page.ivHex);
+});
+
+test('non-extractable session keys open the page and sign like the raw keys', async () => {
+  const ks = await G.sessionKeys(V.contentKeyB64, V.feedbackKeysB64.alice);
+  assert.equal(ks.aes.extractable, false);
+  assert.equal(ks.fk.extractable, false);
+  await assert.rejects(crypto.subtle.exportKey('raw', ks.aes));
+  await assert.rejects(crypto.subtle.exportKey('raw', ks.fk));
+  assert.equal(await G.decryptPage(JSON.parse(V.page.payload), ks.aes, V.accountPath), V.page.plaintext);
+  assert.equal(await G.proof(ks.fk, V.feedback.body), V.feedback.proof);
+});
+
+test('padding: removed exactly, malformed refused', () => {
+  assert.deepEqual([...G.unpad(new Uint8Array([1, 0, 0x80, 0, 0]))], [1, 0]);
+  assert.deepEqual([...G.unpad(new Uint8Array([0x80]))], []);
+  assert.throws(() => G.unpad(new Uint8Array([1, 0, 0])));
+  assert.throws(() => G.unpad(new Uint8Array([])));
+});
+
+test('served at: the page path and account path must be where the file is', () => {
+  const a = 'e47069cefb1f07890593';
+  assert.ok(G.servedAt('/' + a + '/insights/x/index.html', a, 'insights/x/index.html'));
+  assert.ok(G.servedAt('/' + a + '/insights/x/', a, 'insights/x/index.html'));
+  assert.ok(G.servedAt('/portal/sub/' + a + '/', a, 'index.html'));   // hosted under a sub-folder
+  assert.ok(G.servedAt('/' + a + '/insights/%C3%A9t%C3%A9/', a, 'insights/été/index.html'));
+  assert.ok(!G.servedAt('/' + a + '/insights/y/', a, 'insights/x/index.html'));   // moved within the account
+  assert.ok(!G.servedAt('/ffffffffffffffffffff/insights/x/', a, 'insights/x/index.html'));   // other account
+  assert.ok(!G.servedAt('/x' + a + '/index.html', a, 'index.html'));   // not a whole folder name
+  assert.ok(!G.servedAt('/' + a + '/insights/x/other.html', a, 'insights/x/index.html'));
+  assert.ok(!G.servedAt('/' + a + '/%E0%A4%A', a, 'index.html'));   // malformed escape
 });
 
 test('malformed tokens are rejected', async () => {
@@ -52,16 +104,18 @@ test('key check of the content key', async () => {
   assert.notEqual(V.rotation.contentKeyHex, V.contentKeyHex);
 });
 
-test('keyring: sorted, one entry per viewer, each unwraps to the exact entry', async () => {
+test('keyring: sorted, padded with dummies to 8 entries of one size, each viewer unwraps to the exact entry', async () => {
   const ring = JSON.parse(V.keyring);
-  assert.equal(ring.v, 1);
+  assert.equal(ring.v, 2);
   assert.equal(ring.a, V.accountPath);
   assert.equal(ring.kc, V.keyCheck);
   const ids = ring.e.map((e) => e.id);
   assert.deepEqual(ids, [...ids].sort());
-  assert.equal(ring.e.length, viewers.length);
+  assert.equal(ring.e.length, V.keyringEntryCount);
+  assert.equal(new Set(ring.e.map((e) => e.ct.length)).size, 1);
+  assert.equal(G.unb64(ring.e[0].ct).length, V.keyringEntrySize + 16);
   for (const v of viewers) {
-    const d = await G.deriveFromToken(V.tokens[v]);
+    const d = await G.deriveFromToken(V.tokens[v], ring.kc);
     const entry = ring.e.find((e) => e.id === d.keyId);
     assert.ok(entry, v);
     const o = await G.unwrap(entry, d.wrapKeyB64, ring.a);
@@ -77,8 +131,8 @@ test('keyring: sorted, one entry per viewer, each unwraps to the exact entry', a
 
 test("keyring: another viewer's wrap key or another account path fails", async () => {
   const ring = JSON.parse(V.keyring);
-  const a = await G.deriveFromToken(V.tokens.alice);
-  const b = await G.deriveFromToken(V.tokens.bob);
+  const a = await G.deriveFromToken(V.tokens.alice, ring.kc);
+  const b = await G.deriveFromToken(V.tokens.bob, ring.kc);
   const entryA = ring.e.find((e) => e.id === a.keyId);
   await assert.rejects(G.unwrap(entryA, b.wrapKeyB64, ring.a));
   await assert.rejects(G.unwrap(entryA, a.wrapKeyB64, 'ffffffffffffffffffff'));
@@ -88,6 +142,8 @@ test('page payload decrypts to the exact plaintext', async () => {
   const page = JSON.parse(V.page.payload);
   assert.deepEqual(Object.keys(page), ['v', 'p', 'iv', 'ct']);
   assert.equal(page.p, V.page.path);
+  assert.equal(page.v, 2);
+  assert.equal(G.unb64(page.ct).length, V.page.paddedSize + 16);
   assert.equal(hex(G.unb64(page.iv)), V.page.ivHex);
   const html = await G.decryptPage(page, V.contentKeyB64, V.accountPath);
   assert.equal(html, V.page.plaintext);
@@ -116,6 +172,7 @@ test('asset decrypts; tampering fails', async () => {
   const file = G.unb64(V.asset.fileB64);
   const pt = await G.decryptAsset(file.buffer, V.contentKeyB64, V.accountPath, V.asset.name);
   assert.equal(hex(pt), V.asset.bytesHex);
+  assert.equal(file.length, 12 + V.asset.paddedSize + 16);
   const bad = file.slice();
   bad[20] ^= 1;
   await assert.rejects(G.decryptAsset(bad, V.contentKeyB64, V.accountPath, V.asset.name));

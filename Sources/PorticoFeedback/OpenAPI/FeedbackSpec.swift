@@ -63,7 +63,7 @@ public enum FeedbackSpec {
             parameters: [
                 .b(.header(name: Envelope.proofHeader, required: true,
                            schemaOrContent: .a(.init(.string(pattern: Envelope.proofPattern), style: .default(for: .header))),
-                           description: "b64u(HMAC-SHA256(feedbackKey, raw body bytes)); feedbackKey = HKDF(token, \"feedback\", 32).")),
+                           description: "b64u(HMAC-SHA256(feedbackKey, raw body bytes)); feedbackKey = HKDF(token, \"feedback\\0\" + keyCheck, 32), keyCheck from the page's keyring.")),
             ],
             requestBody: OpenAPI.Request(content: json("Submission"), required: true),
             responses: [

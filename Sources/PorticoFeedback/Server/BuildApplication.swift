@@ -14,7 +14,7 @@ public struct FeedbackServer: Sendable {
     public init(_ configuration: ServerConfiguration) throws {
         self.configuration = configuration
         let log = DiagnosticLog()
-        let loaded = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, log: log)
+        let loaded = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, today: configuration.today(), log: log)
         if log.hasErrors { throw ContentProblems(diagnostics: log.errors) }
         directory = DirectoryHolder(loaded)
         store = try FeedbackStore(path: configuration.databasePath)

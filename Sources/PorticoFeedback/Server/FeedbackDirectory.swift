@@ -34,17 +34,16 @@ public struct FeedbackDirectory: Sendable {
     }
 
     /// Loads the content folder; every page that might be published counts (drafts and future pages too).
-    public static func load(contentRoot: URL, secret: PortalSecret, log: DiagnosticLog) -> FeedbackDirectory {
+    /// Feedback keys follow the content key, so they are those of a build made on `today`.
+    public static func load(contentRoot: URL, secret: PortalSecret, today: Day = Day.today(), log: DiagnosticLog) -> FeedbackDirectory {
         let portal = ContentLoader(root: contentRoot).load(into: log)
         let resolver = AccountResolver(portal: portal, options: BuildOptions(drafts: true, future: true))
         let quiet = DiagnosticLog() // resolver warnings are the build's business
         let accounts = portal.accounts.map { account -> AccountEntry in
-            let accountKey = KeyDerivation.accountKey(secret: secret, account: account.slug)
+            let keys = AccountKeys(secret: secret, account: account.config, today: today)
             var viewers: [String: ViewerEntry] = [:]
             for viewer in account.config.viewers {
-                let token = KeyDerivation.token(accountKey: accountKey, viewer: viewer, generation: account.config.generation)
-                guard let keys = KeyDerivation.tokenKeys(token) else { continue }
-                viewers[viewer.id] = ViewerEntry(viewer: viewer, feedbackKey: keys.feedbackKey)
+                viewers[viewer.id] = ViewerEntry(viewer: viewer, feedbackKey: keys.feedbackKey(for: viewer))
             }
             let resolved = resolver.resolve(account, log: quiet)
             let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme)) },

@@ -23,7 +23,7 @@ extension FeedbackServer {
     @discardableResult
     public func reload() -> [Diagnostic] {
         let log = DiagnosticLog()
-        let fresh = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, log: log)
+        let fresh = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, today: configuration.today(), log: log)
         if log.hasErrors {
             configuration.logger.error("reload: content has errors; keeping the previous content\n\(log.errors.map(\.description).joined(separator: "\n"))")
             return log.errors

@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 
-/// AES-256-GCM with a deterministic IV: `HMAC(key, "iv\0" + aad + "\0" + plaintext)[0..<12]`,
-/// unique per (key, plaintext), so an unchanged page encrypts to the same bytes.
+/// AES-256-GCM with a deterministic IV: `HMAC(ivKey, "iv\0" + aad + "\0" + message)[0..<12]`, unique per
+/// (key, message), so an unchanged page encrypts to the same bytes. The IV key is not the AES key (format v2).
 public enum Sealer {
     public struct Box: Sendable, Equatable {
         public let iv: Data
@@ -10,19 +10,15 @@ public enum Sealer {
         public let ciphertext: Data
     }
 
-    /// A key ready to seal many messages: the IV's HMAC starts from its keyed state instead of hashing the key again.
+    /// An AES key and its IV key, ready to seal many messages: the IV's HMAC starts from its keyed state.
     public struct Key: Sendable {
         let key: SymmetricKey
         let mac: HMAC<SHA256>
 
-        public init(_ key: Data) {
-            self.key = SymmetricKey(data: key)
-            mac = HMAC<SHA256>(key: self.key)
+        public init(aes: Data, iv: Data) {
+            key = SymmetricKey(data: aes)
+            mac = HMAC<SHA256>(key: SymmetricKey(data: iv))
         }
-    }
-
-    public static func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Data, aad: String) throws -> Box {
-        try seal(plaintext, key: Key(key), aad: aad)
     }
 
     public static func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext, key: Key, aad: String) throws -> Box {
@@ -45,6 +41,7 @@ public enum Sealer {
         return try AES.GCM.seal(plaintext, using: key.key, nonce: iv, authenticating: aad).combined!
     }
 
+    /// The padded message; `Padding.unpadded` gives the plaintext.
     public static func open(_ box: Box, key: Data, aad: String) throws -> Data {
         guard box.ciphertext.count >= 16 else { throw CryptoKitError.incorrectParameterSize }
         let sealed = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: box.iv), ciphertext: box.ciphertext.dropLast(16), tag: box.ciphertext.suffix(16))

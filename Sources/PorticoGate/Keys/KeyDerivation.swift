@@ -44,20 +44,50 @@ public enum KeyDerivation {
         hkdf(accountKey, "content\0\(generation)\0\(activeMembers.sorted().joined(separator: "\n"))", 32)
     }
 
+    /// The AES-256-GCM key of pages and assets; the content key itself encrypts nothing (format v2).
+    public static func contentAESKey(_ contentKey: Data) -> Data { hkdf(contentKey, "aes-gcm", 32) }
+
+    /// The key of the deterministic IVs of pages and assets.
+    public static func contentIVKey(_ contentKey: Data) -> Data { hkdf(contentKey, "iv", 32) }
+
+    /// Public in every keyring: tells a browser its stored key is current; also salts key ids and feedback keys.
     public static func keyCheck(contentKey: Data) -> String {
-        hmac(contentKey, Data("check".utf8)).prefix(12).base64URL
+        hkdf(contentKey, "check", 12).base64URL
     }
 
-    /// The keys a browser derives from a token.
+    /// The keys a browser derives from a token and the keyring's key check.
     public struct TokenKeys: Sendable, Equatable {
+        /// Changes with the key check, so one viewer's entries cannot be linked across rotations.
         public let keyID: String
         public let wrapKey: Data
+        public let wrapIVKey: Data
+        /// Changes with the key check: a feedback key taken from a browser stops working at the next rotation.
         public let feedbackKey: Data
     }
 
-    public static func tokenKeys(_ token: String) -> TokenKeys? {
+    public static func tokenKeys(_ token: String, keyCheck: String) -> TokenKeys? {
+        guard let bytes = tokenBytes(token) else { return nil }
+        return TokenKeys(keyID: hkdf(bytes, "id\0\(keyCheck)", 9).base64URL, wrapKey: hkdf(bytes, "wrap", 32),
+                         wrapIVKey: hkdf(bytes, "wrap-iv", 32), feedbackKey: feedbackKey(tokenBytes: bytes, keyCheck: keyCheck))
+    }
+
+    /// The key a viewer's browser signs feedback with: `HKDF(token, "feedback\0" + keyCheck, 32)`.
+    public static func feedbackKey(token: String, keyCheck: String) -> Data? {
+        tokenBytes(token).map { feedbackKey(tokenBytes: $0, keyCheck: keyCheck) }
+    }
+
+    static func feedbackKey(tokenBytes: Data, keyCheck: String) -> Data { hkdf(tokenBytes, "feedback\0\(keyCheck)", 32) }
+
+    static func tokenBytes(_ token: String) -> Data? {
         guard let bytes = Data(base64URL: token), bytes.count == 16 else { return nil }
-        return TokenKeys(keyID: hkdf(bytes, "id", 9).base64URL, wrapKey: hkdf(bytes, "wrap", 32), feedbackKey: hkdf(bytes, "feedback", 32))
+        return bytes
+    }
+
+    /// A keyring entry that belongs to nobody, indistinguishable from a real one without a token: pads the count.
+    static func dummyEntry(accountKey: Data, keyCheck: String, index: Int, size: Int) -> (id: String, iv: Data, ciphertext: Data) {
+        let label = "\0\(keyCheck)\0\(index)"
+        return (hkdf(accountKey, "dummy-id" + label, 9).base64URL, hkdf(accountKey, "dummy-iv" + label, 12),
+                hkdf(accountKey, "dummy-ct" + label, size + 16))
     }
 
     public static func assetName(accountKey: Data, path: String) -> String {

@@ -1,10 +1,10 @@
-/* Portico gate v1: decrypts a gated page in the browser (docs/design/gate-format.md) and
+/* Portico gate v2: decrypts a gated page in the browser (docs/design/gate-format.md) and
    enhances the page (brand colours, images, watermark, sign-out, feedback, search).
    No dependencies. Loaded without a DOM (Node tests) it only defines its helpers and exports
    them as globalThis.PorticoGateInternals. */
 (function () {
   'use strict';
-  var G = globalThis, S = G.crypto.subtle, enc = new TextEncoder();
+  var G = globalThis, S = G.crypto.subtle, enc = new TextEncoder(), VERSION = 2;
 
   // ---- bytes and base64 ----
   function bytes(s) { return typeof s === 'string' ? enc.encode(s) : s; }
@@ -20,6 +20,8 @@
     return btoa(s);
   }
   function b64u(a) { return b64(a).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); }
+  function isKey(k) { return typeof CryptoKey !== 'undefined' && k instanceof CryptoKey; }
+  function raw(k) { return typeof k === 'string' ? unb64(k) : k; }   // base64 text or bytes
 
   // ---- crypto ----
   async function hkdf(ikm, info, n) {
@@ -27,39 +29,61 @@
     return new Uint8Array(await S.deriveBits(
       { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('portico/v1'), info: enc.encode(info) }, k, n * 8));
   }
-  async function hmac(key, msg) {
-    var k = await S.importKey('raw', bytes(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  async function hmac(key, msg) {   // key: bytes, or a non-extractable HMAC CryptoKey
+    var k = isKey(key) ? key : await S.importKey('raw', bytes(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     return new Uint8Array(await S.sign('HMAC', k, bytes(msg)));
   }
-  async function open(key, iv, ct, ad) {   // AES-256-GCM, ct = ciphertext || tag
-    var k = await S.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt']);
+  async function open(key, iv, ct, ad) {   // AES-256-GCM, ct = ciphertext || tag; key: bytes or CryptoKey
+    var k = isKey(key) ? key : await S.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt']);
     return new Uint8Array(await S.decrypt({ name: 'AES-GCM', iv: iv, additionalData: enc.encode(ad) }, k, ct));
+  }
+  function unpad(m) {   // P || 0x80 || 0x00...
+    var i = m.length - 1;
+    while (i >= 0 && m[i] === 0) i--;
+    if (i < 0 || m[i] !== 0x80) throw new Error('padding');
+    return m.slice(0, i);
   }
 
   // ---- format ----
-  async function deriveFromToken(token) {
+  async function deriveFromToken(token, kc) {
     var t = unb64(token);
     if (t.length !== 16) throw new Error('token');
     return {
-      keyId: b64u(await hkdf(t, 'id', 9)),
+      keyId: b64u(await hkdf(t, 'id\0' + kc, 9)),
       wrapKeyB64: b64(await hkdf(t, 'wrap', 32)),
-      feedbackKeyB64: b64(await hkdf(t, 'feedback', 32))
+      feedbackKeyB64: b64(await hkdf(t, 'feedback\0' + kc, 32))
     };
   }
-  async function keyCheck(kB64) { return b64u((await hmac(unb64(kB64), 'check')).slice(0, 12)); }
+  async function keyCheck(kB64) { return b64u(await hkdf(unb64(kB64), 'check', 12)); }
   async function unwrap(entry, wrapKeyB64, path) {   // -> {k, v, n, x}
-    return JSON.parse(new TextDecoder().decode(
-      await open(unb64(wrapKeyB64), unb64(entry.iv), unb64(entry.ct), 'portico-keyring\0' + path)));
+    return JSON.parse(new TextDecoder().decode(unpad(
+      await open(unb64(wrapKeyB64), unb64(entry.iv), unb64(entry.ct), 'portico-keyring\0' + path))));
   }
-  async function decryptPage(page, kB64, path) {
-    return new TextDecoder('utf-8', { fatal: true }).decode(
-      await open(unb64(kB64), unb64(page.iv), unb64(page.ct), 'portico-page\0' + path + '\0' + page.p));
+  // The AES key of pages and assets: a CryptoKey already, or derived from the base64 content key.
+  async function aesKey(k) { return isKey(k) ? k : hkdf(unb64(k), 'aes-gcm', 32); }
+  // What a browser keeps: non-extractable keys, usable here, never readable as bytes by any script.
+  async function sessionKeys(kB64, fkB64) {
+    return {
+      aes: await S.importKey('raw', await hkdf(unb64(kB64), 'aes-gcm', 32), 'AES-GCM', false, ['decrypt']),
+      fk: await S.importKey('raw', unb64(fkB64), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    };
   }
-  function decryptAsset(file, kB64, path, name) {   // file = iv (12) || ct
-    file = new Uint8Array(file);
-    return open(unb64(kB64), file.slice(0, 12), file.slice(12), 'portico-asset\0' + path + '\0' + name);
+  async function decryptPage(page, key, path) {
+    return new TextDecoder('utf-8', { fatal: true }).decode(unpad(
+      await open(await aesKey(key), unb64(page.iv), unb64(page.ct), 'portico-page\0' + path + '\0' + page.p)));
   }
-  async function proof(fkB64, body) { return b64u(await hmac(unb64(fkB64), body)); }
+  async function decryptAsset(file, key, path, name) {   // file = iv (12) || ct
+    file = new Uint8Array(raw(file));
+    return unpad(await open(await aesKey(key), file.slice(0, 12), file.slice(12), 'portico-asset\0' + path + '\0' + name));
+  }
+  async function proof(fk, body) { return b64u(await hmac(isKey(fk) ? fk : unb64(fk), body)); }
+  // The file must be at <any prefix>/<account path>/<page path> (or its folder, for index.html).
+  function servedAt(pathname, accountPath, pagePath) {
+    var want = '/' + accountPath + '/' + pagePath, here;
+    try { here = decodeURIComponent(pathname); } catch (_) { return false; }
+    function ends(x) { return here.length >= x.length && here.slice(here.length - x.length) === x; }
+    return ends(want) || (/(^|\/)index\.html$/.test(pagePath) && ends(want.slice(0, -'index.html'.length)));
+  }
 
   // ---- search matching (pure) ----
   var CJ = '[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}]',
@@ -85,9 +109,9 @@
   }
 
   var I = {
-    unb64: unb64, b64: b64, b64u: b64u, hkdf: hkdf, hmac: hmac, open: open,
-    deriveFromToken: deriveFromToken, keyCheck: keyCheck, unwrap: unwrap,
-    decryptPage: decryptPage, decryptAsset: decryptAsset, proof: proof,
+    unb64: unb64, b64: b64, b64u: b64u, hkdf: hkdf, hmac: hmac, open: open, unpad: unpad,
+    deriveFromToken: deriveFromToken, keyCheck: keyCheck, unwrap: unwrap, sessionKeys: sessionKeys,
+    decryptPage: decryptPage, decryptAsset: decryptAsset, proof: proof, servedAt: servedAt,
     prepare: prepare, find: find
   };
   if (typeof document === 'undefined') { G.PorticoGateInternals = I; return; }
@@ -99,10 +123,59 @@
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
   function readJSON(id) { var e = doc.getElementById(id); try { return e && JSON.parse(e.textContent); } catch (_) { return null; } }
-  function store(kind) { try { return G[kind]; } catch (_) { return null; } }   // may throw when disabled
-  function get(st, key) { try { return st && JSON.parse(st.getItem(key)); } catch (_) { return null; } }
-  function put(st, key, v) { try { st && (v ? st.setItem(key, JSON.stringify(v)) : st.removeItem(key)); } catch (_) {} }
   function today() { return new Date(Date.now() - new Date().getTimezoneOffset() * 6e4).toISOString().slice(0, 10); }
+
+  // ---- key store ----
+  // Sessions live in IndexedDB as non-extractable CryptoKeys: a script on this origin can use them while it runs
+  // but never read their bytes (hosting.md asks for an origin of the portal's own). Web Storage holds only a
+  // random tab id, which stands in for sessionStorage's "this tab only": a tab's record opens pages in that tab;
+  // the "device" record ("remember this device") opens them in any tab until the viewer's expiry.
+  var DAY = 864e5;
+  function idb(mode, fn) {   // fn(objectStore) in one transaction; resolves with its request's result
+    return new Promise(function (ok, no) {
+      var r = G.indexedDB.open('portico', 1);
+      r.onupgradeneeded = function () { r.result.createObjectStore('keys'); };
+      r.onerror = function () { no(r.error); };
+      r.onsuccess = function () {
+        var db = r.result, t = db.transaction('keys', mode), q = fn(t.objectStore('keys'));
+        t.oncomplete = function () { db.close(); ok(q && q.result); };
+        t.onabort = t.onerror = function () { db.close(); no(t.error); };
+      };
+    });
+  }
+  function load(id) { return idb('readonly', function (st) { return st.get(id); }).catch(function () { return null; }); }
+  function save(id, rec) {
+    return idb('readwrite', function (st) { return rec ? st.put(rec, id) : st.delete(id); }).catch(function () {});
+  }
+  function sweep() {   // tab records idle for a day: their tab is most likely closed
+    var old = Date.now() - DAY;
+    return idb('readwrite', function (st) {
+      var c = st.openCursor();
+      c.onsuccess = function () {
+        var cur = c.result;
+        if (!cur) return;
+        if (cur.value && cur.value.tab && !(cur.value.t > old)) cur.delete();
+        cur.continue();
+      };
+    }).catch(function () {});
+  }
+  function tabId() {
+    var ss = null, t = null;
+    try { ss = G.sessionStorage; t = ss.getItem('portico:tab'); } catch (_) {}
+    if (!t) {
+      t = b64u(G.crypto.getRandomValues(new Uint8Array(12)));
+      try { ss.setItem('portico:tab', t); } catch (_) {}
+    }
+    return t;
+  }
+  function dropLegacy(path) {   // format v1 kept the raw keys in Web Storage
+    ['sessionStorage', 'localStorage'].forEach(function (kind) {
+      try { G[kind].removeItem('portico:' + path); } catch (_) {}
+    });
+  }
+  function record(s, tab) {
+    return { aes: s.aes, fk: s.fk, kc: s.kc, v: s.v, n: s.n, x: s.x, tab: tab, t: Date.now() };
+  }
 
   // ---- gate ----
   function show(state) {
@@ -110,40 +183,53 @@
   }
 
   async function gate(ring, page) {
-    var path = ring.a, key = 'portico:' + path, ss = store('sessionStorage'), ls = store('localStorage'), s, m;
+    var path = ring.a, s, m, c = { path: path, tab: 'tab\n' + tabId() + '\n' + path, device: 'device\n' + path };
     show('working');
+    dropLegacy(path);
     m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
+    if (m) history.replaceState(history.state, '', location.pathname + location.search);
+    if (ring.v !== VERSION || page.v !== VERSION) {
+      if (G.console) console.error('Portico: this page is in gate format v' + page.v + ', this script reads v' + VERSION + '; rebuild the site');
+      return show('damaged');
+    }
+    // A whole page copied to another path, or into another account's folder, decrypts: refuse it here.
+    if (!servedAt(location.pathname, path, page.p)) return show('damaged');
+    await sweep();
     if (m) {
-      history.replaceState(history.state, '', location.pathname + location.search);
       var d, e, o;
-      try { d = await deriveFromToken(m[1]); } catch (_) { return show('invalid'); }
+      try { d = await deriveFromToken(m[1], ring.kc); } catch (_) { return show('invalid'); }
       e = (ring.e || []).filter(function (x) { return x.id === d.keyId; })[0];
       if (!e) return show('invalid');
       try {
         o = await unwrap(e, d.wrapKeyB64, path);
         if (await keyCheck(o.k) !== ring.kc) throw 0;
+        var keys = await sessionKeys(o.k, d.feedbackKeyB64);
       } catch (_) { return show('damaged'); }
-      s = { k: o.k, kc: ring.kc, v: o.v, n: o.n, x: o.x, fk: d.feedbackKeyB64 };
-      put(ss, key, s);
-      if (get(ls, key)) put(ls, key, s);   // remembered device: keep the newest key
+      s = { aes: keys.aes, fk: keys.fk, kc: ring.kc, v: o.v, n: o.n, x: o.x };
+      await save(c.tab, record(s, true));
+      if (await load(c.device)) await save(c.device, record(s, false));   // remembered device: keep the newest key
     } else {
-      s = get(ss, key);
-      if (!s) {
-        s = get(ls, key);
-        if (s && s.x && s.x < today()) { put(ls, key, null); s = null; }
+      s = await load(c.tab);
+      if (s) await save(c.tab, record(s, true));   // still in use
+      else {
+        s = await load(c.device);
+        if (s && s.x && s.x < today()) { await save(c.device, null); s = null; }
       }
       if (!s) return show('locked');
-      if (s.kc !== ring.kc) { put(ss, key, null); put(ls, key, null); return show('changed'); }
+      if (s.kc !== ring.kc) { await save(c.tab, null); await save(c.device, null); return show('changed'); }
     }
     var html;
-    try { html = await decryptPage(page, s.k, path); } catch (_) { return show('damaged'); }
+    try { html = await decryptPage(page, s.aes, path); } catch (_) { return show('damaged'); }
     var nd = new DOMParser().parseFromString(html, 'text/html'), root = doc.documentElement;
     Array.prototype.forEach.call(nd.documentElement.attributes, function (a) {
       if (a.name !== 'style') root.setAttribute(a.name, a.value);
     });
     root.replaceChild(doc.adoptNode(nd.head), doc.head);
     root.replaceChild(doc.adoptNode(nd.body), doc.body);
-    enhance({ s: s, key: key, path: path, page: page.p, ss: ss, ls: ls });
+    c.s = s;
+    c.page = page.p;
+    c.remembered = !!(await load(c.device));
+    enhance(c);
   }
 
   // ---- enhancements (gated and preview) ----
@@ -167,7 +253,7 @@
       $$('[data-portico-asset]').forEach(function (el) {
         fetch(el.getAttribute('data-portico-asset'))
           .then(function (r) { if (!r.ok) throw 0; return r.arrayBuffer(); })
-          .then(function (buf) { return decryptAsset(buf, s.k, c.path, el.getAttribute('data-portico-name')); })
+          .then(function (buf) { return decryptAsset(buf, s.aes, c.path, el.getAttribute('data-portico-name')); })
           .then(function (pt) {
             var url = URL.createObjectURL(new Blob([pt], { type: el.getAttribute('data-portico-type') || '' }));
             if (el.tagName === 'A') { el.href = url; el.download = el.getAttribute('data-portico-name').split('/').pop(); } else el.src = url;
@@ -180,13 +266,12 @@
       $$('[data-portico-signout]').forEach(function (e) {
         e.addEventListener('click', function (ev) {
           ev.preventDefault();
-          put(c.ss, c.key, null); put(c.ls, c.key, null);
-          location.reload();
+          Promise.all([save(c.tab, null), save(c.device, null)]).then(function () { location.reload(); });
         });
       });
       $$('input[data-portico-remember]').forEach(function (e) {
-        e.checked = !!get(c.ls, c.key);
-        e.addEventListener('change', function () { put(c.ls, c.key, e.checked ? s : null); });
+        e.checked = c.remembered;
+        e.addEventListener('change', function () { save(c.device, e.checked ? record(s, false) : null); });
       });
     }
     $$('form[data-portico-feedback]').forEach(function (f) { feedback(f, s); });
@@ -273,7 +358,7 @@
     if (!c || !c.s) return JSON.parse(text);
     var page = JSON.parse(new DOMParser().parseFromString(text, 'text/html').getElementById('portico-page').textContent);
     if (page.p !== c.page.replace(/[^/]*$/, '') + name) throw new Error('shard');
-    return JSON.parse(await decryptPage(page, c.s.k, c.path));
+    return JSON.parse(await decryptPage(page, c.s.aes, c.path));
   }
 
   // ---- start ----
