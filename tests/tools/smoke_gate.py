@@ -28,7 +28,9 @@ import struct
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "browser"))
 import make_gate_vectors as M  # noqa: E402
+import portico_testlib as T  # noqa: E402  (reads gate.js's IndexedDB key store)
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -91,6 +93,22 @@ def feedback_form(apath, page):
             '<p data-portico-feedback-status role="status" id="fbstatus"></p></form>') % (apath, page)
 
 
+# Changes one field of this tab's record in gate.js's key store; field "aes" gets another (valid) key.
+MUTATE_JS = r"""
+var done = arguments[arguments.length - 1], path = arguments[0], field = arguments[1], value = arguments[2];
+var id = 'tab\n' + sessionStorage.getItem('portico:tab') + '\n' + path;
+(async function () {
+  if (field === 'aes') value = await crypto.subtle.importKey('raw', new Uint8Array(32), 'AES-GCM', false, ['decrypt']);
+  var r = indexedDB.open('portico', 1);
+  r.onsuccess = function () {
+    var db = r.result, t = db.transaction('keys', 'readwrite'), st = t.objectStore('keys'), q = st.get(id);
+    q.onsuccess = function () { var rec = q.result; rec[field] = value; st.put(rec, id); };
+    t.oncomplete = function () { db.close(); done(true); };
+  };
+})();
+"""
+
+
 def build_site(d, V):
     secret = bytes.fromhex(V["secretHex"])
     akey = M.account_key(secret, V["accountSlug"])
@@ -135,6 +153,11 @@ def build_site(d, V):
     for name, text in pages.items():
         with open(os.path.join(page_dir, name), "w", encoding="utf-8") as f:
             f.write(text)
+    with open(os.path.join(d, "robots.txt"), "w") as f:   # T.clear_storage opens it
+        f.write("User-agent: *\nDisallow: /\n")
+    moved = os.path.join(acct, "insights", "moved")   # the page copied, whole, to another path
+    os.makedirs(moved)
+    shutil.copy(os.path.join(page_dir, "index.html"), os.path.join(moved, "index.html"))
 
     index = [
         {"t": "Quarterly outlook", "u": "a/", "s": "Markets", "k": "Insight", "x": "pricing and 数据分析"},
@@ -225,7 +248,7 @@ def main():
             ran = js("return typeof window.PorticoGate === 'object'")
             check("CSP %s: gate.js %s" % (name, "runs" if expect else "blocked"), ran == expect,
                   "ran=%s state=%s" % (ran, visible_state() if not unlocked() else "unlocked"))
-            js("sessionStorage.clear(); localStorage.clear()")
+            T.clear_storage(drv, base)
         csp_logs = [l["message"] for l in drv.get_log("browser") if "Content Security Policy" in l["message"]]
         check("blocked loads are reported as CSP violations (console log works)", len(csp_logs) >= 2, csp_logs)
 
@@ -246,10 +269,10 @@ def main():
         wait.until(lambda _: js("var i=document.getElementById('img');return i.complete&&i.naturalWidth===1"))
         check("image decrypted to blob:", js("return document.getElementById('img').src").startswith("blob:"))
         check("watermark", js("return document.getElementById('wm').textContent") == "Prepared for Alice Example")
-        sess = json.loads(js("return sessionStorage.getItem('portico:%s')" % V["accountPath"]) or "{}")
-        check("session stored", sess.get("v") == "alice" and sess.get("kc") == V["keyCheck"]
-              and sess.get("k") == V["contentKeyB64"]
-              and base64.b64decode(sess.get("fk", "")) == fk, sess)
+        sess = T.stored_session(drv, V["accountPath"]) or {}
+        check("session stored, keys not extractable", sess.get("v") == "alice" and sess.get("kc") == V["keyCheck"]
+              and sess.get("aesExtractable") is False and sess.get("fkExportError") == "InvalidAccessError", sess)
+        check("no key in Web Storage", set(T.web_storage(drv)) == {"session:portico:tab"}, T.web_storage(drv))
 
         # --- feedback ---------------------------------------------------------------------
         drv.find_element(By.ID, "send").click()
@@ -275,10 +298,9 @@ def main():
         check("feedback error with problem detail", st == "Sorry, that did not work. Comment rejected.", st)
 
         # --- remember, reload, sign-out ------------------------------------------------------
-        key = "portico:" + V["accountPath"]
         drv.find_element(By.ID, "remember").click()
-        check("remember -> localStorage", json.loads(js("return localStorage.getItem(arguments[0])", key)
-                                                     or "{}").get("x") == "2027-12-31")
+        wait.until(lambda _: T.stored_session(drv, V["accountPath"], "device"))
+        check("remember -> device record", T.stored_session(drv, V["accountPath"], "device").get("x") == "2027-12-31")
         drv.refresh()
         wait.until(lambda _: unlocked())
         check("reload reopens from session, remember box checked",
@@ -286,12 +308,12 @@ def main():
         js("sessionStorage.clear()")
         drv.refresh()
         wait.until(lambda _: unlocked())
-        check("reopens from localStorage alone", True)
+        check("reopens from the device record alone", True)
         drv.find_element(By.ID, "signout").click()
         wait.until(lambda _: js("return !!document.getElementById('portico-gate')"))
         wait.until(lambda _: visible_state() == "locked")
-        check("sign-out shows locked, storages cleared",
-              js("return sessionStorage.getItem(arguments[0])===null && localStorage.getItem(arguments[0])===null", key))
+        check("sign-out shows locked, records deleted",
+              T.stored_session(drv, V["accountPath"]) is None and T.stored_session(drv, V["accountPath"], "device") is None)
 
         # --- invalid, changed, damaged -------------------------------------------------------
         drv.get(base + page_url + "index.html#k=AAAAAAAAAAAAAAAAAAAAAA")
@@ -300,17 +322,22 @@ def main():
         drv.get(base + page_url + "index.html#k=abc")
         wait.until(lambda _: visible_state() == "invalid")
         check("malformed token -> invalid", True)
-        js("sessionStorage.setItem(arguments[0], arguments[1])", key,
-           json.dumps({**sess, "kc": V["rotation"]["keyCheck"]}))
+        drv.get(base + page_url + "index.html#k=" + alice)
+        wait.until(lambda _: unlocked())
+        drv.execute_async_script(MUTATE_JS, V["accountPath"], "kc", V["rotation"]["keyCheck"])
         drv.refresh()
         wait.until(lambda _: visible_state() == "changed")
-        check("stale key check -> changed, removed", js("return sessionStorage.getItem(arguments[0])", key) is None)
-        js("sessionStorage.setItem(arguments[0], arguments[1])", key,
-           json.dumps({**sess, "k": base64.b64encode(bytes(32)).decode()}))
+        check("stale key check -> changed, removed", T.stored_session(drv, V["accountPath"]) is None)
+        drv.get(base + page_url + "index.html#k=" + alice)
+        wait.until(lambda _: unlocked())
+        drv.execute_async_script(MUTATE_JS, V["accountPath"], "aes", None)
         drv.refresh()
         wait.until(lambda _: visible_state() == "damaged")
         check("wrong key with right check -> damaged", True)
-        js("sessionStorage.clear()")
+        drv.get(base + page_url.replace("/hello/", "/moved/") + "index.html#k=" + alice)
+        wait.until(lambda _: visible_state() == "damaged")
+        check("page copied to another path -> damaged", True)
+        T.clear_storage(drv, base)
 
         logs = [l for l in drv.get_log("browser") if l["level"] in ("SEVERE", "WARNING")]
         logs = [l for l in logs if "/feedback" not in l["message"]]  # the deliberate 422
