@@ -37,10 +37,10 @@ def account_path(slug, readable=False):
     return slug if readable else hkdf(SECRET, "path\0" + slug, 10).hex()
 
 
-def key_check(slug, generation=1, today=TODAY):
+def key_check(slug, generation=1, today=TODAY, content=FIXTURE):
     """The key check of the account's content key on `today` (it salts the feedback key, format v2)."""
     import yaml
-    with open(os.path.join(FIXTURE, "accounts", slug, "account.yml"), encoding="utf-8") as f:
+    with open(os.path.join(content, "accounts", slug, "account.yml"), encoding="utf-8") as f:
         viewers = yaml.safe_load(f).get("viewers") or []
     active = sorted(str(v["id"]) for v in viewers
                     if not v.get("revoked") and (not v.get("expires") or str(v["expires"]) >= today))
@@ -48,13 +48,14 @@ def key_check(slug, generation=1, today=TODAY):
     return b64u(hkdf(content, "check", 12))
 
 
-def feedback_key(slug, viewer, generation=1):
+def feedback_key(slug, viewer, generation=1, content=FIXTURE):
+    """The key gate.js signs with on the pages built from `content` (it follows the content key)."""
     token = hkdf(hkdf(SECRET, "account\0" + slug, 32), f"token\0{viewer}\0{generation}", 16)
-    return hkdf(token, "feedback\0" + key_check(slug, generation), 32)
+    return hkdf(token, "feedback\0" + key_check(slug, generation, content=content), 32)
 
 
-def proof(slug, viewer, body):
-    return b64u(hmac.new(feedback_key(slug, viewer), body, hashlib.sha256).digest())
+def proof(slug, viewer, body, content=FIXTURE):
+    return b64u(hmac.new(feedback_key(slug, viewer, content=content), body, hashlib.sha256).digest())
 
 
 def nonce():
@@ -62,7 +63,7 @@ def nonce():
 
 
 def submission(slug="acme", viewer="alice", page="insights/cloud-costs/index.html", fields=None, website="",
-               timestamp=None, nonce_value=None, readable=False):
+               timestamp=None, nonce_value=None, readable=False, content=FIXTURE):
     """(body bytes, headers) as gate.js sends them."""
     body = json.dumps({
         "account": account_path(slug, readable), "page": page, "viewer": viewer,
@@ -71,7 +72,7 @@ def submission(slug="acme", viewer="alice", page="insights/cloud-costs/index.htm
         "fields": fields if fields is not None else {"rating": 4, "message": "Useful", "workshop": False},
         "website": website,
     }, separators=(",", ":"), ensure_ascii=False).encode()
-    return body, {"Content-Type": "application/json", "X-Portico-Proof": proof(slug, viewer, body)}
+    return body, {"Content-Type": "application/json", "X-Portico-Proof": proof(slug, viewer, body, content)}
 
 
 def post(base_url, body, headers, timeout=30):

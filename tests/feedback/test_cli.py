@@ -47,11 +47,15 @@ def test_sighup_reloads_viewers(tmp_path):
         server.signal(signal.SIGHUP)
         status = None
         for _ in range(100):  # the reload is asynchronous; bounded wait, no timing assertion
-            status = post(server.base_url, *submission(viewer="bob"))[0]
+            # signed as on pages built after the revocation: the feedback key follows the content key
+            status = post(server.base_url, *submission(viewer="bob", content=content))[0]
             if status == 403:
                 break
             time.sleep(0.1)
         assert status == 403
+        # the key bob's browser held before the revocation no longer signs anything (rotated)
+        assert post(server.base_url, *submission(viewer="bob"))[0] == 401
+        assert post(server.base_url, *submission(viewer="alice", content=content))[0] == 201
         assert server.process.poll() is None, "SIGHUP must not stop the server"
 
 
