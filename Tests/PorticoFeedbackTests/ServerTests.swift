@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PorticoCore
+import PorticoGate
 import Testing
 @testable import PorticoFeedback
 
@@ -174,7 +175,7 @@ import Testing
 
     @Test func rejectsAnOversizedBody() async throws {
         try await withServer({ $0.maxBodyBytes = 1024 }) { client, store async throws in
-            let body = Fixture.body(website: String(repeating: "x", count: 1100))
+            let body = Fixture.body(fields: #"{"message":"\#(String(repeating: "x", count: 1100))"}"#)
             let response = try await post(client, body)
             #expect(response.status == .contentTooLarge)
             #expect(try problem(response).field == "body")
@@ -204,16 +205,6 @@ import Testing
         }
     }
 
-    @Test func storesAHoneypotHitAsSpamAndAnswersLikeAnyOther() async throws {
-        try await withServer { client, store async throws in
-            let response = try await post(client, Fixture.body(website: "http://spam.example"))
-            #expect(response.status == .created)
-            #expect(try store.submissions().isEmpty, "spam is not listed by default")
-            #expect(try all(store).map(\.status) == [.spam])
-            #expect(try store.outboxCounts().pending == 0, "nobody is notified of spam")
-        }
-    }
-
     @Test func limitsSubmissionsPerViewer() async throws {
         try await withServer({ $0.viewerLimit = RateLimit(burst: 2, per: 60) }) { client, store async throws in
             #expect(try await post(client, Fixture.body()).status == .created)
@@ -227,12 +218,41 @@ import Testing
         }
     }
 
-    @Test func limitsRequestsPerAddress() async throws {
-        try await withServer({ $0.addressLimit = RateLimit(burst: 1, per: 10) }) { client, _ async throws in
-            #expect(try await post(client, Fixture.body()).status == .created)
-            let limited = try await post(client, Fixture.body())
+    @Test func limitsFailedRequestsPerAddressButNeverAValidReader() async throws {
+        try await withServer({ $0.addressLimit = RateLimit(burst: 2, per: 10) }) { client, store async throws in
+            let junk = Fixture.body()
+            let wrong = Fixture.headers(for: junk, viewer: "bob")
+            #expect(try await post(client, junk, headers: wrong).status == .unauthorized)
+            #expect(try await post(client, #"{"account":"#).status == .badRequest)
+            let limited = try await post(client, junk, headers: wrong)
             #expect(limited.status == .tooManyRequests)
-            #expect(limited.headers[.retryAfter] == "10")
+            #expect(limited.headers[.retryAfter] == "5")
+            #expect(try await post(client, Fixture.body()).status == .created, "a verified proof does not draw on the address")
+            #expect(try await post(client, Fixture.body()).status == .created)
+            #expect(try all(store).count == 2)
+        }
+    }
+
+    @Test func unknownAccountAndViewerCostTheSameHMACAsAKnownOne() throws {
+        let directory = try FeedbackServer(Fixture.configuration()).directory.current
+        let body = Data(Fixture.body().utf8)
+        let proof = ProofVerifier.proof(feedbackKey: Fixture.feedbackKey(account: "acme", viewer: "alice"), body: body)
+        func macCalls(account: String, viewer: String, proof: String?) -> (calls: [(key: Int, message: Data)], verified: Bool) {
+            let calls = Calls()
+            let envelope = SubmissionEnvelope(account: account, page: "insights/cloud-costs/index.html", viewer: viewer,
+                                              timestamp: 0, nonce: "n", rawFields: [:])
+            let found = FeedbackController.verifiedViewer(envelope, proof: proof, body: body, in: directory) { key, message in
+                calls.add((key.count, message))
+                return KeyDerivation.hmac(key, message)
+            }
+            return (calls.all, found != nil)
+        }
+        for (account, viewer) in [(Fixture.acmePath, "alice"), (Fixture.acmePath, "nobody"), ("0123456789abcdef0123", "alice")] {
+            for given in [proof, "not-a-proof", nil] {
+                let (calls, verified) = macCalls(account: account, viewer: viewer, proof: given)
+                #expect(calls.count == 1 && calls[0].key == 32 && calls[0].message == body, "\(account) \(viewer) \(given ?? "none")")
+                #expect(verified == (viewer == "alice" && account == Fixture.acmePath && given == proof))
+            }
         }
     }
 
@@ -274,4 +294,34 @@ import Testing
         #expect(!brokenServer.reload().isEmpty)
         #expect(server.directory.current.accounts.count == 2)
     }
+
+    @Test func reloadTakesViewersFromTheKeyFileAndKeepsTheOldOneWhenItIsMalformed() async throws {
+        let keysFile = FileManager.default.temporaryDirectory.appendingPathComponent("portico-keys-\(UUID().uuidString)")
+        var keys = Fixture.serverKeys()
+        try keys.write(to: keysFile)
+        let server = try FeedbackServer(Fixture.configuration { $0.serverKeysFile = keysFile })
+        #expect(server.directory.current.accounts[Fixture.acmePath]?.viewers["bob"]?.viewer.revoked == false)
+
+        keys.accounts[0].viewers = keys.accounts[0].viewers.map { viewer in
+            var viewer = viewer
+            if viewer.id == "bob" { viewer.status = .revoked }
+            return viewer
+        }
+        try keys.write(to: keysFile)
+        #expect(server.reload().isEmpty)
+        #expect(server.directory.current.accounts[Fixture.acmePath]?.viewers["bob"]?.viewer.revoked == true)
+
+        try Data(#"{"format":"portico-server-keys","version":1,"accounts":[{"slug":"acme"}]}"#.utf8).write(to: keysFile)
+        let problems = server.reload()
+        #expect(problems.count == 1 && problems[0].contains("accounts[0].path"), "\(problems)")
+        #expect(server.directory.current.accounts[Fixture.acmePath]?.viewers["bob"]?.viewer.revoked == true, "the previous keys stay")
+    }
+}
+
+/// Records the MAC calls of one verification.
+final class Calls: @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls: [(key: Int, message: Data)] = []
+    func add(_ call: (key: Int, message: Data)) { lock.withLock { calls.append(call) } }
+    var all: [(key: Int, message: Data)] { lock.withLock { calls } }
 }

@@ -140,6 +140,13 @@ def decrypt_page(html, account_path, content_key):
         base64.b64decode(p["iv"]), base64.b64decode(p["ct"]), ad.encode())).decode("utf-8")
 
 
+def decrypt_asset(blob, account_path, name, content_key):
+    """Reference decrypt of an encrypted asset file (`iv || ct`) named `name` (raises on a wrong key)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    ad = "portico-asset\0" + account_path + "\0" + name
+    return AESGCM(content_key).decrypt(blob[:12], blob[12:], ad.encode())
+
+
 def unwrap_with_token(html, account_path, token_bytes):
     """What gate.js does with a token: find the keyring entry, unwrap it. None if no entry."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM

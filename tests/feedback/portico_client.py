@@ -23,6 +23,8 @@ SECRET_HEX = "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
 SECRET = bytes.fromhex(SECRET_HEX)
 TODAY = "2025-06-01"
 ENV = {**os.environ, "PORTICO_SECRET": SECRET_HEX, "PORTICO_TODAY": TODAY}
+# `portico serve` never gets the secret: it works from the key file the build wrote.
+SERVE_ENV = {k: v for k, v in ENV.items() if k not in ("PORTICO_SECRET", "PORTICO_WEBHOOK_SECRET", "PORTICO_WEBHOOK_URL")}
 
 
 def hkdf(ikm, info, length):
@@ -62,7 +64,7 @@ def nonce():
     return b64u(secrets.token_bytes(16))
 
 
-def submission(slug="acme", viewer="alice", page="insights/cloud-costs/index.html", fields=None, website="",
+def submission(slug="acme", viewer="alice", page="insights/cloud-costs/index.html", fields=None,
                timestamp=None, nonce_value=None, readable=False, content=FIXTURE):
     """(body bytes, headers) as gate.js sends them."""
     body = json.dumps({
@@ -70,13 +72,14 @@ def submission(slug="acme", viewer="alice", page="insights/cloud-costs/index.htm
         "timestamp": int(time.time()) if timestamp is None else timestamp,
         "nonce": nonce_value or nonce(),
         "fields": fields if fields is not None else {"rating": 4, "message": "Useful", "workshop": False},
-        "website": website,
     }, separators=(",", ":"), ensure_ascii=False).encode()
     return body, {"Content-Type": "application/json", "X-Portico-Proof": proof(slug, viewer, body, content)}
 
 
-def post(base_url, body, headers, timeout=30):
+def post(base_url, body, headers, timeout=30, forwarded_for=None):
     """(status, parsed JSON or None, headers); never raises for HTTP errors."""
+    if forwarded_for is not None:
+        headers = {**headers, "X-Forwarded-For": forwarded_for}
     request = urllib.request.Request(base_url + "/v1/feedback", data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -92,28 +95,47 @@ def run_portico(*args, check=True, cwd=None):
     return result
 
 
-def build_spec(out_dir, content=FIXTURE):
-    run_portico("build", "--content", content, "--out", out_dir)
+def build_spec(out_dir, content=FIXTURE, server_keys=None):
+    run_portico("build", "--content", content, "--out", out_dir,
+                "--server-keys", server_keys or os.path.join(os.path.dirname(out_dir), "server-keys"))
     return os.path.join(out_dir, "_portico", "feedback.openapi.yaml")
 
 
-class Server:
-    """`portico serve --port 0` on loopback; the bound port is read from its first line of output."""
+def build_keys(keys_path, content=FIXTURE):
+    """What a gated build leaves the server: the key file (the site goes beside it)."""
+    build_spec(keys_path + "-site", content, server_keys=keys_path)
+    return keys_path
 
-    def __init__(self, db, content=FIXTURE, limits=("--viewer-limit", "1000000", "--ip-limit", "1000000")):
-        self.args = [PORTICO_BIN, "serve", "--content", content, "--host", "127.0.0.1", "--port", "0", "--db", db, *limits]
+
+class Server:
+    """`portico serve --port 0` on loopback, without the secret, from the key file of a build of `content`
+    (made beside the database unless `keys` names one); the bound port is read from its first line of output."""
+
+    def __init__(self, db, content=FIXTURE, limits=("--viewer-limit", "1000000", "--ip-limit", "1000000"), keys=None,
+                 extra=(), env=None):
+        self.keys = keys or build_keys(os.path.join(os.path.dirname(db), "server-keys"), content)
+        self.args = [PORTICO_BIN, "serve", "--content", content, "--host", "127.0.0.1", "--port", "0", "--db", db,
+                     "--server-keys", self.keys, *limits, *extra]
+        self.env = {**SERVE_ENV, **(env or {})}
+        self.stderr_path = db + ".stderr"
         self.process = None
         self.base_url = None
 
     def start(self):
-        self.process = subprocess.Popen(self.args, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        with open(self.stderr_path, "w") as stderr:
+            self.process = subprocess.Popen(self.args, env=self.env, stdout=subprocess.PIPE, stderr=stderr, text=True)
         line = self.process.stdout.readline()  # blocks until listening (or EOF if it failed)
         match = re.search(r"http://([\d.]+):(\d+)", line)
         if not match:
             self.process.kill()
-            raise AssertionError(f"portico serve did not start: {line!r}")
-        self.base_url = f"http://{match.group(1)}:{match.group(2)}"
+            raise AssertionError(f"portico serve did not start: {line!r}\n{self.stderr()}")
+        self.host, self.port = match.group(1), int(match.group(2))
+        self.base_url = f"http://{self.host}:{self.port}"
         return self
+
+    def stderr(self):
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
     def signal(self, number):
         self.process.send_signal(number)

@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def test_server_conforms_to_its_spec(tmp_path):
     spec = build_spec(str(tmp_path / "site"))
     db = str(tmp_path / "feedback.sqlite")
-    with Server(db) as server:
+    with Server(db, keys=str(tmp_path / "server-keys")) as server:
         result = subprocess.run(
             [sys.executable, "-m", "schemathesis.cli", "run", spec, "--url", server.base_url,
              "--checks", "all", "--max-examples", "25", "--seed", "1",

@@ -246,7 +246,6 @@ def build():
         "account": apath, "page": page_path, "viewer": "alice", "timestamp": 1767225600,
         "nonce": "AAECAwQFBgcICQoLDA0ODw",
         "fields": {"rating": 5, "useful": True, "comment": "Très utile — 很好"},
-        "website": "",
     })
     proof = b64u(hmac(fkey, body.encode("utf-8")))
 

@@ -9,7 +9,7 @@ derivations as tests/tools/make_gate_vectors.py), serves it on 127.0.0.1:<epheme
   - unlock with #k=<alice token>: hash removed, page replaced, <html> attributes copied, brand
     colours through CSSOM reach the stylesheet, image decrypted to blob:, watermark, session
   - remember-this-device, sign-out (gate shows "locked"), invalid token, changed key check
-  - feedback: proof verified by the server, typed fields, honeypot, success and problem detail
+  - feedback: proof verified by the server, typed fields, success and problem detail
   - preview (no payload): brand colours, CJK search, feedback without proof
 Usage: python3 tests/tools/smoke_gate.py     (exit 0 when all checks pass)
 """
@@ -88,7 +88,6 @@ def feedback_form(apath, page):
             '<textarea name="comment">Très bien 很好</textarea>'
             '<input type="checkbox" name="useful" checked>'
             '<select name="topic"><option value="pricing" selected>Pricing</option></select>'
-            '<input name="website" value="">'
             '<button type="submit" id="send">Send</button>'
             '<p data-portico-feedback-status role="status" id="fbstatus"></p></form>') % (apath, page)
 
@@ -286,7 +285,7 @@ def main():
         b = json.loads(p["raw"])
         check("feedback body", b["account"] == V["accountPath"] and b["page"] == PAGE_PATH
               and b["viewer"] == "alice" and abs(b["timestamp"] - time.time()) < 60
-              and len(b["nonce"]) == 22 and b["website"] == ""
+              and len(b["nonce"]) == 22
               and b["fields"] == {"rating": 5, "comment": "Très bien 很好", "useful": True, "topic": "pricing"}
               and p["type"] == "application/json", b)
         ta = drv.find_element(By.NAME, "comment")

@@ -17,6 +17,8 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("base-url"), help: "Override portal.yml's base_url (preview deployments).") var baseURL: String?
     @Flag(name: .long, help: "Write readable, unencrypted pages (for validation only; never into the folder you publish, which is refused).") var unencrypted = false
     @Flag(name: .customLong("no-cache"), help: "Render every account, ignoring .portico/cache.") var noCache = false
+    @Option(name: .customLong("server-keys"), help: "Where to write the feedback server's key file (default: .portico/server-keys).")
+    var serverKeys: String?
 
     var out: String {
         outOption ?? (unencrypted ? PrivateFolder.folder(project: project.projectURL).appendingPathComponent("unencrypted").path : "site")
@@ -28,6 +30,7 @@ struct Build: ParsableCommand {
         let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
         let publisher: any AccountPublisher
         var access: AccessGuard?
+        var secretForServer: PortalSecret?
         if unencrypted {
             if let refusal = UnencryptedOutput.refusal(for: URL(fileURLWithPath: out), project: project.projectURL) {
                 Terminal.error("error: \(refusal)")
@@ -39,6 +42,7 @@ struct Build: ParsableCommand {
             let secret = try ProjectSecret.load(project)
             access = try PreviewSecret.access(for: secret, portal: portal, baseURL: baseURL, project: project)
             publisher = GatePublisher(secret: secret, today: options.today, portal: portal)
+            secretForServer = secret
         }
         var builder = SiteBuilder(contentRoot: project.contentURL, themeFolders: theme.folders,
                                   output: URL(fileURLWithPath: out), options: options, publisher: publisher)
@@ -56,6 +60,7 @@ struct Build: ParsableCommand {
             if access?.records == true { builder.publishLog = PublishLog(project: project.projectURL) }
             let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
             Terminal.print(log.warnings, contentFolder: project.contentURL)
+            if let secret = secretForServer { try writeServerKeys(secret: secret, today: options.today) }
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
             case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
@@ -74,5 +79,12 @@ struct Build: ParsableCommand {
             Terminal.error("internal error: \(error)")
             throw Exit.internalError
         }
+    }
+
+    /// Every gated build leaves the feedback server its keys (and only those), for every account.
+    private func writeServerKeys(secret: PortalSecret, today: Day) throws {
+        let (_, accounts) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: DiagnosticLog())
+        let file = serverKeys.map { URL(fileURLWithPath: $0) } ?? ServerKeyFile.defaultLocation(project: project.projectURL)
+        try ServerKeyFile(secret: secret, accounts: accounts, today: today).write(to: file)
     }
 }

@@ -67,9 +67,9 @@ public enum ConfigParser {
             reader.checkKeys(field, allowed: ["name", "type", "required", "label", "max", "options"], what: "feedback field", severity: .error)
             guard let name = reader.string(field, "name", required: true, at: item, what: "feedback field"),
                   let type = reader.string(field, "type", required: true, at: item, what: "feedback field \(name)") else { continue }
-            guard Identifier.isFieldName(name), !["website"].contains(name) else {
+            guard Identifier.isFieldName(name) else {
                 reader.error("bad-field-name", reader.entry(field, "name")?.value, "feedback field name `\(name)` is not allowed",
-                             hint: "use lowercase letters, digits and _ (not `website`, the spam trap)")
+                             hint: "use lowercase letters, digits and _")
                 continue
             }
             let label = localized(field, "label", reader: &reader) ?? LocalizedText(name)

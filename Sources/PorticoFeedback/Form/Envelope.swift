@@ -18,7 +18,6 @@ public enum Envelope {
     public static let nonceMaxLength = 64
     public static let noncePattern = "^[A-Za-z0-9_-]+$"
     public static let proofPattern = "^[A-Za-z0-9_-]{43}$"
-    public static let honeypotMaxLength = 500
     public static let timestampRange: ClosedRange<Int64> = 0...32_503_680_000 // up to year 3000
 
     static func isAccount(_ text: String) -> Bool {

@@ -41,7 +41,6 @@ enum FieldSchemas {
                 "nonce": .string(description: "Random, never reused: a repeated nonce is a replay.",
                                  minLength: Envelope.nonceMinLength, maxLength: Envelope.nonceMaxLength, pattern: Envelope.noncePattern),
                 "fields": fields(rules),
-                "website": .string(required: false, description: "Honeypot: humans leave it empty.", maxLength: Envelope.honeypotMaxLength),
             ],
             additionalProperties: .a(false))
     }

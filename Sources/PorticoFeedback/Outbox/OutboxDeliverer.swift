@@ -2,21 +2,24 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Delivers the outbox to `feedback.webhook`: oldest first, each failure retried later with
-/// exponential backoff, forever. Entries live in the database, so a restart resumes where it stopped.
+/// Delivers the outbox to `feedback.webhook`: oldest first, signed per Standard Webhooks, each failure
+/// retried later with exponential backoff, forever. Entries live in the database, so a restart resumes
+/// where it stopped. Without a signing secret nothing is sent: entries wait.
 public struct OutboxDeliverer: Service {
     let store: FeedbackStore
     let webhook: @Sendable () -> URL?
+    let secret: WebhookSecret?
     let client: any WebhookClient
     let pollInterval: Duration
     let clock: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: FeedbackStore, webhook: @escaping @Sendable () -> URL?, client: any WebhookClient,
+    public init(store: FeedbackStore, webhook: @escaping @Sendable () -> URL?, secret: WebhookSecret?, client: any WebhookClient,
                 pollInterval: Duration = .seconds(1), clock: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "portico.outbox")) {
         self.store = store
         self.webhook = webhook
+        self.secret = secret
         self.client = client
         self.pollInterval = pollInterval
         self.clock = clock
@@ -28,11 +31,12 @@ public struct OutboxDeliverer: Service {
         min(3600, 5 * pow(2, Double(max(0, attempts - 1))))
     }
 
+    /// Stops at graceful shutdown (SIGTERM) between deliveries; what is left waits in the database.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { _ = try await deliverDue() } catch { logger.error("outbox: \(error)") }
-                try await Task.sleep(for: pollInterval)
+                do { try await Task.sleep(for: pollInterval) } catch { return } // cancelled: shutting down
             }
         }
     }
@@ -41,10 +45,16 @@ public struct OutboxDeliverer: Service {
     @discardableResult
     public func deliverDue() async throws -> Int {
         guard let url = webhook() else { return 0 }
+        guard let secret else {
+            logger.error("outbox: a webhook is set but PORTICO_WEBHOOK_SECRET is not; deliveries wait until it is")
+            return 0
+        }
         var delivered = 0
         for entry in try await store.dueNotifications(at: clock()) {
             do {
-                try await client.post(Data(entry.payload.utf8), to: url, deliveryID: entry.id)
+                let body = Data(entry.payload.utf8)
+                let headers = secret.headers(id: "portico-\(entry.id)", timestamp: clock(), body: body)
+                try await client.post(body, to: url, headers: headers)
                 try await store.markDelivered(entry.id, at: clock())
                 delivered += 1
             } catch {

@@ -5,7 +5,8 @@ import FoundationNetworking
 
 /// Posts one notification; throws unless the receiver answered 2xx.
 public protocol WebhookClient: Sendable {
-    func post(_ body: Data, to url: URL, deliveryID: Int64) async throws
+    /// `headers` are the Standard Webhooks signature headers.
+    func post(_ body: Data, to url: URL, headers: [(name: String, value: String)]) async throws
 }
 
 public struct WebhookFailure: Error, CustomStringConvertible {
@@ -18,13 +19,12 @@ public struct URLSessionWebhookClient: WebhookClient {
 
     public init(timeout: TimeInterval = 10) { self.timeout = timeout }
 
-    public func post(_ body: Data, to url: URL, deliveryID: Int64) async throws {
+    public func post(_ body: Data, to url: URL, headers: [(name: String, value: String)]) async throws {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        // Delivery is at least once; the id lets the receiver drop a repeat.
-        request.setValue(String(deliveryID), forHTTPHeaderField: "X-Portico-Delivery")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (_, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw WebhookFailure(description: "the webhook answered HTTP \(status)") }

@@ -10,12 +10,12 @@ public struct FeedbackServer: Sendable {
     public let directory: DirectoryHolder
     public let store: FeedbackStore
 
-    /// Loads content (throws `ContentProblems` when it has errors) and opens the database.
+    /// Loads the server key file (throws `ServerKeyFileError`) and content (throws `ContentProblems`), opens the database.
     public init(_ configuration: ServerConfiguration) throws {
         self.configuration = configuration
         let log = DiagnosticLog()
-        let loaded = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, today: configuration.today(), log: log)
-        if log.hasErrors { throw ContentProblems(diagnostics: log.errors) }
+        let loaded = try FeedbackDirectory.load(configuration, log: log)
+        for warning in log.warnings { configuration.logger.warning("\(warning)") }
         directory = DirectoryHolder(loaded)
         store = try FeedbackStore(path: configuration.databasePath)
     }
@@ -42,8 +42,9 @@ public struct FeedbackServer: Sendable {
 
     public func outboxDeliverer() -> OutboxDeliverer {
         let directory = self.directory
-        return OutboxDeliverer(store: store, webhook: { directory.current.portal.feedback.webhook.flatMap(URL.init(string:)) },
-                               client: configuration.webhookClient, pollInterval: configuration.outboxPollInterval,
+        let override = configuration.webhookURL
+        return OutboxDeliverer(store: store, webhook: { override ?? directory.current.portal.feedback.webhook.flatMap(URL.init(string:)) },
+                               secret: configuration.webhookSecret, client: configuration.webhookClient, pollInterval: configuration.outboxPollInterval,
                                clock: configuration.clock, logger: Logger(label: "portico.outbox"))
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PorticoCore
+import PorticoGate
 
 /// `POST /v1/feedback`: every check of the contract, in an order that tells an unauthenticated
 /// client nothing about accounts or viewers, then a committed insert before the 201.
@@ -22,8 +23,10 @@ struct FeedbackController: Sendable {
     }
 
     func submit(_ request: Request, context: FeedbackRequestContext) async -> Response {
+        let client = ClientAddress.resolve(peer: context.peerAddress, headers: request.headers,
+                                           trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
         do {
-            return try await accept(request, peer: context.peerAddress)
+            return try await accept(request, client: client)
         } catch let problem as Problem {
             return problem.response()
         } catch {
@@ -32,9 +35,57 @@ struct FeedbackController: Sendable {
         }
     }
 
-    private func accept(_ request: Request, peer: String) async throws -> Response {
+    /// A reader whose proof verified, and what they sent.
+    struct Authenticated {
+        var body: Data
+        var envelope: SubmissionEnvelope
+        var snapshot: FeedbackDirectory
+        var account: FeedbackDirectory.AccountEntry
+        var viewer: FeedbackDirectory.ViewerEntry
+    }
+
+    private func accept(_ request: Request, client: String) async throws -> Response {
         let now = configuration.clock()
-        if let wait = addressLimiter.take(peer, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
+        let reader: Authenticated
+        do {
+            reader = try await authenticate(request)
+        } catch let problem as Problem {
+            // Only failures draw on the address's bucket: a flood of junk from one address (or through
+            // one proxy) never turns away a reader whose proof verifies.
+            if let wait = addressLimiter.take(client, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
+            throw problem
+        }
+        let (envelope, account, viewer) = (reader.envelope, reader.account, reader.viewer)
+        if let wait = viewerLimiter.take("\(account.path)\0\(viewer.viewer.id)", now: now) {
+            throw Problem.rateLimited(retryAfter: wait, who: "viewer")
+        }
+        let skew = Int64(configuration.clockSkew)
+        guard abs(envelope.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
+            throw Problem.invalid(ValidationFailure(field: "timestamp", "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
+        }
+        guard let page = account.pages[envelope.page] else {
+            throw Problem.invalid(ValidationFailure(field: "page", "`\(envelope.page)` is not a page of this account"))
+        }
+        let fields: [String: JSONValue]
+        do { fields = try reader.snapshot.validator.validate(envelope.rawFields) } catch { throw Problem.invalid(error) }
+
+        let submission = Submission(account: envelope.account, page: envelope.page, viewer: envelope.viewer,
+                                    timestamp: envelope.timestamp, nonce: envelope.nonce, fields: fields)
+        let sme = SMERouting.assign(page: page, account: account.config).map { NewSubmission.SME(name: $0.name, email: $0.email) }
+        let new = NewSubmission(receivedAt: now, accountSlug: account.config.slug, submission: submission, body: reader.body, sme: sme)
+        let slug = account.config.slug
+        let id: Int64
+        do {
+            id = try await store.insert(new) { Notification.payload(id: $0, accountSlug: slug, new: new) }
+        } catch StoreError.duplicateNonce {
+            throw Problem(.conflict, "replayed", "Replayed request", detail: "this nonce was already used; send a new submission", field: "nonce")
+        }
+        let receipt = JSONValue.object(["id": .integer(id), "status": .string("received")]).jsonText()
+        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
+    }
+
+    /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
+    private func authenticate(_ request: Request) async throws -> Authenticated {
         guard isJSON(request.headers[.contentType]) else {
             throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
                           detail: "send the submission as application/json", field: "Content-Type")
@@ -48,11 +99,10 @@ struct FeedbackController: Sendable {
         do { envelope = try EnvelopeParser.parse(json) } catch { throw Problem.invalid(error) }
 
         let snapshot = directory.current
-        // Unknown account, unknown viewer and a wrong proof answer alike: nothing to enumerate.
-        guard let account = snapshot.accounts[envelope.account], let viewer = account.viewers[envelope.viewer],
-              ProofVerifier.verify(header: request.headers[proofHeader], body: body, feedbackKey: viewer.feedbackKey) else {
+        guard let found = Self.verifiedViewer(envelope, proof: request.headers[proofHeader], body: body, in: snapshot) else {
             throw Problem.badProof
         }
+        let (account, viewer) = found
         switch ViewerStatus(viewer.viewer, today: configuration.today()) {
         case .active: break
         case .expired:
@@ -61,33 +111,19 @@ struct FeedbackController: Sendable {
         case .revoked:
             throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: "viewer")
         }
-        if let wait = viewerLimiter.take("\(account.path)\0\(viewer.viewer.id)", now: now) {
-            throw Problem.rateLimited(retryAfter: wait, who: "viewer")
-        }
-        let skew = Int64(configuration.clockSkew)
-        guard abs(envelope.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
-            throw Problem.invalid(ValidationFailure(field: "timestamp", "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
-        }
-        guard let page = account.pages[envelope.page] else {
-            throw Problem.invalid(ValidationFailure(field: "page", "`\(envelope.page)` is not a page of this account"))
-        }
-        let fields: [String: JSONValue]
-        do { fields = try snapshot.validator.validate(envelope.rawFields) } catch { throw Problem.invalid(error) }
+        return Authenticated(body: body, envelope: envelope, snapshot: snapshot, account: account, viewer: viewer)
+    }
 
-        let submission = Submission(account: envelope.account, page: envelope.page, viewer: envelope.viewer,
-                                    timestamp: envelope.timestamp, nonce: envelope.nonce, fields: fields, website: envelope.website)
-        let sme = SMERouting.assign(page: page, account: account.config).map { NewSubmission.SME(name: $0.name, email: $0.email) }
-        let new = NewSubmission(receivedAt: now, accountSlug: account.config.slug, submission: submission, body: body, sme: sme)
-        let slug = account.config.slug
-        let id: Int64
-        do {
-            id = try await store.insert(new) { Notification.payload(id: $0, accountSlug: slug, new: new) }
-        } catch StoreError.duplicateNonce {
-            throw Problem(.conflict, "replayed", "Replayed request", detail: "this nonce was already used; send a new submission", field: "nonce")
-        }
-        // A honeypot hit gets the same answer as a person, so the bot learns nothing; it is stored as spam.
-        let receipt = JSONValue.object(["id": .integer(id), "status": .string("received")]).jsonText()
-        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
+    /// The account and viewer when the proof verifies. Unknown account, unknown viewer and a wrong proof
+    /// answer alike and after the same work (one HMAC, one constant-time compare): nothing to enumerate.
+    static func verifiedViewer(_ envelope: SubmissionEnvelope, proof: String?, body: Data, in snapshot: FeedbackDirectory,
+                               mac: ProofVerifier.MAC = KeyDerivation.hmac)
+        -> (FeedbackDirectory.AccountEntry, FeedbackDirectory.ViewerEntry)? {
+        let account = snapshot.accounts[envelope.account]
+        let viewer = account?.viewers[envelope.viewer]
+        guard ProofVerifier.verify(header: proof, body: body, feedbackKey: viewer?.feedbackKey, mac: mac),
+              let account, let viewer else { return nil }
+        return (account, viewer)
     }
 
     private var proofHeader: HTTPField.Name { HTTPField.Name(Envelope.proofHeader)! }

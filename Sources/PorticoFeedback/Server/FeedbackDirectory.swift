@@ -33,23 +33,41 @@ public struct FeedbackDirectory: Sendable {
         validator = FieldValidator(rules: FieldRule.rules(for: portal.feedback))
     }
 
-    /// Loads the content folder; every page that might be published counts (drafts and future pages too).
-    /// Feedback keys follow the content key, so they are those of a build made on `today`.
-    public static func load(contentRoot: URL, secret: PortalSecret, today: Day = Day.today(), log: DiagnosticLog) -> FeedbackDirectory {
+    /// Loads the content folder (the form, the pages and their SMEs; every page that might be published
+    /// counts, drafts and future pages too) and takes paths and viewers from the server key file.
+    /// An account in one but not the other is reported as a warning and left out.
+    public static func load(contentRoot: URL, serverKeys: ServerKeyFile, log: DiagnosticLog) -> FeedbackDirectory {
         let portal = ContentLoader(root: contentRoot).load(into: log)
         let resolver = AccountResolver(portal: portal, options: BuildOptions(drafts: true, future: true))
         let quiet = DiagnosticLog() // resolver warnings are the build's business
-        let accounts = portal.accounts.map { account -> AccountEntry in
-            let keys = AccountKeys(secret: secret, account: account.config, today: today)
+        let keyed = Dictionary(serverKeys.accounts.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+        let accounts = portal.accounts.compactMap { account -> AccountEntry? in
+            guard let keys = keyed[account.slug] else {
+                log.report(.warning("server-keys", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
+                                    "account \(account.slug) is not in the server key file, so it cannot receive feedback",
+                                    hint: "run `portico build` to write the key file again, then reload the server (SIGHUP)"))
+                return nil
+            }
+            // Either source can only narrow access: content/ revoking or shortening takes effect at the next
+            // reload, before the rebuild that writes it into the key file.
+            let configured = Dictionary(account.config.viewers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var viewers: [String: ViewerEntry] = [:]
-            for viewer in account.config.viewers {
-                viewers[viewer.id] = ViewerEntry(viewer: viewer, feedbackKey: keys.feedbackKey(for: viewer))
+            for viewer in keys.viewers {
+                let content = configured[viewer.id]
+                let expires = [viewer.expires, content?.expires].compactMap { $0 }.min()
+                let standing = Viewer(id: viewer.id, expires: expires, revoked: viewer.status == .revoked || content?.revoked == true)
+                viewers[viewer.id] = ViewerEntry(viewer: standing, feedbackKey: viewer.proofKey)
             }
             let resolved = resolver.resolve(account, log: quiet)
             let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme)) },
                                    uniquingKeysWith: { first, _ in first })
-            return AccountEntry(config: account.config, path: KeyDerivation.accountPath(secret: secret, account: account.config),
-                                viewers: viewers, pages: pages)
+            return AccountEntry(config: account.config, path: keys.path, viewers: viewers, pages: pages)
+        }
+        let known = Set(portal.accounts.map(\.slug))
+        for account in serverKeys.accounts where !known.contains(account.slug) {
+            log.report(.warning("server-keys", at: SourceLocation(file: "accounts/\(account.slug)/account.yml"),
+                                "the server key file names account \(account.slug), which content/ does not have; it is left out",
+                                hint: "serve the content folder the keys were built from"))
         }
         return FeedbackDirectory(portal: portal.config, accounts: accounts)
     }

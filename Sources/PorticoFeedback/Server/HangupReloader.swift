@@ -3,8 +3,8 @@ import Logging
 import PorticoCore
 import ServiceLifecycle
 
-/// Reloads `content/` on SIGHUP (viewers revoked or added, pages changed) without a restart.
-/// A content folder with errors is reported and the previous one kept.
+/// Reloads the server key file and `content/` on SIGHUP (viewers revoked or added, pages changed)
+/// without a restart. A key file or content folder with errors is logged and the previous one kept.
 struct HangupReloader: Service {
     let reload: @Sendable () -> Void
 
@@ -19,15 +19,17 @@ struct HangupReloader: Service {
 }
 
 extension FeedbackServer {
-    /// Loads content again; keeps the current directory when the new one has errors. Returns the problems.
+    /// Loads the key file and content again; keeps the current directory when either has errors. Returns the problems.
     @discardableResult
-    public func reload() -> [Diagnostic] {
+    public func reload() -> [String] {
         let log = DiagnosticLog()
-        let fresh = FeedbackDirectory.load(contentRoot: configuration.contentRoot, secret: configuration.secret, today: configuration.today(), log: log)
-        if log.hasErrors {
-            configuration.logger.error("reload: content has errors; keeping the previous content\n\(log.errors.map(\.description).joined(separator: "\n"))")
-            return log.errors
+        let fresh: FeedbackDirectory
+        do { fresh = try FeedbackDirectory.load(configuration, log: log) } catch {
+            let problems = (error as? ContentProblems)?.diagnostics.map(\.description) ?? ["\(error)"]
+            configuration.logger.error("reload: keeping the previous keys and content: \(problems.joined(separator: "\n"))")
+            return problems
         }
+        for warning in log.warnings { configuration.logger.warning("reload: \(warning)") }
         directory.replace(with: fresh)
         configuration.logger.info("reload: \(fresh.accounts.count) accounts")
         return []

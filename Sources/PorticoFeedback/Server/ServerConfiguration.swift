@@ -8,13 +8,22 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var contentRoot: URL
-    public var secret: PortalSecret
+    /// The build's `.portico/server-keys`: proof keys, paths and viewer standing. The server never sees the secret.
+    public var serverKeysFile: URL
     public var databasePath: String
     public var maxBodyBytes = 16 * 1024
     public var clockSkew = Envelope.defaultClockSkew
     public var viewerLimit = RateLimit(burst: 10, per: 60)
+    /// Charged only by requests that fail (a wrong proof, a malformed body): valid readers never share it.
     public var addressLimit = RateLimit(burst: 60, per: 60)
-    /// Reload `content/` on SIGHUP (the CLI turns it on; tests reload by hand).
+    /// Peers whose forwarding header names the client (`--trusted-proxy`); from anyone else it is ignored.
+    public var trustedProxies: [AddressRange] = []
+    public var forwardingHeader: ForwardingHeader = .xForwardedFor
+    /// Standard Webhooks signing secret (`whsec_…`); deliveries wait while a webhook is set and this is not.
+    public var webhookSecret: WebhookSecret?
+    /// Overrides `feedback.webhook` of portal.yml (so the URL need not sit in git).
+    public var webhookURL: URL?
+    /// Reload `content/` and the server key file on SIGHUP (the CLI turns it on; tests reload by hand).
     public var reloadOnHangup = false
     public var webhookClient: any WebhookClient = URLSessionWebhookClient()
     public var outboxPollInterval: Duration = .seconds(1)
@@ -24,11 +33,11 @@ public struct ServerConfiguration: Sendable {
     /// Called with the bound port once listening (the CLI prints it; `--port 0` picks a free one).
     public var onListening: @Sendable (Int) async -> Void = { _ in }
 
-    public init(host: String = "127.0.0.1", port: Int = 8099, contentRoot: URL, secret: PortalSecret, databasePath: String) {
+    public init(host: String = "127.0.0.1", port: Int = 8099, contentRoot: URL, serverKeysFile: URL, databasePath: String) {
         self.host = host
         self.port = port
         self.contentRoot = contentRoot
-        self.secret = secret
+        self.serverKeysFile = serverKeysFile
         self.databasePath = databasePath
     }
 }
@@ -36,4 +45,14 @@ public struct ServerConfiguration: Sendable {
 public struct ContentProblems: Error, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+extension FeedbackDirectory {
+    /// The server key file, then content/: errors in either throw, warnings go to `log`.
+    static func load(_ configuration: ServerConfiguration, log: DiagnosticLog) throws -> FeedbackDirectory {
+        let keys = try ServerKeyFile.read(configuration.serverKeysFile)
+        let directory = load(contentRoot: configuration.contentRoot, serverKeys: keys, log: log)
+        if log.hasErrors { throw ContentProblems(diagnostics: log.errors) }
+        return directory
+    }
 }

@@ -26,9 +26,9 @@ public final class FeedbackStore: Sendable {
         try Self.migrator.migrate(pool)
     }
 
-    /// Stores a submission (and its outbox entry unless it is spam); returns its id once committed.
+    /// Stores a submission and its outbox entry; returns its id once committed.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
-        let status: SubmissionStatus = new.submission.isSpam ? .spam : .open
+        let status: SubmissionStatus = .open
         let fields = JSONValue.object(new.submission.fields).jsonText()
         let payloadFor = notification
         do {
@@ -41,10 +41,8 @@ public final class FeedbackStore: Sendable {
                                      new.submission.viewer, new.submission.nonce, new.submission.timestamp, fields, new.body,
                                      new.sme?.name, new.sme?.email, status.rawValue])
                 let id = db.lastInsertedRowID
-                if status != .spam {
-                    try db.execute(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
-                                   arguments: [id, payloadFor(id), new.receivedAt])
-                }
+                try db.execute(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
+                               arguments: [id, payloadFor(id), new.receivedAt])
                 return id
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {

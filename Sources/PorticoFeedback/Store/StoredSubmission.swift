@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// Where a submission stands: open until an SME resolves it; `spam` when the honeypot was filled.
+/// Where a submission stands: open until an SME resolves it. `spam` is only in databases of made
+/// before the honeypot was removed (they filed its hits there); nothing is stored as spam any more.
 public enum SubmissionStatus: String, Sendable, CaseIterable, Codable {
     case open, resolved, spam
 }

@@ -1,6 +1,6 @@
 /// Checks the top level of a submission body against `Envelope`'s limits.
 public enum EnvelopeParser {
-    static let keys: Set<String> = ["account", "page", "viewer", "timestamp", "nonce", "fields", "website"]
+    static let keys: Set<String> = ["account", "page", "viewer", "timestamp", "nonce", "fields"]
 
     public static func parse(_ body: JSONValue) throws(ValidationFailure) -> SubmissionEnvelope {
         guard case .object(let object) = body else {
@@ -21,19 +21,11 @@ public enum EnvelopeParser {
         }
         let nonce = try string(object, "nonce", check: Envelope.isNonce,
                                "must be \(Envelope.nonceMinLength)–\(Envelope.nonceMaxLength) base64url characters")
-        var website = ""
-        if let value = object["website"] {
-            guard case .string(let text) = value, text.unicodeScalars.count <= Envelope.honeypotMaxLength else {
-                throw ValidationFailure(field: "website", "`website` must be a string of at most \(Envelope.honeypotMaxLength) characters")
-            }
-            website = text
-        }
         guard let fieldsValue = object["fields"] else { throw ValidationFailure(field: "fields", "`fields` is required") }
         guard case .object(let fields) = fieldsValue else {
             throw ValidationFailure(field: "fields", "`fields` must be an object, not \(fieldsValue.typeName)")
         }
-        return SubmissionEnvelope(account: account, page: page, viewer: viewer, timestamp: timestamp, nonce: nonce,
-                                  website: website, rawFields: fields)
+        return SubmissionEnvelope(account: account, page: page, viewer: viewer, timestamp: timestamp, nonce: nonce, rawFields: fields)
     }
 
     private static func string(_ object: [String: JSONValue], _ key: String, check: (String) -> Bool,

@@ -9,10 +9,6 @@ public struct Submission: Sendable, Equatable {
     public var nonce: String
     /// The validated fields, only names the form defines.
     public var fields: [String: JSONValue]
-    /// The honeypot: anything here means a bot filled in the hidden input.
-    public var website: String
-
-    public var isSpam: Bool { !website.isEmpty }
 }
 
 /// The envelope of a submission: what is needed to find the account and check the proof.
@@ -22,6 +18,5 @@ public struct SubmissionEnvelope: Sendable, Equatable {
     public var viewer: String
     public var timestamp: Int64
     public var nonce: String
-    public var website: String
     public var rawFields: [String: JSONValue]
 }

@@ -1,6 +1,8 @@
 import Foundation
 
 /// The headers every page carries, in a `<meta>` (what any static host honours) and in host configuration files.
+/// HSTS and Cross-Origin-Opener-Policy cannot be set by `<meta>`: only the host files carry them. HSTS has no
+/// `includeSubDomains`, which would bind every other site under the same name.
 public enum ContentSecurityPolicy {
     public static func forPages(feedbackEndpoint: String) -> String {
         var connect = "'self'"
@@ -24,6 +26,8 @@ public enum ContentSecurityPolicy {
         /*
           Content-Security-Policy: \(forPages(feedbackEndpoint: feedbackEndpoint)); frame-ancestors 'none'
           Referrer-Policy: no-referrer
+          Strict-Transport-Security: max-age=31536000
+          Cross-Origin-Opener-Policy: same-origin
           X-Robots-Tag: noindex, nofollow
           X-Content-Type-Options: nosniff
           Cache-Control: no-cache
@@ -39,6 +43,8 @@ public enum ContentSecurityPolicy {
         # Portico: include inside the server block that serves site/.
         add_header Content-Security-Policy "\(forPages(feedbackEndpoint: feedbackEndpoint)); frame-ancestors 'none'" always;
         add_header Referrer-Policy "no-referrer" always;
+        add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cross-Origin-Opener-Policy "same-origin" always;
         add_header X-Robots-Tag "noindex, nofollow" always;
         add_header X-Content-Type-Options "nosniff" always;
         add_header Cache-Control "no-cache" always;

@@ -284,11 +284,10 @@
     function say(t) { if (status) status.textContent = t; }
     form.addEventListener('submit', async function (ev) {
       ev.preventDefault();
-      var fields = {}, hp = '', btn = $('[type=submit]', form);
+      var fields = {}, btn = $('[type=submit]', form);
       Array.prototype.forEach.call(form.elements, function (el) {
         var n = el.name, t = el.type;
         if (!n || el.disabled || t === 'submit' || t === 'button' || t === 'reset' || t === 'file') return;
-        if (n === 'website') { hp = el.value; return; }
         if (t === 'checkbox') { fields[n] = el.checked; return; }
         if (t === 'radio' && !el.checked) return;
         if (el.closest('[data-portico-rating]')) { if (el.value !== '') fields[n] = parseInt(el.value, 10); return; }
@@ -299,7 +298,7 @@
       var body = JSON.stringify({
         account: form.getAttribute('data-account'), page: form.getAttribute('data-page'),
         viewer: s ? s.v : '', timestamp: Math.floor(Date.now() / 1000), nonce: b64u(nonce),
-        fields: fields, website: hp
+        fields: fields
       });
       var h = { 'Content-Type': 'application/json' };
       if (btn) btn.disabled = true;
