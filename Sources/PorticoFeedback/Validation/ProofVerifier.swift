@@ -3,7 +3,7 @@ import PorticoGate
 
 /// `X-Portico-Proof`: b64u(HMAC-SHA256(feedbackKey, rawBody)), feedbackKey derived from the viewer's token.
 public enum ProofVerifier {
-    public typealias MAC = @Sendable (_ key: Data, _ message: Data) -> Data
+    public typealias MAC = (_ key: Data, _ message: Data) -> Data
 
     /// Stands in for the key of an unknown account or viewer, so that answer costs the same HMAC as a wrong proof.
     static let dummyKey = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })

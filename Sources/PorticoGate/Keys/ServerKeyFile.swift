@@ -119,8 +119,10 @@ public struct ServerKeyFile: Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw ServerKeyFileError("cannot be read; run `portico build` to write it, or name another with --server-keys", file: url.path)
         }
-        do { return try decode(data) } catch {
+        do { return try decode(data) } catch let error as ServerKeyFileError {
             throw ServerKeyFileError(error.problem, file: url.path)
+        } catch {
+            throw ServerKeyFileError("\(error)", file: url.path)
         }
     }
 
@@ -133,13 +135,19 @@ public struct ServerKeyFile: Sendable, Equatable {
         unlink(temporary.path)
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw ServerKeyFileError("cannot create \(temporary.path): \(String(cString: strerror(errno)))", file: url.path) }
-        let bytes = encoded()
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == bytes.count, synced, rename(temporary.path, url.path) == 0 else {
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: encoded())
+            try handle.synchronize()
+            try handle.close()
+        } catch {
             unlink(temporary.path)
-            throw ServerKeyFileError("cannot be written: \(String(cString: strerror(errno)))", file: url.path)
+            throw ServerKeyFileError("cannot be written: \(error)", file: url.path)
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw ServerKeyFileError("cannot be written: \(reason)", file: url.path)
         }
     }
 }
