@@ -29,8 +29,8 @@ enum Fixture {
         return file
     }()
 
-    static func serverKeys(contentRoot: URL = contentRoot) -> ServerKeyFile {
-        let (_, accounts) = ContentLoader(root: contentRoot).loadAccountsOnly(log: DiagnosticLog())
+    static func serverKeys(contentRoot root: URL = Fixture.contentRoot) -> ServerKeyFile {
+        let (_, accounts) = ContentLoader(root: root).loadAccountsOnly(log: DiagnosticLog())
         return ServerKeyFile(secret: secret, accounts: accounts, today: today)
     }
 
