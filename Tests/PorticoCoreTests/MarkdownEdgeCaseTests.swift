@@ -108,10 +108,11 @@ import Testing
     @Test func theDefaultThemesOwnIDsAreReserved() {
         let theme = Theme(folders: [PorticoTheme.directory], log: DiagnosticLog())
         let reserved = LayoutIDs.reserved(theme: theme, feedback: FeedbackField.defaults)
-        for id in ["main", "pt-toc-title", "pt-related-title", "pt-feedback-title", "portico-remember", "pt-fb-website"] {
+        for id in ["main", "pt-toc-title", "pt-related-title", "pt-feedback-title", "portico-remember"] {
             #expect(reserved.contains(id), "\(id)")
         }
         #expect(reserved.contains("pt-fb-\(FeedbackField.defaults[0].name)"))
+        #expect(!reserved.contains("pt-fb-website"), "no honeypot field")
         #expect(!reserved.contains("portico-search-index"), "search page only")
         var headings = HeadingIDs(reserved: reserved)
         #expect(headings.next(for: "PT TOC Title") == "pt-toc-title-1")

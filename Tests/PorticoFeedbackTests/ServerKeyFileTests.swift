@@ -26,10 +26,12 @@ import Testing
         let config = ContentLoader(root: Fixture.contentRoot).loadAccountsOnly(log: DiagnosticLog()).1.first { $0.slug == "acme" }!
         let keys = AccountKeys(secret: Fixture.secret, account: config, today: Fixture.today)
         var secrets = [Fixture.secretHex, Fixture.secret.bytes.base64EncodedString(), keys.accountKey.base64EncodedString(),
-                       keys.contentKey.base64EncodedString()]
+                       keys.contentKey.base64EncodedString(), KeyDerivation.contentAESKey(keys.contentKey).base64EncodedString(),
+                       KeyDerivation.contentIVKey(keys.contentKey).base64EncodedString()]
         for viewer in config.viewers {
             let token = keys.token(for: viewer)
-            secrets += [token, KeyDerivation.tokenKeys(token)!.wrapKey.base64EncodedString()]
+            let tokenKeys = KeyDerivation.tokenKeys(token, keyCheck: keys.keyCheck)!
+            secrets += [token, tokenKeys.wrapKey.base64EncodedString(), tokenKeys.wrapIVKey.base64EncodedString()]
         }
         for secret in secrets {
             #expect(!text.contains(secret))

@@ -106,8 +106,8 @@ import PorticoCore
         let newToken = back.token(for: back.activeViewers[0])
         #expect(newToken != oldToken)
         let keyring = try back.keyringJSON()
-        #expect(!keyring.contains(KeyDerivation.tokenKeys(oldToken)!.keyID))
-        #expect(keyring.contains(KeyDerivation.tokenKeys(newToken)!.keyID))
+        #expect(!keyring.contains(KeyDerivation.tokenKeys(oldToken, keyCheck: back.keyCheck)!.keyID))
+        #expect(keyring.contains(KeyDerivation.tokenKeys(newToken, keyCheck: back.keyCheck)!.keyID))
         #expect(back.contentKey != before.contentKey)
         // A viewer without a serial keeps the token from before serials existed (the vectors pin it).
         #expect(oldToken == KeyDerivation.token(secret: secret, account: account([]), viewer: Viewer(id: "a")))

@@ -27,10 +27,14 @@ public enum ViewerSerialEdit {
             throw Refused(description: "\(file) has no viewer `\(id)`")
         }
         let at = node.mark.map { "\(file):\($0.line):\($0.column)" } ?? file
-        guard viewer.style == .block, let idMark = idKey.mark else {
+        // Yams reports no style for composed nodes, so a flow mapping is told by the `{` it starts with.
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let isFlow = node.mark.map { mark in
+            mark.line <= lines.count && lines[mark.line - 1].unicodeScalars.dropFirst(mark.column - 1).first == "{"
+        } ?? true
+        guard !isFlow, let idMark = idKey.mark else {
             throw Refused(description: "viewer `\(id)` at \(at) is written on one line ({…}); add `serial: \(serial)` to it by hand")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if let serialKey = viewer.first(where: { $0.key.string == "serial" })?.key, let mark = serialKey.mark {
             let line = lines[mark.line - 1]
             lines[mark.line - 1] = String(String.UnicodeScalarView(line.unicodeScalars.prefix(mark.column - 1))) + "serial: " + serial

@@ -43,10 +43,9 @@ public struct ServerKeyFile: Sendable, Equatable {
     public init(secret: PortalSecret, accounts configs: [AccountConfig], today: Day) {
         accounts = configs.sorted { $0.slug < $1.slug }.map { config in
             let keys = AccountKeys(secret: secret, account: config, today: today)
-            let viewers = config.viewers.sorted { $0.id < $1.id }.compactMap { viewer -> Viewer? in
-                guard let tokenKeys = KeyDerivation.tokenKeys(keys.token(for: viewer)) else { return nil }
-                return Viewer(id: viewer.id, status: ViewerStatus(viewer, today: today), expires: viewer.expires,
-                              proofKey: tokenKeys.feedbackKey)
+            let viewers = config.viewers.sorted { $0.id < $1.id }.map { viewer in
+                Viewer(id: viewer.id, status: ViewerStatus(viewer, today: today), expires: viewer.expires,
+                       proofKey: keys.feedbackKey(for: viewer))
             }
             return Account(slug: config.slug, path: keys.path, viewers: viewers)
         }
