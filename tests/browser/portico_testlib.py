@@ -144,7 +144,7 @@ def decrypt_asset(blob, account_path, name, content_key):
     """Reference decrypt of an encrypted asset file (`iv || ct`) named `name` (raises on a wrong key)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     ad = "portico-asset\0" + account_path + "\0" + name
-    return AESGCM(content_key).decrypt(blob[:12], blob[12:], ad.encode())
+    return M.unpad(AESGCM(M.content_aes_key(content_key)).decrypt(blob[:12], blob[12:], ad.encode()))
 
 
 def unwrap_with_token(html, account_path, token_bytes):

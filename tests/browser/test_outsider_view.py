@@ -102,12 +102,13 @@ def test_every_page_of_an_account_carries_the_same_keyring(built):
 
 
 def test_page_and_asset_sizes_are_buckets(built):
-    """Claim: a page's ciphertext is 16 bytes (the tag) longer than a size bucket
-    (1024, 1280, 1536, 1792, 2048, 2560, …), an asset file 28 bytes longer (IV and tag)."""
+    """Claim: a page's ciphertext (a search shard's too: it is sealed as a page) is 16 bytes (the tag)
+    longer than a size bucket (1024, 1280, 1536, 1792, 2048, 2560, …), an asset file 28 bytes longer
+    (IV and tag)."""
     seen_pages = seen_assets = 0
     for acct in built.accounts.values():
         for p in account_files(built.site, acct):
-            if p.endswith(".html"):
+            if p.endswith(".html") or "/search/shard-" in p:
                 page = T.read_json_script(open(p, encoding="utf-8").read(), "portico-page")
                 n = len(base64.b64decode(page["ct"])) - 16
                 seen_pages += 1

@@ -61,7 +61,8 @@ def test_sighup_reloads_the_key_file(tmp_path):
         build_keys(keys, content)
         assert oct(os.stat(keys).st_mode & 0o777) == "0o600"
         server.signal(signal.SIGHUP)
-        assert wait_for_status(server, 403, viewer="bob") == 403
+        assert wait_for_status(server, 403, viewer="bob", content=content) == 403
+        assert post(server.base_url, *submission(viewer="bob"))[0] == 401, "the key held before the rotation signs nothing"
         assert post(server.base_url, *submission(viewer="alice", content=content))[0] == 201
 
         open(keys, "w").write('{"format":"portico-server-keys","version":1,"accounts":[{"slug":"acme"}]}')
@@ -72,7 +73,7 @@ def test_sighup_reloads_the_key_file(tmp_path):
             time.sleep(0.1)
         assert "accounts[0].path" in server.stderr(), server.stderr()
         assert post(server.base_url, *submission(viewer="alice", content=content))[0] == 201, "the old keys stay"
-        assert post(server.base_url, *submission(viewer="bob"))[0] == 403
+        assert post(server.base_url, *submission(viewer="bob", content=content))[0] == 403
         assert server.process.poll() is None, "SIGHUP must not stop the server"
 
 

@@ -151,7 +151,7 @@ def build_cases(tmp_path):
         (pages / f"case-{number:03d}.md").write_bytes(f"---\ntitle: Case {number}\ndate: 2026-01-01\n---\n{markdown}".encode())
     refused = {}
     for _ in range(5):
-        run = subprocess.run([PORTICO, "build", "--unencrypted", "--templates", str(templates), "--out", str(tmp_path / "site")],
+        run = subprocess.run([PORTICO, "build", "--unencrypted", "--templates", str(templates), "--out", str(tmp_path / "readable")],
                              cwd=tmp_path, env=ENV, capture_output=True, timeout=120)
         if run.returncode == 0:
             return cases, refused
@@ -168,7 +168,7 @@ def test_portico_agrees_with_cmark_gfm_after_documented_rewrites(tmp_path):
     cases, _ = build_cases(tmp_path)
     mismatches = []
     for slug, markdown in cases.items():
-        page = (tmp_path / "site" / "acme" / "insights" / slug / "index.html").read_text()
+        page = (tmp_path / "readable" / "acme" / "insights" / slug / "index.html").read_text()
         body = page.split("<!--BODY-->", 1)[1].split("<!--/BODY-->", 1)[0]
         # Task checkboxes get accessible names; cmark-gfm names its footnote back-links itself: neither is compared.
         expected = re.sub(r' aria-label="[^"]*"', "", cmark(markdown.encode()))
@@ -193,11 +193,11 @@ def test_heading_ids_are_unique_and_every_toc_link_lands(tmp_path):
     for number in range(60):
         headings = "\n\n".join("## " + rng.choice(["Example", "Example 2", "Main", "Example-1", "Café", "🚀", "pt toc title"]) for _ in range(8))
         (pages / f"case-{number:03d}.md").write_text(f"---\ntitle: Case {number}\ndate: 2026-01-01\n---\n{headings}\n\n{document(rng)}")
-    run = subprocess.run([PORTICO, "build", "--unencrypted", "--out", str(tmp_path / "site")], cwd=tmp_path, env=ENV,
+    run = subprocess.run([PORTICO, "build", "--unencrypted", "--out", str(tmp_path / "readable")], cwd=tmp_path, env=ENV,
                          capture_output=True, timeout=120)
     assert run.returncode == 0, run.stderr.decode()[-3000:]
     for number in range(60):
-        page = (tmp_path / "site" / "acme" / "insights" / f"case-{number:03d}" / "index.html").read_text()
+        page = (tmp_path / "readable" / "acme" / "insights" / f"case-{number:03d}" / "index.html").read_text()
         ids = re.findall(r' id="([^"]*)"', page)
         assert len(ids) == len(set(ids)), f"case-{number:03d}: duplicate ids {sorted(i for i in ids if ids.count(i) > 1)}"
         toc = re.findall(r'class="pt-toc-level-\d"><a href="#([^"]*)">(.*?)</a>', page)
