@@ -13,6 +13,9 @@ public struct AccountRenderer {
     /// Shared by the accounts of one build, so a library piece's Markdown is rendered once.
     let markdownCache: MarkdownCache?
     let anchors: AnchorIndex?
+    /// Whether the theme's layout shows anything of the article itself (`{{page.…}}`, `{{feedback…}}`) besides
+    /// its title and body: then each article's layout is rendered whole, not filled into a shared shell.
+    let layoutReadsArticleValues: Bool
 
     public init(portal: PortalConfig, account: ResolvedAccount, theme: Theme, knownPages: Set<String>, knownAssets: Set<String>,
                 accountPath: String, preview: Bool = false, anchors: AnchorIndex? = nil, unreadablePages: Set<String> = [],
@@ -21,6 +24,7 @@ public struct AccountRenderer {
         self.portal = portal
         self.account = account
         self.theme = theme
+        self.layoutReadsArticleValues = theme.reads("layout", anyOf: Self.articleValues)
         self.markdown = MarkdownRenderer(unsafeHTML: portal.unsafeHTML, reservedIDs: LayoutIDs.reserved(theme: theme, feedback: portal.feedback.fields))
         self.preview = preview
         self.accountPath = accountPath
@@ -30,6 +34,9 @@ public struct AccountRenderer {
         self.strings = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, TemplateValue(theme.strings(for: $0))) })
         self.relatedIndex = RelatedIndex(account.pages)
     }
+
+    /// The root keys of an article's context that differ between articles of one kind (title and body aside).
+    static let articleValues: Set<String> = ["page", "feedback"]
 
     var locale: Language { account.config.locale }
     let brand: BrandPalette
@@ -319,9 +326,10 @@ public struct AccountRenderer {
     func page(path: String, template: String, context: TemplateMap, assets: [AssetReference] = [], layoutKey: String? = nil) -> RenderedPage {
         let body = theme.renderBytes(template, .map(context))
         let html: [UInt8]
-        if let layoutKey {
+        if let layoutKey, !layoutReadsArticleValues {
             // Every article of one kind and language shares its layout but for the title and body: render the
             // layout once with markers and fill them in (Mustache with dictionaries is the build's costliest step).
+            // Only while the layout reads nothing else that differs per article (`layoutReadsArticleValues`).
             let shell = layouts.shell(layoutKey) {
                 var markers = context
                 markers["body"] = .string(LayoutCache.bodyMarker)

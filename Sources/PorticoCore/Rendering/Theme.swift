@@ -96,6 +96,18 @@ public struct Theme: Sendable {
         }
     }
 
+    /// Whether `template`, or a partial it includes at any depth, looks up any of `roots` (as `{{root}}`,
+    /// `{{root.x}}` or `{{#root}}`).
+    func reads(_ template: String, anyOf roots: Set<String>) -> Bool {
+        var seen: Set<String> = [], pending = [template]
+        while let name = pending.popLast() {
+            guard seen.insert(name).inserted, let parsed = templates[name] else { continue }
+            if !parsed.lookedUpRoots.isDisjoint(with: roots) { return true }
+            pending.append(contentsOf: parsed.includedPartials)
+        }
+        return false
+    }
+
     public func strings(for language: Language) -> [String: String] {
         strings[language] ?? strings[.en] ?? [:]
     }

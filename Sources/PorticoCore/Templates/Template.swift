@@ -16,6 +16,15 @@ public struct Template: Sendable {
         partialReferences = parser.partialReferences
     }
 
+    /// The first part of every name a tag looks up (`page` for `{{page.summary}}`), in this template only.
+    /// A name inside a section may still resolve at the root, so these are the root keys it might read.
+    var lookedUpRoots: Set<String> {
+        Set(program.names.compactMap { $0.path.first?.name })
+    }
+
+    /// The partials this template includes by name.
+    var includedPartials: [String] { program.partialNames }
+
     /// Renders with `context` at the bottom of the context stack; `partials` resolves `{{> name}}`.
     public func render(_ context: TemplateValue, partials: [String: Template] = [:]) -> String {
         String(decoding: renderBytes(context, partials: partials), as: UTF8.self)
