@@ -3,7 +3,7 @@ import Yams
 
 /// Parses portal.yml and account.yml text into configs, collecting located diagnostics.
 public enum ConfigParser {
-    public static let portalKeys = ["title", "base_url", "languages", "feedback", "markdown"]
+    public static let portalKeys = ["title", "base_url", "languages", "feedback", "markdown", "engagement", "staff"]
     public static let accountKeys = ["name", "industry", "locale", "brand", "generation", "path", "gate", "include", "viewers", "smes"]
     public static let includeKeys = ["industries", "tags", "pages"]
     public static let viewerKeys = ["id", "serial", "name", "email", "expires", "revoked"]
@@ -48,7 +48,77 @@ public enum ConfigParser {
                 reader.error("bad-feedback", node, "`feedback` must be a mapping with `endpoint`")
             }
         }
+        if let (_, node) = reader.entry(map, "engagement") {
+            if let engagement = node.mapping {
+                config.engagement = parseEngagement(engagement, reader: &reader)
+            } else {
+                reader.error("bad-engagement", node, "`engagement` must be a mapping",
+                             hint: "write `engagement:\n  reading: true\n  retention_days: 365`")
+            }
+        }
+        if let (_, node) = reader.entry(map, "staff") {
+            config.staff = parseStaff(node, reader: &reader)
+        }
         return (config, reader.diagnostics)
+    }
+
+    private static func parseEngagement(_ map: Node.Mapping, reader: inout YAMLReader) -> EngagementConfig {
+        var engagement = EngagementConfig()
+        reader.checkKeys(map, allowed: ["reading", "retention_days"], what: "engagement", severity: .error)
+        engagement.reading = reader.bool(map, "reading", what: "engagement") ?? false
+        if let days = reader.int(map, "retention_days", what: "engagement") {
+            if (1...3650).contains(days) { engagement.retentionDays = days } else {
+                reader.error("bad-retention_days", reader.entry(map, "retention_days")?.value,
+                             "`engagement.retention_days` must be between 1 and 3650, not \(days)",
+                             hint: "write the number of days reading events are kept, e.g. `retention_days: 365`")
+            }
+        }
+        return engagement
+    }
+
+    private static func parseStaff(_ node: Node, reader: inout YAMLReader) -> [StaffMember] {
+        guard let list = node.sequence else {
+            reader.error("bad-staff", node, "`staff` must be a list of people",
+                         hint: "write `staff:\n  - id: jlee\n    name: Jo Lee\n    role: sme\n    accounts: [acme]`")
+            return []
+        }
+        var staff: [StaffMember] = []
+        for item in list {
+            guard let entry = item.mapping else { reader.error("bad-staff-entry", item, "a staff entry must be a mapping with `id`, `name`, `role` and `accounts`"); continue }
+            reader.checkKeys(entry, allowed: ["id", "name", "email", "role", "accounts"], what: "staff entry", severity: .error)
+            guard let id = reader.string(entry, "id", required: true, at: item, what: "staff entry") else { continue }
+            guard Identifier.isViewerID(id) else {
+                reader.error("bad-staff-id", reader.entry(entry, "id")?.value, "staff id `\(id)` is not allowed",
+                             hint: "use lowercase letters, digits, - and _ (like viewer ids)")
+                continue
+            }
+            let name = reader.string(entry, "name", required: true, at: item, what: "staff entry \(id)") ?? id
+            let email = reader.string(entry, "email", what: "staff entry \(id)")
+            var role = StaffMember.Role.sme
+            if let text = reader.string(entry, "role", required: true, at: item, what: "staff entry \(id)") {
+                if let parsed = StaffMember.Role(rawValue: text) { role = parsed } else {
+                    reader.error("bad-staff-role", reader.entry(entry, "role")?.value, "staff role `\(text)` is not one of sme, manager, admin",
+                                 hint: Spelling.closest(to: text, in: StaffMember.Role.allCases.map(\.rawValue)).map { "did you mean `\($0)`?" }
+                                    ?? "use sme, manager or admin")
+                }
+            }
+            var accounts = StaffMember.Accounts.only([])
+            if let (_, value) = reader.entry(entry, "accounts") {
+                if value.scalar?.string == "all" {
+                    accounts = .all
+                } else if let slugs = reader.stringList(entry, "accounts", what: "staff entry \(id)") {
+                    accounts = .only(slugs)
+                }
+            } else {
+                reader.missing("accounts", owner: item, what: "staff entry \(id)", example: "[acme] (or all)")
+            }
+            if staff.contains(where: { $0.id == id }) {
+                reader.error("duplicate-staff", reader.entry(entry, "id")?.value, "staff id `\(id)` is listed twice", hint: "give each person one entry")
+                continue
+            }
+            staff.append(StaffMember(id: id, name: name, email: email, role: role, accounts: accounts, location: reader.location(of: item)))
+        }
+        return staff
     }
 
     private static func parseFeedback(_ map: Node.Mapping, reader: inout YAMLReader) -> FeedbackConfig {

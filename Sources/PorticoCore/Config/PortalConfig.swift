@@ -7,14 +7,19 @@ public struct PortalConfig: Sendable, Equatable {
     public var languages: [Language]
     public var feedback: FeedbackConfig
     public var unsafeHTML: Bool
+    public var engagement: EngagementConfig
+    public var staff: [StaffMember]
 
     public init(title: String = "Portico", baseURL: String = "http://localhost", languages: [Language] = Language.all,
-                feedback: FeedbackConfig = FeedbackConfig(), unsafeHTML: Bool = false) {
+                feedback: FeedbackConfig = FeedbackConfig(), unsafeHTML: Bool = false, engagement: EngagementConfig = EngagementConfig(),
+                staff: [StaffMember] = []) {
         self.title = title
         self.baseURL = baseURL
         self.languages = languages
         self.feedback = feedback
         self.unsafeHTML = unsafeHTML
+        self.engagement = engagement
+        self.staff = staff
     }
 }
 

@@ -51,9 +51,22 @@ public struct ContentLoader: Sendable {
             log.report(.error("sme-in-library", at: page.smeLocation ?? SourceLocation(file: page.sourcePath, line: 1),
                               "library pages cannot name an `sme` (SMEs belong to accounts)", hint: "remove `sme:` or move the page into an account"))
         }
+        if only == nil { log.report(contentsOf: Self.staffProblems(portal.config.staff, accounts: slugs)) }
         portal.unreadablePages = unreadable
         frontMatterCache?.save(keepingUnused: only != nil)
         return portal
+    }
+
+    /// A staff entry naming an account folder that does not exist (a typo would silently hide it from them).
+    static func staffProblems(_ staff: [StaffMember], accounts: [String]) -> [Diagnostic] {
+        staff.flatMap { member -> [Diagnostic] in
+            guard case .only(let slugs) = member.accounts else { return [] }
+            return slugs.filter { !accounts.contains($0) }.map { slug in
+                .error("unknown-staff-account", at: member.location ?? SourceLocation(file: "portal.yml"),
+                       "staff `\(member.id)` lists the account `\(slug)`, which has no folder under accounts/",
+                       hint: Spelling.closest(to: slug, in: accounts).map { "did you mean `\($0)`?" } ?? "use an account folder's name, or `all`")
+            }
+        }
     }
 
     private enum FolderLoad: Sendable {

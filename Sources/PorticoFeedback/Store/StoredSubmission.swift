@@ -77,7 +77,9 @@ public struct SubmissionFilter: Sendable {
 /// A notification waiting in the outbox.
 public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
     public var id: Int64
-    public var submissionID: Int64
+    /// The submission notified about, or nil for a workshop request's notification.
+    public var submissionID: Int64?
+    public var workshopID: Int64?
     public var payload: String
     public var attempts: Int
     public var nextAttemptAt: Date
@@ -85,6 +87,7 @@ public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
     public init(row: Row) throws {
         id = row["id"]
         submissionID = row["submission_id"]
+        workshopID = row["workshop_id"]
         payload = row["payload"]
         attempts = row["attempts"]
         nextAttemptAt = row["next_attempt_at"]
