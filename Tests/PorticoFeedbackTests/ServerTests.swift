@@ -290,7 +290,7 @@ import Testing
         #expect(server.directory.current.accounts[Fixture.acmePath]?.viewers.keys.sorted() == ["alice", "bob", "eve", "old"])
         var broken = configuration
         broken.contentRoot = URL(fileURLWithPath: "/nonexistent-portico-content")
-        let brokenServer = FeedbackServer(configuration: broken, directory: server.directory, store: server.store)
+        let brokenServer = try FeedbackServer(configuration: broken, directory: server.directory, store: server.store)
         #expect(!brokenServer.reload().isEmpty)
         #expect(server.directory.current.accounts.count == 2)
     }

@@ -83,8 +83,8 @@ struct Build: ParsableCommand {
 
     /// Every gated build leaves the feedback server its keys (and only those), for every account.
     private func writeServerKeys(secret: PortalSecret, today: Day) throws {
-        let (_, accounts) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: DiagnosticLog())
+        let (portal, accounts) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: DiagnosticLog())
         let file = serverKeys.map { URL(fileURLWithPath: $0) } ?? ServerKeyFile.defaultLocation(project: project.projectURL)
-        try ServerKeyFile(secret: secret, accounts: accounts, today: today).write(to: file)
+        try ServerKeyFile(secret: secret, accounts: accounts, staff: portal.staff, today: today).write(to: file)
     }
 }

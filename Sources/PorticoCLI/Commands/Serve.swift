@@ -30,6 +30,10 @@ struct Serve: AsyncParsableCommand {
         "A proxy (CIDR or address, IPv4 or IPv6) whose forwarding header names the client; repeatable.",
         discussion: "From any other peer the header is ignored. The client is the rightmost hop that is not itself trusted."))
     var trustedProxies: [String] = []
+    @Option(name: .customLong("templates"), help: "A theme folder whose console/ overrides the console's templates, strings or stylesheet.")
+    var templates: String?
+    @Option(name: .customLong("site"), help: "Also serve this built site folder at / (for local demos; publish to a static host in production).")
+    var site: String?
     @Option(name: .customLong("forwarded-header"), help: "The header the trusted proxy sets: x-forwarded-for or forwarded (RFC 7239).")
     var forwardedHeader = "x-forwarded-for"
 
@@ -58,6 +62,17 @@ struct Serve: AsyncParsableCommand {
         configuration.trustedProxies = trustedProxies.compactMap(AddressRange.init)
         configuration.forwardingHeader = ForwardingHeader(rawValue: forwardedHeader.lowercased()) ?? .xForwardedFor
         configuration.reloadOnHangup = true
+        let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
+        configuration.consoleSecureCookies = ConsoleAddress.isSecure(portal)
+        configuration.consoleTemplateFolders = templates.map { [URL(fileURLWithPath: $0)] } ?? []
+        if let site {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: site, isDirectory: &isFolder), isFolder.boolValue else {
+                Terminal.error("error: --site \(site) is not a folder; build the site first (portico build --out \(site))")
+                throw Exit.contentErrors
+            }
+            configuration.siteFolder = URL(fileURLWithPath: site)
+        }
         do { try configureWebhook(&configuration, environment: environment) } catch {
             Terminal.error("error: \(error)")
             throw Exit.contentErrors
@@ -73,6 +88,9 @@ struct Serve: AsyncParsableCommand {
             Terminal.error("error: \(project.content) has errors; fix them before serving")
             throw Exit.contentErrors
         } catch let problem as ServerKeyFileError {
+            Terminal.error("error: \(problem)")
+            throw Exit.contentErrors
+        } catch let problem as ConsoleTheme.LoadError {
             Terminal.error("error: \(problem)")
             throw Exit.contentErrors
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PorticoCore
+import PorticoFeedback
 import PorticoGate
 
 struct TokenCommand: ParsableCommand {
@@ -9,14 +10,30 @@ struct TokenCommand: ParsableCommand {
 
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a viewer's magic link: <base_url>/<account-path>/#k=<token>.",
-            discussion: "With --new-serial, first writes a fresh `serial:` into the viewer's entry in account.yml: a new link, and the viewer's previous one stops working at the next publish.")
+            abstract: "Print a viewer's magic link (<base_url>/<account-path>/#k=<token>), or with --staff a console sign-in link.",
+            discussion: """
+            With --new-serial, first writes a fresh `serial:` into the viewer's entry in account.yml: a new link, and the viewer's previous one stops working at the next publish.
+            With --staff <id>, prints a sign-in link to the console for that `staff:` entry of portal.yml, valid for --days days (default 14, at most 90). The server verifies it with the key file the build writes, so build once after adding someone to `staff:`.
+            """)
         @OptionGroup var project: ProjectOptions
-        @Argument(help: "The account slug.") var account: String
-        @Argument(help: "The viewer id.") var viewer: String
+        @Argument(help: "The account slug.") var account: String?
+        @Argument(help: "The viewer id.") var viewer: String?
         @Flag(name: .customLong("new-serial"), help: "Give the viewer a new link: write a fresh serial into account.yml.") var newSerial = false
+        @Option(name: .long, help: "Print a console sign-in link for this staff id (portal.yml `staff:`).") var staff: String?
+        @Option(name: .long, help: "Days a staff sign-in link stays valid (1–90).") var days = StaffLink.defaultDays
+
+        func validate() throws {
+            if staff != nil {
+                guard account == nil, viewer == nil, !newSerial else { throw ValidationError("--staff takes no account, viewer or --new-serial") }
+                guard (1...StaffLink.maximumDays).contains(days) else { throw ValidationError("--days must be 1–\(StaffLink.maximumDays)") }
+            } else if account == nil || viewer == nil {
+                throw ValidationError("give an account and a viewer (portico token issue <account> <viewer>), or --staff <id>")
+            }
+        }
 
         func run() throws {
+            if let staff { return try issueStaffLink(staff) }
+            let account = account!, viewer = viewer!
             var entry = try find(AccessList.load(project))
             guard entry.status == .active else {
                 Terminal.error("error: viewer `\(viewer)` is \(entry.status.rawValue); the site carries no key for them, so a link would not open. Edit accounts/\(account)/account.yml first.")
@@ -38,7 +55,28 @@ struct TokenCommand: ParsableCommand {
             print(entry.link)
         }
 
+        func issueStaffLink(_ id: String) throws {
+            let log = DiagnosticLog()
+            let (portal, _) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: log)
+            if log.hasErrors {
+                Terminal.print(log.errors, contentFolder: project.contentURL)
+                throw Exit.contentErrors
+            }
+            guard portal.staffMember(id) != nil else {
+                let known = portal.staff.map(\.id)
+                Terminal.error(known.isEmpty ? "error: portal.yml has no `staff:` entries; add one (see docs/console.md)"
+                                             : "error: no staff `\(id)` in portal.yml; staff: \(known.joined(separator: ", "))")
+                throw Exit.contentErrors
+            }
+            let secret = try ProjectSecret.load(project)
+            let expires = Day.today().adding(days: days)
+            let token = StaffLink.token(secret: secret, staff: id, expires: expires)
+            Terminal.error("Valid until \(expires). The server verifies it once a build has written \(id)'s key into the server key file.")
+            print("\(ConsoleAddress.base(of: portal))/console/sign-in?t=\(token)")
+        }
+
         func find(_ access: AccessList) throws -> AccessList.Entry {
+            let account = account!, viewer = viewer!
             guard let entry = access.entries.first(where: { $0.account.slug == account && $0.viewer.id == viewer }) else {
                 let known = access.entries.filter { $0.account.slug == account }.map(\.viewer.id)
                 Terminal.error(known.isEmpty ? "error: no account `\(account)` in \(project.content)/accounts/"
@@ -49,6 +87,7 @@ struct TokenCommand: ParsableCommand {
         }
 
         func writeSerial() throws {
+            let account = account!, viewer = viewer!
             let relative = "accounts/\(account)/account.yml"
             let file = project.contentURL.appendingPathComponent(relative)
             let serial = ViewerSerialEdit.fresh()

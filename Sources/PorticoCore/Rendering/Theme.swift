@@ -77,7 +77,7 @@ public struct Theme: Sendable {
         return result
     }
 
-    static func mergeStrings(_ text: String, file: String, into strings: inout [Language: [String: String]], log: DiagnosticLog) {
+    public static func mergeStrings(_ text: String, file: String, into strings: inout [Language: [String: String]], log: DiagnosticLog) {
         var reader = YAMLReader(file: file)
         defer { log.report(contentsOf: reader.diagnostics) }
         guard let top = reader.parseMapping(text, what: "strings.yml") else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import Logging
 import ServiceLifecycle
 import PorticoCore
@@ -9,6 +10,7 @@ public struct FeedbackServer: Sendable {
     public let configuration: ServerConfiguration
     public let directory: DirectoryHolder
     public let store: FeedbackStore
+    public let consoleTheme: ConsoleTheme
 
     /// Loads the server key file (throws `ServerKeyFileError`) and content (throws `ContentProblems`), opens the database.
     public init(_ configuration: ServerConfiguration) throws {
@@ -18,12 +20,22 @@ public struct FeedbackServer: Sendable {
         for warning in log.warnings { configuration.logger.warning("\(warning)") }
         directory = DirectoryHolder(loaded)
         store = try FeedbackStore(path: configuration.databasePath)
+        consoleTheme = try ConsoleTheme(overrides: configuration.consoleTemplateFolders)
     }
 
-    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) {
+    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) throws {
         self.configuration = configuration
         self.directory = directory
         self.store = store
+        consoleTheme = try ConsoleTheme(overrides: configuration.consoleTemplateFolders)
+    }
+
+    /// hummingbird-auth's session storage over the database: an HttpOnly, SameSite=Strict cookie for /console.
+    public var consoleSessions: SessionStorage<ConsoleSession> {
+        SessionStorage(StoredSessions(store: store, clock: configuration.clock), configuration: SessionStorageConfiguration(
+            sessionCookieParameters: SessionCookieParameters(name: "portico_console", path: "/console",
+                                                             secure: configuration.consoleSecureCookies, sameSite: .strict),
+            keyPrefix: "console."))
     }
 
     public func router() -> Router<FeedbackRequestContext> {
@@ -34,6 +46,11 @@ public struct FeedbackServer: Sendable {
         let directory = self.directory
         router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
         router.on(RouterPath(Envelope.path), method: .options) { request, _ in CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory) }
+        ConsoleController(configuration: configuration, directory: directory, store: store, theme: consoleTheme)
+            .register(on: router, sessions: consoleSessions)
+        if let site = configuration.siteFolder {
+            router.add(middleware: FileMiddleware(site.path, searchForIndexHtml: true))
+        }
         router.get(RouterPath(Envelope.healthPath)) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }

@@ -8,7 +8,9 @@ public struct FeedbackDirectory: Sendable {
     public struct PageRouting: Sendable, Equatable {
         public var tags: [String]
         public var sme: String?
-        public init(tags: [String], sme: String?) { self.tags = tags; self.sme = sme }
+        /// For the console's lists of pieces read.
+        public var title: String
+        public init(tags: [String], sme: String?, title: String = "") { self.tags = tags; self.sme = sme; self.title = title }
     }
 
     public struct ViewerEntry: Sendable {
@@ -26,12 +28,19 @@ public struct FeedbackDirectory: Sendable {
     public var portal: PortalConfig
     public var accounts: [String: AccountEntry]
     public var validator: FieldValidator
+    /// Console staff's sign-in verification keys from the server key file, for those portal.yml still lists.
+    public var staffKeys: [String: Data]
 
-    public init(portal: PortalConfig, accounts: [AccountEntry]) {
+    public init(portal: PortalConfig, accounts: [AccountEntry], staffKeys: [String: Data] = [:]) {
         self.portal = portal
         self.accounts = Dictionary(accounts.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         validator = FieldValidator(rules: FieldRule.rules(for: portal.feedback))
+        let listed = Set(portal.staff.map(\.id))
+        self.staffKeys = staffKeys.filter { listed.contains($0.key) }
     }
+
+    /// The account by slug (the console's URLs name accounts by slug; readers' requests by path).
+    public func account(slug: String) -> AccountEntry? { accounts.values.first { $0.config.slug == slug } }
 
     /// Loads the content folder (the form, the pages and their SMEs; every page that might be published
     /// counts, drafts and future pages too) and takes paths and viewers from the server key file.
@@ -59,7 +68,7 @@ public struct FeedbackDirectory: Sendable {
                 viewers[viewer.id] = ViewerEntry(viewer: standing, feedbackKey: viewer.proofKey)
             }
             let resolved = resolver.resolve(account, log: quiet)
-            let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme)) },
+            let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme, title: $0.source.title)) },
                                    uniquingKeysWith: { first, _ in first })
             return AccountEntry(config: account.config, path: keys.path, viewers: viewers, pages: pages)
         }
@@ -69,7 +78,7 @@ public struct FeedbackDirectory: Sendable {
                                 "the server key file names account \(account.slug), which content/ does not have; it is left out",
                                 hint: "serve the content folder the keys were built from"))
         }
-        return FeedbackDirectory(portal: portal.config, accounts: accounts)
+        return FeedbackDirectory(portal: portal.config, accounts: accounts, staffKeys: serverKeys.staffKeys)
     }
 
     /// `scheme://host[:port]` of `base_url`: the only origin allowed to post from a browser.

@@ -23,6 +23,13 @@ public struct ServerConfiguration: Sendable {
     public var webhookSecret: WebhookSecret?
     /// Overrides `feedback.webhook` of portal.yml (so the URL need not sit in git).
     public var webhookURL: URL?
+    /// Console cookies are `Secure` and POSTs must come from an https origin: set when the server is reached over
+    /// https (the CLI sets it when `feedback.endpoint` is https).
+    public var consoleSecureCookies = false
+    /// Folders whose `console/` overrides the default theme's console templates (`serve --templates`).
+    public var consoleTemplateFolders: [URL] = []
+    /// A built site served at `/` beside the endpoints (`serve --site`, for demos on one port).
+    public var siteFolder: URL?
     /// Reload `content/` and the server key file on SIGHUP (the CLI turns it on; tests reload by hand).
     public var reloadOnHangup = false
     public var webhookClient: any WebhookClient = URLSessionWebhookClient()

@@ -36,11 +36,17 @@ public struct ServerKeyFile: Sendable, Equatable {
     }
 
     public var accounts: [Account]
+    /// Console staff by id: the public key each one's sign-in links verify with (StaffLink).
+    public var staffKeys: [String: Data]
 
-    public init(accounts: [Account]) { self.accounts = accounts }
+    public init(accounts: [Account], staffKeys: [String: Data] = [:]) {
+        self.accounts = accounts
+        self.staffKeys = staffKeys
+    }
 
     /// Derived through the same functions the build seals with, so the keys are the browser's.
-    public init(secret: PortalSecret, accounts configs: [AccountConfig], today: Day) {
+    public init(secret: PortalSecret, accounts configs: [AccountConfig], staff: [StaffMember] = [], today: Day) {
+        staffKeys = Dictionary(staff.map { ($0.id, StaffLink.verificationKey(secret: secret, staff: $0.id)) }, uniquingKeysWith: { first, _ in first })
         accounts = configs.sorted { $0.slug < $1.slug }.map { config in
             let keys = AccountKeys(secret: secret, account: config, today: today)
             let viewers = config.viewers.sorted { $0.id < $1.id }.map { viewer in
@@ -68,6 +74,11 @@ public struct ServerKeyFile: Sendable, Equatable {
                              + "\"expires\":\(expires),\"proof_key\":\(JSONText.quote(viewer.proofKey.base64URL))}\(comma)")
             }
             lines.append(" ]}" + (index == accounts.count - 1 ? "" : ","))
+        }
+        lines.append("],\"staff\":[")
+        for (number, id) in staffKeys.keys.sorted().enumerated() {
+            let comma = number == staffKeys.count - 1 ? "" : ","
+            lines.append(" {\"id\":\(JSONText.quote(id)),\"verify_key\":\(JSONText.quote(staffKeys[id]!.base64URL))}\(comma)")
         }
         lines.append("]}")
         return Data((lines.joined(separator: "\n") + "\n").utf8)
@@ -110,7 +121,18 @@ public struct ServerKeyFile: Sendable, Equatable {
             }
             accounts.append(Account(slug: slug, path: path, viewers: viewers))
         }
-        return ServerKeyFile(accounts: accounts)
+        var staffKeys: [String: Data] = [:]
+        if let staffList = root["staff"] {
+            guard let entries = staffList as? [[String: Any]] else { throw ServerKeyFileError("`staff` must be a list of objects") }
+            for (index, entry) in entries.enumerated() {
+                guard let id = entry["id"] as? String, !id.isEmpty else { throw ServerKeyFileError("staff[\(index)].id must be a non-empty string") }
+                guard let key = (entry["verify_key"] as? String).flatMap({ Data(base64URL: $0) }), key.count == 32 else {
+                    throw ServerKeyFileError("staff[\(index)].verify_key must be 32 bytes in base64url")
+                }
+                staffKeys[id] = key
+            }
+        }
+        return ServerKeyFile(accounts: accounts, staffKeys: staffKeys)
     }
 
     public static func read(_ url: URL) throws(ServerKeyFileError) -> ServerKeyFile {
