@@ -256,8 +256,8 @@ struct ConsoleController: Sendable {
 
     func find(kind: String, id: Int64?) throws -> ConsoleQueries.Item? {
         guard let id, let kind = ConsoleQueries.Item.Kind(rawValue: kind) else { return nil }
-        let table = kind == .workshop ? ("1 = 0", "id = ?") : ("id = ?", "1 = 0")
-        return try queries.items(feedbackWhere: table.0, workshopWhere: table.1, arguments: [id]).first
+        return try queries.items(feedbackWhere: kind == .feedback ? "id = ?" : nil, workshopWhere: kind == .workshop ? "id = ?" : nil,
+                                 arguments: [id]).first
     }
 
     func nextStates(_ item: ConsoleQueries.Item) -> [String] {

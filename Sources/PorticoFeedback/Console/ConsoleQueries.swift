@@ -124,25 +124,26 @@ struct ConsoleQueries: Sendable {
         var scheduledFor: String?
     }
 
-    /// Feedback and workshop requests, newest first, filtered by the `WHERE` fragments given for each table.
-    func items(feedbackWhere: String, workshopWhere: String, arguments: StatementArguments, limit: Int = 200) throws -> [Item] {
+    /// Feedback and workshop requests, newest first, filtered by the `WHERE` fragment given for each table (both
+    /// take `arguments`); a nil fragment leaves that table out.
+    func items(feedbackWhere: String?, workshopWhere: String?, arguments: StatementArguments, limit: Int = 200) throws -> [Item] {
         try store.pool.read { db in
-            let feedback = try Row.fetchAll(db, sql: """
+            let feedback = try feedbackWhere.map { feedbackWhere in try Row.fetchAll(db, sql: """
                 SELECT id, account_slug, received_at, viewer, page, fields, status, assignee, sme_name, sme_email
                 FROM submission WHERE \(feedbackWhere) ORDER BY received_at DESC, id DESC LIMIT \(limit)
                 """, arguments: arguments).map { row -> Item in
                 Item(kind: .feedback, id: row["id"], account: row["account_slug"], receivedAt: row["received_at"], viewer: row["viewer"],
                      page: row["page"], summary: Self.fieldsLine(row["fields"]), state: row["status"], assignee: row["assignee"],
                      smeName: row["sme_name"], smeEmail: row["sme_email"])
-            }
-            let workshops = try Row.fetchAll(db, sql: """
+            } } ?? []
+            let workshops = try workshopWhere.map { workshopWhere in try Row.fetchAll(db, sql: """
                 SELECT id, account_slug, received_at, viewer, page, topic, state, assignee, sme_name, sme_email, scheduled_for
                 FROM workshop_request WHERE \(workshopWhere) ORDER BY received_at DESC, id DESC LIMIT \(limit)
                 """, arguments: arguments).map { row -> Item in
                 Item(kind: .workshop, id: row["id"], account: row["account_slug"], receivedAt: row["received_at"], viewer: row["viewer"],
                      page: row["page"], summary: row["topic"], state: row["state"], assignee: row["assignee"],
                      smeName: row["sme_name"], smeEmail: row["sme_email"], scheduledFor: row["scheduled_for"])
-            }
+            } } ?? []
             return (feedback + workshops).sorted { ($0.receivedAt, $0.id) > ($1.receivedAt, $1.id) }
         }
     }
