@@ -166,3 +166,30 @@ def test_removing_someone_from_staff_ends_their_session_at_the_next_reload(tmp_p
                 break
             time.sleep(0.1)
         assert grace.get("/console")[0] == 401
+
+
+def test_report_lists_what_waits_for_each_person_and_their_accounts(tmp_path):
+    import subprocess
+    from portico_client import ENV, PORTICO_BIN
+    db = str(tmp_path / "feedback.sqlite")
+    with Server(db) as server:
+        # routed to acme's first SME (ada@vendor.example): waiting for ada, not for grace
+        body, headers = submission(slug="acme", viewer="alice", fields={"rating": 4, "message": "Report me", "workshop": False})
+        assert post(server.base_url, body, headers)[0] == 201
+    out = tmp_path / "reports"
+    result = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", db, "--since", "last-month", "--out", str(out)],
+                            env=ENV, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split("\t")[:2] for line in result.stdout.splitlines())
+    assert lines["ada"] == "1 waiting" and lines["grace"] == "0 waiting" and set(lines) == {"ada", "grace", "mia", "root"}
+    ada_html = next(out.glob("report-ada-*.html")).read_text()
+    ada_text = next(out.glob("report-ada-*.txt")).read_text()
+    for text in (ada_html, ada_text):
+        assert "Report me" in text and "Acme Corp" in text and "Beta" not in text
+        assert "http://127.0.0.1:8099/console/items/feedback/" in text
+    grace = next(out.glob("report-grace-*.txt")).read_text()
+    assert "Report me" not in grace and "Acme Corp" in grace
+    assert "Acme Corp" not in next(out.glob("report-mia-*.txt")).read_text()
+    bad = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", db, "--since", "yesterday-ish"],
+                         env=ENV, capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "--since" in bad.stderr

@@ -5,7 +5,7 @@ import PorticoTheme
 /// The console's templates, strings and stylesheet: `console/` in the theme, each file overridable by a
 /// `console/` folder in `--templates` (as the site's templates are).
 public struct ConsoleTheme: Sendable {
-    public static let pages = ["layout", "sign-in", "accounts", "account", "inbox", "item", "message"]
+    public static let pages = ["layout", "sign-in", "accounts", "account", "inbox", "item", "message", "report", "report.txt"]
 
     let templates: [String: Template]
     let strings: [Language: [String: String]]
@@ -59,6 +59,11 @@ public struct ConsoleTheme: Sendable {
     }
 
     public func strings(_ language: Language) -> [String: String] { strings[language] ?? strings[.en] ?? [:] }
+
+    /// `template` alone (the report's e-mail pages have no console layout).
+    func renderAlone(_ template: String, _ context: TemplateMap) -> String {
+        templates[template]?.render(.map(context), partials: templates) ?? ""
+    }
 
     /// `page` rendered with `context`, inside the layout.
     func render(_ page: String, _ context: TemplateMap) -> String {
