@@ -241,7 +241,7 @@ import Testing
             let calls = Calls()
             let envelope = SubmissionEnvelope(account: account, page: "insights/cloud-costs/index.html", viewer: viewer,
                                               timestamp: 0, nonce: "n", rawFields: [:])
-            let found = FeedbackController.verifiedViewer(envelope, proof: proof, body: body, in: directory) { key, message in
+            let found = ReaderGate.verifiedViewer(envelope, proof: proof, body: body, in: directory) { key, message in
                 calls.add((key.count, message))
                 return KeyDerivation.hmac(key, message)
             }

@@ -8,7 +8,9 @@ public struct FeedbackDirectory: Sendable {
     public struct PageRouting: Sendable, Equatable {
         public var tags: [String]
         public var sme: String?
-        public init(tags: [String], sme: String?) { self.tags = tags; self.sme = sme }
+        /// The page's title: the topic of a workshop asked for through the feedback form's `workshop` box.
+        public var title: String
+        public init(tags: [String], sme: String?, title: String = "") { self.tags = tags; self.sme = sme; self.title = title }
     }
 
     public struct ViewerEntry: Sendable {
@@ -59,7 +61,7 @@ public struct FeedbackDirectory: Sendable {
                 viewers[viewer.id] = ViewerEntry(viewer: standing, feedbackKey: viewer.proofKey)
             }
             let resolved = resolver.resolve(account, log: quiet)
-            let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme)) },
+            let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme, title: $0.source.title)) },
                                    uniquingKeysWith: { first, _ in first })
             return AccountEntry(config: account.config, path: keys.path, viewers: viewers, pages: pages)
         }
@@ -70,6 +72,14 @@ public struct FeedbackDirectory: Sendable {
                                 hint: "serve the content folder the keys were built from"))
         }
         return FeedbackDirectory(portal: portal.config, accounts: accounts)
+    }
+
+    /// Whether `page` is one of the account's home pages: `index.html`, or `<language>/index.html` for another of the
+    /// portal's languages.
+    func isHomePage(_ page: String, of account: AccountEntry) -> Bool {
+        if page == "index.html" { return true }
+        let language = page.hasSuffix("/index.html") ? Language(rawValue: String(page.dropLast("/index.html".count))) : nil
+        return language.map { $0 != account.config.locale && portal.languages.contains($0) } ?? false
     }
 
     /// `scheme://host[:port]` of `base_url`: the only origin allowed to post from a browser.
