@@ -45,7 +45,9 @@ import Testing
             #expect(receipt["id"] == .integer(stored[0].id))
             #expect(stored[0].accountSlug == "acme" && stored[0].viewer == "alice" && stored[0].status == .open)
             #expect(stored[0].fields["message"] == .string("Useful, thanks"))
-            #expect(try store.outboxCounts().pending == 1)
+            // the fixture's body ticks `workshop`: a notification for the submission and one for its workshop request
+            #expect(try store.outboxCounts().pending == 2)
+            #expect(try store.workshopRequests().map(\.submissionID) == [stored[0].id])
         }
     }
 
@@ -241,7 +243,7 @@ import Testing
             let calls = Calls()
             let envelope = SubmissionEnvelope(account: account, page: "insights/cloud-costs/index.html", viewer: viewer,
                                               timestamp: 0, nonce: "n", rawFields: [:])
-            let found = FeedbackController.verifiedViewer(envelope, proof: proof, body: body, in: directory) { key, message in
+            let found = ReaderGate.verifiedViewer(envelope, proof: proof, body: body, in: directory) { key, message in
                 calls.add((key.count, message))
                 return KeyDerivation.hmac(key, message)
             }

@@ -36,7 +36,7 @@ public struct AccountRenderer {
     }
 
     /// The root keys of an article's context that differ between articles of one kind (title and body aside).
-    static let articleValues: Set<String> = ["page", "feedback"]
+    static let articleValues: Set<String> = ["page", "feedback", "workshop"]
 
     var locale: Language { account.config.locale }
     let brand: BrandPalette
@@ -141,6 +141,7 @@ public struct AccountRenderer {
                     "url": .string(RelativeURL.between(path, prefix(language) + "\(kind.rawValue)/index.html")),
                     "cards": .list(pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })]
         })
+        context["workshop"] = workshopContext(page: path, topic: "")
         return page(path: path, template: "home", context: context)
     }
 
@@ -244,6 +245,7 @@ public struct AccountRenderer {
         if let sme = source.sme.flatMap(account.config.sme(named:)) { page["sme"] = smeContext(sme) }
         context["page"] = .map(page)
         context["feedback"] = feedbackContext(page: path, language: language)
+        context["workshop"] = workshopContext(page: path, topic: source.title)
         return (self.page(path: path, template: "article", context: context, assets: assets,
                           layoutKey: "\(language.rawValue)/\(source.kind.rawValue)"), body.text)
     }
@@ -390,6 +392,14 @@ public struct AccountRenderer {
     func feedbackContext(page: String, language: Language) -> TemplateValue {
         ["endpoint": .string(portal.feedback.endpoint), "account": .string(accountPath), "page": .string(page),
          "fields": layouts.fields(language.rawValue) { feedbackFields(language) }]
+    }
+
+    /// The "Request a workshop" form (partials/workshop.mustache): its topic starts as the page's title.
+    func workshopContext(page: String, topic: String) -> TemplateValue {
+        ["endpoint": .string(portal.feedback.workshopEndpoint), "account": .string(accountPath), "page": .string(page), "topic": .string(topic),
+         "limits": ["topic": .int(WorkshopFormLimits.topicMax), "preferredWeeks": .int(WorkshopFormLimits.preferredWeeksMax),
+                    "notes": .int(WorkshopFormLimits.notesMax), "participantsMin": .int(WorkshopFormLimits.participants.lowerBound),
+                    "participantsMax": .int(WorkshopFormLimits.participants.upperBound)]]
     }
 
     /// The form's fields in one language: the same on every page.

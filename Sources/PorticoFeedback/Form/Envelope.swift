@@ -1,3 +1,5 @@
+import PorticoCore
+
 /// The parts of a submission around its fields, and the limits both the validator and the
 /// OpenAPI document apply to them (docs/design/gate-format.md, "Feedback proof").
 public enum Envelope {
@@ -12,6 +14,10 @@ public enum Envelope {
     public static let pageKinds = ["insights", "solutions", "case-studies"]
     public static let pagePattern = "^(insights|solutions|case-studies)/[^/]+/index\\.html$"
     public static let pageMaxLength = 200
+    /// An article or a home page (`index.html` in the account's locale, `<language>/index.html` in another):
+    /// where a workshop can be asked for.
+    public static let workshopPagePattern = "^((insights|solutions|case-studies)/[^/]+/|(\(Language.all.map(\.rawValue).joined(separator: "|")))/)?index\\.html$"
+    public static let workshopPath = "/v1/workshop"
     public static let viewerPattern = "^[A-Za-z0-9][A-Za-z0-9._@-]*$"
     public static let viewerMaxLength = 64
     public static let nonceMinLength = 16
@@ -29,6 +35,13 @@ public enum Envelope {
         guard text.unicodeScalars.count <= pageMaxLength, text.hasSuffix("/index.html") else { return false }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         return parts.count == 3 && pageKinds.contains(String(parts[0])) && !parts[1].isEmpty
+    }
+
+    static func isHomePage(_ text: String) -> Bool {
+        if text == "index.html" { return true }
+        guard text.hasSuffix("/index.html") else { return false }
+        let language = text.dropLast("/index.html".count)
+        return Language(rawValue: String(language)) != nil
     }
 
     static func isViewer(_ text: String) -> Bool {

@@ -13,19 +13,21 @@ public enum FeedbackSpec {
         let components = OpenAPI.Components(
             schemas: [
                 "Submission": FieldSchemas.submission(rules),
+                "WorkshopRequest": FieldSchemas.workshopRequest,
                 "Receipt": FieldSchemas.receipt,
                 "Problem": FieldSchemas.problem,
                 "Health": FieldSchemas.health,
             ])
         let paths: OpenAPI.PathItem.Map = [
-            OpenAPI.Path(rawValue: Envelope.path): .b(OpenAPI.PathItem(post: submit, options: preflight)),
+            OpenAPI.Path(rawValue: Envelope.path): .b(OpenAPI.PathItem(post: submit, options: preflight("preflightFeedback"))),
+            OpenAPI.Path(rawValue: Envelope.workshopPath): .b(OpenAPI.PathItem(post: requestWorkshop, options: preflight("preflightWorkshop"))),
             OpenAPI.Path(rawValue: Envelope.healthPath): .b(OpenAPI.PathItem(get: health)),
         ]
         return OpenAPI.Document(
             openAPIVersion: .v3_1_1,
             info: OpenAPI.Document.Info(
                 title: "\(config.title) feedback",
-                description: "Reader feedback from the portal's article pages (`portico serve`).",
+                description: "Reader feedback from the portal's article pages, and workshop requests from its articles and home pages (`portico serve`).",
                 version: "1"),
             servers: [OpenAPI.Server(url: serverURL(config.feedback.endpoint))],
             paths: paths,
@@ -56,16 +58,26 @@ public enum FeedbackSpec {
     }
 
     private static var submit: OpenAPI.Operation {
+        signed(summary: "Submit feedback on a page", operationId: "submitFeedback", body: "Submission",
+               description: "Accepted only with a valid proof from an active viewer, a timestamp within \(Envelope.defaultClockSkew) s, and a nonce never seen before. A 201 is sent only after the submission is committed. A ticked `workshop` checkbox also stores a workshop request.")
+    }
+
+    private static var requestWorkshop: OpenAPI.Operation {
+        signed(summary: "Request a workshop", operationId: "requestWorkshop", body: "WorkshopRequest",
+               description: "The same proof, timestamp and nonce rules as feedback (a nonce is spent on either endpoint). The request is stored in state `requested` and routed to an SME; a 201 is sent only after it is committed.")
+    }
+
+    private static func signed(summary: String, operationId: String, body: String, description: String) -> OpenAPI.Operation {
         OpenAPI.Operation(
-            summary: "Submit feedback on a page",
-            description: "Accepted only with a valid proof from an active viewer, a timestamp within \(Envelope.defaultClockSkew) s, and a nonce never seen before. A 201 is sent only after the submission is committed.",
-            operationId: "submitFeedback",
+            summary: summary,
+            description: description,
+            operationId: operationId,
             parameters: [
                 .b(.header(name: Envelope.proofHeader, required: true,
                            schemaOrContent: .a(.init(.string(pattern: Envelope.proofPattern), style: .default(for: .header))),
                            description: "b64u(HMAC-SHA256(feedbackKey, raw body bytes)); feedbackKey = HKDF(token, \"feedback\\0\" + keyCheck, 32), keyCheck from the page's keyring.")),
             ],
-            requestBody: OpenAPI.Request(content: json("Submission"), required: true),
+            requestBody: OpenAPI.Request(content: json(body), required: true),
             responses: [
                 201: .b(OpenAPI.Response(description: "Stored.", content: json("Receipt"))),
                 400: problem("The body is not JSON."),
@@ -79,11 +91,11 @@ public enum FeedbackSpec {
             ])
     }
 
-    private static var preflight: OpenAPI.Operation {
+    private static func preflight(_ operationId: String) -> OpenAPI.Operation {
         OpenAPI.Operation(
             summary: "CORS preflight",
             description: "Allowed only for the portal's own origin (`base_url`).",
-            operationId: "preflightFeedback",
+            operationId: operationId,
             parameters: [
                 .b(.header(name: "Origin", required: false, schemaOrContent: .a(.init(.string, style: .default(for: .header))))),
                 .b(.header(name: "Access-Control-Request-Method", required: false, schemaOrContent: .a(.init(.string, style: .default(for: .header))))),

@@ -19,28 +19,36 @@ enum FieldSchemas {
         }
     }
 
-    static func fields(_ rules: [FieldRule]) -> JSONSchema {
+    static func fields(_ rules: [FieldRule], description: String = "The form's answers, one property per field of portal.yml's `feedback.fields`.") -> JSONSchema {
         var properties = OrderedDictionary<String, JSONSchema>()
         for rule in rules { properties[rule.name] = schema(for: rule) }
-        return .object(description: "The form's answers, one property per field of portal.yml's `feedback.fields`.",
-                       properties: properties, additionalProperties: .a(false))
+        return .object(description: description, properties: properties, additionalProperties: .a(false))
     }
 
     static func submission(_ rules: [FieldRule]) -> JSONSchema {
+        envelope(fields: fields(rules), pagePattern: Envelope.pagePattern, pageDescription: "The page path relative to the account root.")
+    }
+
+    static var workshopRequest: JSONSchema {
+        envelope(fields: fields(WorkshopForm.rules, description: "The \"Request a workshop\" form's answers."),
+                 pagePattern: Envelope.workshopPagePattern,
+                 pageDescription: "The page the form was on, relative to the account root: an article or a home page.")
+    }
+
+    private static func envelope(fields: JSONSchema, pagePattern: String, pageDescription: String) -> JSONSchema {
         .object(
             description: "Signed with `X-Portico-Proof` over the exact bytes of this body.",
             properties: [
                 "account": .string(description: "The account path: the site folder the page is published in.",
                                    maxLength: Envelope.accountMaxLength, pattern: Envelope.accountPattern),
-                "page": .string(description: "The page path relative to the account root.",
-                                maxLength: Envelope.pageMaxLength, pattern: Envelope.pagePattern),
+                "page": .string(description: pageDescription, maxLength: Envelope.pageMaxLength, pattern: pagePattern),
                 "viewer": .string(description: "The reader's viewer id.", maxLength: Envelope.viewerMaxLength, pattern: Envelope.viewerPattern),
                 "timestamp": .integer(format: .int64, description: "Unix seconds when the reader sent it; must be within \(Envelope.defaultClockSkew) s of the server's clock.",
                                       maximum: (Int(Envelope.timestampRange.upperBound), exclusive: false),
                                       minimum: (Int(Envelope.timestampRange.lowerBound), exclusive: false)),
                 "nonce": .string(description: "Random, never reused: a repeated nonce is a replay.",
                                  minLength: Envelope.nonceMinLength, maxLength: Envelope.nonceMaxLength, pattern: Envelope.noncePattern),
-                "fields": fields(rules),
+                "fields": fields,
             ],
             additionalProperties: .a(false))
     }

@@ -40,12 +40,19 @@ public struct FeedbackServer: Sendable {
 
     public func router() -> Router<FeedbackRequestContext> {
         let router = Router(context: FeedbackRequestContext.self)
-        router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.healthPath: [.get]]))
+        router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.workshopPath: [.post, .options],
+                                                     Envelope.healthPath: [.get]]))
         router.add(middleware: CORSPolicy(directory: directory))
-        let controller = FeedbackController(configuration: configuration, directory: directory, store: store)
+        let gate = ReaderGate(configuration: configuration, directory: directory)
+        let controller = FeedbackController(gate: gate, store: store)
+        let workshops = WorkshopController(gate: gate, store: store)
         let directory = self.directory
         router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
         router.on(RouterPath(Envelope.path), method: .options) { request, _ in CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory) }
+        router.post(RouterPath(Envelope.workshopPath)) { request, context in await workshops.submit(request, context: context) }
+        router.on(RouterPath(Envelope.workshopPath), method: .options) { request, _ in
+            CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory)
+        }
         ConsoleController(configuration: configuration, directory: directory, store: store, theme: consoleTheme)
             .register(on: router, sessions: consoleSessions)
         if let site = configuration.siteFolder {

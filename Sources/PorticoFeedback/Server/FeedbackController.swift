@@ -1,68 +1,22 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
-import NIOCore
 import PorticoCore
-import PorticoGate
 
-/// `POST /v1/feedback`: every check of the contract, in an order that tells an unauthenticated
-/// client nothing about accounts or viewers, then a committed insert before the 201.
+/// `POST /v1/feedback`: the reader gate's checks, then the page and the form's fields, then a committed insert
+/// before the 201. A ticked `workshop` box stores a workshop request with the submission.
 struct FeedbackController: Sendable {
-    let configuration: ServerConfiguration
-    let directory: DirectoryHolder
+    let gate: ReaderGate
     let store: FeedbackStore
-    let addressLimiter: RateLimiter
-    let viewerLimiter: RateLimiter
 
-    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) {
-        self.configuration = configuration
-        self.directory = directory
-        self.store = store
-        addressLimiter = RateLimiter(configuration.addressLimit)
-        viewerLimiter = RateLimiter(configuration.viewerLimit)
-    }
+    /// The feedback form's field that asks for a workshop (a checkbox of that name in `feedback.fields`).
+    static let workshopField = "workshop"
 
     func submit(_ request: Request, context: FeedbackRequestContext) async -> Response {
-        let client = ClientAddress.resolve(peer: context.peerAddress, headers: request.headers,
-                                           trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
-        do {
-            return try await accept(request, client: client)
-        } catch let problem as Problem {
-            return problem.response()
-        } catch {
-            context.logger.error("feedback: \(error)")
-            return Problem(.internalServerError, "internal", "Internal error", detail: "the submission was not stored").response()
-        }
+        await gate.respond(to: request, context: context, what: "submission") { try await accept($0) }
     }
 
-    /// A reader whose proof verified, and what they sent.
-    struct Authenticated {
-        var body: Data
-        var envelope: SubmissionEnvelope
-        var snapshot: FeedbackDirectory
-        var account: FeedbackDirectory.AccountEntry
-        var viewer: FeedbackDirectory.ViewerEntry
-    }
-
-    private func accept(_ request: Request, client: String) async throws -> Response {
-        let now = configuration.clock()
-        let reader: Authenticated
-        do {
-            reader = try await authenticate(request)
-        } catch let problem as Problem {
-            // Only failures draw on the address's bucket: a flood of junk from one address (or through
-            // one proxy) never turns away a reader whose proof verifies.
-            if let wait = addressLimiter.take(client, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
-            throw problem
-        }
-        let (envelope, account, viewer) = (reader.envelope, reader.account, reader.viewer)
-        if let wait = viewerLimiter.take("\(account.path)\0\(viewer.viewer.id)", now: now) {
-            throw Problem.rateLimited(retryAfter: wait, who: "viewer")
-        }
-        let skew = Int64(configuration.clockSkew)
-        guard abs(envelope.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
-            throw Problem.invalid(ValidationFailure(field: "timestamp", "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
-        }
+    private func accept(_ reader: ReaderGate.Authenticated) async throws -> Response {
+        let (envelope, account) = (reader.envelope, reader.account)
         guard let page = account.pages[envelope.page] else {
             throw Problem.invalid(ValidationFailure(field: "page", "`\(envelope.page)` is not a page of this account"))
         }
@@ -72,78 +26,17 @@ struct FeedbackController: Sendable {
         let submission = Submission(account: envelope.account, page: envelope.page, viewer: envelope.viewer,
                                     timestamp: envelope.timestamp, nonce: envelope.nonce, fields: fields)
         let sme = SMERouting.assign(page: page, account: account.config).map { NewSubmission.SME(name: $0.name, email: $0.email) }
-        let new = NewSubmission(receivedAt: now, accountSlug: account.config.slug, submission: submission, body: reader.body, sme: sme)
         let slug = account.config.slug
-        let id: Int64
+        var new = NewSubmission(receivedAt: reader.now, accountSlug: slug, submission: submission, body: reader.body, sme: sme)
+        if fields[Self.workshopField] == .bool(true) {
+            new.workshopRequest = NewWorkshopRequest(receivedAt: reader.now, accountSlug: slug, accountPath: account.path, viewer: envelope.viewer,
+                                                     page: envelope.page, nonce: nil, topic: page.title.isEmpty ? envelope.page : page.title, sme: sme)
+        }
         do {
-            id = try await store.insert(new) { Notification.payload(id: $0, accountSlug: slug, new: new) }
+            let stored = new
+            return ReaderGate.receipt(id: try await store.insert(new) { Notification.payload(id: $0, accountSlug: slug, new: stored) })
         } catch StoreError.duplicateNonce {
-            throw Problem(.conflict, "replayed", "Replayed request", detail: "this nonce was already used; send a new submission", field: "nonce")
-        }
-        let receipt = JSONValue.object(["id": .integer(id), "status": .string("received")]).jsonText()
-        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
-    }
-
-    /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
-    private func authenticate(_ request: Request) async throws -> Authenticated {
-        guard isJSON(request.headers[.contentType]) else {
-            throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
-                          detail: "send the submission as application/json", field: "Content-Type")
-        }
-        let body = try await readBody(request)
-        let json: JSONValue
-        do { json = try JSONValue.parse(body) } catch {
-            throw Problem(.badRequest, "malformed-json", "Malformed JSON", detail: "the body is not valid JSON", field: "body")
-        }
-        let envelope: SubmissionEnvelope
-        do { envelope = try EnvelopeParser.parse(json) } catch { throw Problem.invalid(error) }
-
-        let snapshot = directory.current
-        guard let found = Self.verifiedViewer(envelope, proof: request.headers[proofHeader], body: body, in: snapshot) else {
-            throw Problem.badProof
-        }
-        let (account, viewer) = found
-        switch ViewerStatus(viewer.viewer, today: configuration.today()) {
-        case .active: break
-        case .expired:
-            throw Problem(.forbidden, "viewer-expired", "Access expired",
-                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: "viewer")
-        case .revoked:
-            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: "viewer")
-        }
-        return Authenticated(body: body, envelope: envelope, snapshot: snapshot, account: account, viewer: viewer)
-    }
-
-    /// The account and viewer when the proof verifies. Unknown account, unknown viewer and a wrong proof
-    /// answer alike and after the same work (one HMAC, one constant-time compare): nothing to enumerate.
-    static func verifiedViewer(_ envelope: SubmissionEnvelope, proof: String?, body: Data, in snapshot: FeedbackDirectory,
-                               mac: ProofVerifier.MAC = KeyDerivation.hmac)
-        -> (FeedbackDirectory.AccountEntry, FeedbackDirectory.ViewerEntry)? {
-        let account = snapshot.accounts[envelope.account]
-        let viewer = account?.viewers[envelope.viewer]
-        guard ProofVerifier.verify(header: proof, body: body, feedbackKey: viewer?.feedbackKey, mac: mac),
-              let account, let viewer else { return nil }
-        return (account, viewer)
-    }
-
-    private var proofHeader: HTTPField.Name { HTTPField.Name(Envelope.proofHeader)! }
-
-    private func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
-    }
-
-    private func readBody(_ request: Request) async throws -> Data {
-        let limit = configuration.maxBodyBytes
-        let tooLarge = Problem(.contentTooLarge, "body-too-large", "Body too large",
-                               detail: "a submission may be at most \(limit) bytes", field: "body")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-        do {
-            let buffer = try await request.body.collect(upTo: limit)
-            return Data(buffer.readableBytesView)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
+            throw Problem.replayed
         }
     }
 }

@@ -8,7 +8,8 @@ public struct FeedbackDirectory: Sendable {
     public struct PageRouting: Sendable, Equatable {
         public var tags: [String]
         public var sme: String?
-        /// For the console's lists of pieces read.
+        /// The page's title: the console's lists of pieces read, and the topic of a workshop asked for through
+        /// the feedback form's `workshop` box.
         public var title: String
         public init(tags: [String], sme: String?, title: String = "") { self.tags = tags; self.sme = sme; self.title = title }
     }
@@ -79,6 +80,14 @@ public struct FeedbackDirectory: Sendable {
                                 hint: "serve the content folder the keys were built from"))
         }
         return FeedbackDirectory(portal: portal.config, accounts: accounts, staffKeys: serverKeys.staffKeys)
+    }
+
+    /// Whether `page` is one of the account's home pages: `index.html`, or `<language>/index.html` for another of the
+    /// portal's languages.
+    func isHomePage(_ page: String, of account: AccountEntry) -> Bool {
+        if page == "index.html" { return true }
+        let language = page.hasSuffix("/index.html") ? Language(rawValue: String(page.dropLast("/index.html".count))) : nil
+        return language.map { $0 != account.config.locale && portal.languages.contains($0) } ?? false
     }
 
     /// `scheme://host[:port]` of `base_url`: the only origin allowed to post from a browser.

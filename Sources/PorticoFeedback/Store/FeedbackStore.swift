@@ -6,7 +6,7 @@ public enum StoreError: Error, Equatable {
     case duplicateNonce
 }
 
-/// The SQLite database (WAL, synchronous=FULL): submissions and the notification outbox.
+/// The SQLite database (WAL, synchronous=FULL): submissions, workshop requests, their history and the notification outbox.
 /// A submission and its notification are written in one transaction, so neither exists without the other.
 public final class FeedbackStore: Sendable {
     let pool: DatabasePool
@@ -33,6 +33,9 @@ public final class FeedbackStore: Sendable {
         let payloadFor = notification
         do {
             return try await pool.write { db in
+                if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce) {
+                    throw StoreError.duplicateNonce
+                }
                 try db.execute(sql: """
                     INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
                                             sme_name, sme_email, status)
@@ -41,8 +44,13 @@ public final class FeedbackStore: Sendable {
                                      new.submission.viewer, new.submission.nonce, new.submission.timestamp, fields, new.body,
                                      new.sme?.name, new.sme?.email, status.rawValue])
                 let id = db.lastInsertedRowID
+                try Self.record(db, .feedback, id: id, at: new.receivedAt, actor: "reader", action: .created, to: status.rawValue)
                 try db.execute(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
                                arguments: [id, payloadFor(id), new.receivedAt])
+                // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
+                if let workshop = new.workshopRequest {
+                    _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }
+                }
                 return id
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -72,12 +80,13 @@ public final class FeedbackStore: Sendable {
         try pool.read { db in try StoredSubmission.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]) }
     }
 
-    /// Marks a submission resolved with a note; false when there is no such id.
-    public func resolve(id: Int64, note: String, at date: Date) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE submission SET status = 'resolved', note = ?, resolved_at = ? WHERE id = ?",
-                           arguments: [note, date, id])
-            return db.changesCount > 0
+    /// Marks a submission resolved with a note, recorded in its history; false when there is no such id.
+    public func resolve(id: Int64, note: String, at date: Date, actor: String = "cli") throws -> Bool {
+        do {
+            try changeFeedbackStatus(id: id, to: .resolved, actor: actor, note: note, at: date)
+            return true
+        } catch FollowUpError.notFound {
+            return false
         }
     }
 

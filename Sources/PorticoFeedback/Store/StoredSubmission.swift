@@ -14,13 +14,16 @@ public struct NewSubmission: Sendable {
     public var submission: Submission
     public var body: Data
     public var sme: SME?
+    /// Set when the reader ticked the form's `workshop` box: the request stored with the submission.
+    public var workshopRequest: NewWorkshopRequest?
     public struct SME: Sendable, Equatable {
         public var name: String
         public var email: String?
         public init(name: String, email: String?) { self.name = name; self.email = email }
     }
 
-    public init(receivedAt: Date, accountSlug: String, submission: Submission, body: Data, sme: SME?) {
+    public init(receivedAt: Date, accountSlug: String, submission: Submission, body: Data, sme: SME?, workshopRequest: NewWorkshopRequest? = nil) {
+        self.workshopRequest = workshopRequest
         self.receivedAt = receivedAt
         self.accountSlug = accountSlug
         self.submission = submission
@@ -43,6 +46,10 @@ public struct StoredSubmission: Sendable, Equatable, FetchableRecord {
     public var status: SubmissionStatus
     public var note: String?
     public var resolvedAt: Date?
+    /// A staff id, once someone is assigned.
+    public var assignee: String?
+    /// The last follow-up change; nil until the first.
+    public var updatedAt: Date?
 
     public init(row: Row) throws {
         id = row["id"]
@@ -58,6 +65,8 @@ public struct StoredSubmission: Sendable, Equatable, FetchableRecord {
         status = SubmissionStatus(rawValue: row["status"]) ?? .open
         note = row["note"]
         resolvedAt = row["resolved_at"]
+        assignee = row["assignee"]
+        updatedAt = row["updated_at"]
     }
 }
 

@@ -2,7 +2,26 @@
 public enum EnvelopeParser {
     static let keys: Set<String> = ["account", "page", "viewer", "timestamp", "nonce", "fields"]
 
-    public static func parse(_ body: JSONValue) throws(ValidationFailure) -> SubmissionEnvelope {
+    /// Which page paths an endpoint takes: feedback is about an article; a workshop may be asked for on the home page too.
+    public enum PageRule: Sendable {
+        case article, articleOrHome
+
+        func accepts(_ text: String) -> Bool {
+            switch self {
+            case .article: Envelope.isPage(text)
+            case .articleOrHome: Envelope.isPage(text) || Envelope.isHomePage(text)
+            }
+        }
+
+        var rule: String {
+            switch self {
+            case .article: "must be a page path like `insights/<slug>/index.html`, at most \(Envelope.pageMaxLength) characters"
+            case .articleOrHome: "must be a page path like `insights/<slug>/index.html`, or a home page (`index.html`, `<language>/index.html`)"
+            }
+        }
+    }
+
+    public static func parse(_ body: JSONValue, pages: PageRule = .article) throws(ValidationFailure) -> SubmissionEnvelope {
         guard case .object(let object) = body else {
             throw ValidationFailure(field: "body", "the body must be a JSON object, not \(body.typeName)")
         }
@@ -11,8 +30,7 @@ public enum EnvelopeParser {
         }
         let account = try string(object, "account", check: Envelope.isAccount,
                                  "must be an account path: lowercase letters, digits and hyphens, at most \(Envelope.accountMaxLength)")
-        let page = try string(object, "page", check: Envelope.isPage,
-                              "must be a page path like `insights/<slug>/index.html`, at most \(Envelope.pageMaxLength) characters")
+        let page = try string(object, "page", check: pages.accepts, pages.rule)
         let viewer = try string(object, "viewer", check: Envelope.isViewer,
                                 "must be a viewer id: letters, digits and . _ @ -, at most \(Envelope.viewerMaxLength)")
         guard let timestampValue = object["timestamp"] else { throw ValidationFailure(field: "timestamp", "`timestamp` is required") }

@@ -43,6 +43,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
     var typeName: String {
         switch self {
         case .null: "null"

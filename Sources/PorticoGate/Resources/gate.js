@@ -274,11 +274,11 @@
         e.addEventListener('change', function () { save(c.device, e.checked ? record(s, false) : null); });
       });
     }
-    $$('form[data-portico-feedback]').forEach(function (f) { feedback(f, s); });
+    $$('form[data-portico-feedback], form[data-portico-workshop]').forEach(function (f) { feedback(f, s); });
     search(c);
   }
 
-  // ---- feedback ----
+  // ---- feedback and workshop requests: one signed JSON post each, to the form's data-endpoint ----
   function feedback(form, s) {
     var status = $('[data-portico-feedback-status]', form) || $('[data-portico-feedback-status]');
     function say(t) { if (status) status.textContent = t; }
@@ -291,6 +291,7 @@
         if (t === 'checkbox') { fields[n] = el.checked; return; }
         if (t === 'radio' && !el.checked) return;
         if (el.closest('[data-portico-rating]')) { if (el.value !== '') fields[n] = parseInt(el.value, 10); return; }
+        if (t === 'number') { if (el.value !== '') fields[n] = Number(el.value); return; }
         fields[n] = el.value;
       });
       var nonce = new Uint8Array(16);

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PorticoCore
+import PorticoGate
+
+/// The checks every signed reader request passes (`/v1/feedback`, `/v1/workshop`), in an order that tells an
+/// unauthenticated client nothing about accounts or viewers: content type, body cap, JSON, envelope, proof,
+/// viewer standing, then the viewer's rate limit and the clock skew. One gate serves every endpoint, so a reader's
+/// budget and an address's failures count across them.
+struct ReaderGate: Sendable {
+    let configuration: ServerConfiguration
+    let directory: DirectoryHolder
+    let addressLimiter: RateLimiter
+    let viewerLimiter: RateLimiter
+
+    init(configuration: ServerConfiguration, directory: DirectoryHolder) {
+        self.configuration = configuration
+        self.directory = directory
+        addressLimiter = RateLimiter(configuration.addressLimit)
+        viewerLimiter = RateLimiter(configuration.viewerLimit)
+    }
+
+    /// A reader whose proof verified, and what they sent.
+    struct Authenticated {
+        var body: Data
+        var envelope: SubmissionEnvelope
+        var snapshot: FeedbackDirectory
+        var account: FeedbackDirectory.AccountEntry
+        var viewer: FeedbackDirectory.ViewerEntry
+        var now: Date
+    }
+
+    /// The answer for `request`: `accept`'s response, or the problem any check (its own included) threw.
+    func respond(to request: Request, context: FeedbackRequestContext, what: String, pages: EnvelopeParser.PageRule = .article,
+                 accept: (Authenticated) async throws -> Response) async -> Response {
+        let client = ClientAddress.resolve(peer: context.peerAddress, headers: request.headers,
+                                           trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
+        do {
+            return try await accept(admit(request, client: client, pages: pages))
+        } catch let problem as Problem {
+            return problem.response()
+        } catch {
+            context.logger.error("\(what): \(error)")
+            return Problem(.internalServerError, "internal", "Internal error", detail: "the \(what) was not stored").response()
+        }
+    }
+
+    private func admit(_ request: Request, client: String, pages: EnvelopeParser.PageRule) async throws -> Authenticated {
+        let now = configuration.clock()
+        let reader: Authenticated
+        do {
+            reader = try await authenticate(request, pages: pages, now: now)
+        } catch let problem as Problem {
+            // Only failures draw on the address's bucket: a flood of junk from one address (or through
+            // one proxy) never turns away a reader whose proof verifies.
+            if let wait = addressLimiter.take(client, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
+            throw problem
+        }
+        if let wait = viewerLimiter.take("\(reader.account.path)\0\(reader.viewer.viewer.id)", now: now) {
+            throw Problem.rateLimited(retryAfter: wait, who: "viewer")
+        }
+        let skew = Int64(configuration.clockSkew)
+        guard abs(reader.envelope.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
+            throw Problem.invalid(ValidationFailure(field: "timestamp", "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
+        }
+        return reader
+    }
+
+    /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
+    private func authenticate(_ request: Request, pages: EnvelopeParser.PageRule, now: Date) async throws -> Authenticated {
+        guard isJSON(request.headers[.contentType]) else {
+            throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+                          detail: "send the submission as application/json", field: "Content-Type")
+        }
+        let body = try await readBody(request)
+        let json: JSONValue
+        do { json = try JSONValue.parse(body) } catch {
+            throw Problem(.badRequest, "malformed-json", "Malformed JSON", detail: "the body is not valid JSON", field: "body")
+        }
+        let envelope: SubmissionEnvelope
+        do { envelope = try EnvelopeParser.parse(json, pages: pages) } catch { throw Problem.invalid(error) }
+
+        let snapshot = directory.current
+        guard let found = Self.verifiedViewer(envelope, proof: request.headers[proofHeader], body: body, in: snapshot) else {
+            throw Problem.badProof
+        }
+        let (account, viewer) = found
+        switch ViewerStatus(viewer.viewer, today: configuration.today()) {
+        case .active: break
+        case .expired:
+            throw Problem(.forbidden, "viewer-expired", "Access expired",
+                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: "viewer")
+        case .revoked:
+            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: "viewer")
+        }
+        return Authenticated(body: body, envelope: envelope, snapshot: snapshot, account: account, viewer: viewer, now: now)
+    }
+
+    /// The account and viewer when the proof verifies. Unknown account, unknown viewer and a wrong proof
+    /// answer alike and after the same work (one HMAC, one constant-time compare): nothing to enumerate.
+    static func verifiedViewer(_ envelope: SubmissionEnvelope, proof: String?, body: Data, in snapshot: FeedbackDirectory,
+                               mac: ProofVerifier.MAC = KeyDerivation.hmac)
+        -> (FeedbackDirectory.AccountEntry, FeedbackDirectory.ViewerEntry)? {
+        let account = snapshot.accounts[envelope.account]
+        let viewer = account?.viewers[envelope.viewer]
+        guard ProofVerifier.verify(header: proof, body: body, feedbackKey: viewer?.feedbackKey, mac: mac),
+              let account, let viewer else { return nil }
+        return (account, viewer)
+    }
+
+    /// The 201 of a stored submission or request.
+    static func receipt(id: Int64) -> Response {
+        let receipt = JSONValue.object(["id": .integer(id), "status": .string("received")]).jsonText()
+        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
+    }
+
+    private var proofHeader: HTTPField.Name { HTTPField.Name(Envelope.proofHeader)! }
+
+    private func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+
+    private func readBody(_ request: Request) async throws -> Data {
+        let limit = configuration.maxBodyBytes
+        let tooLarge = Problem(.contentTooLarge, "body-too-large", "Body too large",
+                               detail: "a submission may be at most \(limit) bytes", field: "body")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+    }
+}
+
+extension Problem {
+    static let replayed = Problem(.conflict, "replayed", "Replayed request", detail: "this nonce was already used; send a new submission",
+                                  field: "nonce")
+}
