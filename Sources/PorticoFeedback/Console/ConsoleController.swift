@@ -245,13 +245,22 @@ struct ConsoleController: Sendable {
         values["history"] = .list(history.map { event in
             ["at": .string(dateText(event.at)), "actor": .string(snapshot.portal.staffMember(event.actor)?.name ?? event.actor),
              "action": .string(text("action-\(event.action)", language)),
-             "from": .string(event.fromValue.map { text("state-\($0)", language) } ?? ""),
-             "to": .string(event.toValue.map { event.action == "assign" ? snapshot.portal.staffMember($0)?.name ?? $0 : text("state-\($0)", language) } ?? ""),
+             "from": .string(event.fromValue.map { valueText($0, of: event.action, snapshot: snapshot, language) } ?? ""),
+             "to": .string(event.toValue.map { valueText($0, of: event.action, snapshot: snapshot, language) } ?? ""),
              "note": .string(event.note ?? "")]
         })
         values["notice"] = .string(request.uri.queryParameters["done"].map { text("done-\($0)", language) } ?? "")
         values["error"] = .string(request.uri.queryParameters["error"].map(String.init) ?? "")
         return html(theme.render("item", values))
+    }
+
+    /// A history value as a person reads it: a state's label, a staff member's name, or a day as it is.
+    func valueText(_ value: String, of action: String, snapshot: FeedbackDirectory, _ language: Language) -> String {
+        switch action {
+        case "state": text("state-\(value)", language)
+        case "assign": snapshot.portal.staffMember(value)?.name ?? value
+        default: value
+        }
     }
 
     func find(kind: String, id: Int64?) throws -> ConsoleQueries.Item? {
