@@ -193,3 +193,46 @@ def test_report_lists_what_waits_for_each_person_and_their_accounts(tmp_path):
     bad = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", db, "--since", "yesterday-ish"],
                          env=ENV, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "--since" in bad.stderr
+
+
+def test_inbox_moves_a_workshop_request_through_its_pipeline_and_the_cli_agrees(tmp_path):
+    import re
+    import subprocess
+    from portico_client import ENV, PORTICO_BIN
+    db = str(tmp_path / "feedback.sqlite")
+    with Server(db) as server:
+        # ticking "workshop" in feedback also asks for a workshop; both are routed to acme's first SME, Ada
+        body, headers = submission(slug="acme", viewer="alice", fields={"rating": 5, "message": "Let's talk", "workshop": True})
+        assert post(server.base_url, body, headers)[0] == 201
+        ada, grace = signed_in(server, "ada"), signed_in(server, "grace")
+        status, inbox, _, _ = ada.get("/console/inbox")
+        assert status == 200 and ("Let&#39;s talk" in inbox or "Let's talk" in inbox)
+        workshop = re.search(r'href="(/console/items/workshop/\d+)"', inbox).group(1)
+        assert re.search(r'href="/console/items/feedback/\d+"', inbox)
+        assert "/console/items/" not in grace.get("/console/inbox")[1], "nothing is Grace's yet"
+
+        status, page, _, _ = ada.get(workshop)
+        assert status == 200 and 'name="date"' in page
+        # scheduled needs a date: refused without one, and nothing changes
+        status, _, headers, _ = ada.post(workshop, {"do": "state", "state": "scheduled", "date": ""})
+        assert status == 303 and "error=" in headers["Location"]
+        for form in [{"do": "state", "state": "scheduled", "date": "2025-07-15"}, {"do": "state", "state": "held"},
+                     {"do": "state", "state": "poc-proposed", "note": "POC on the Shenzhen line"},
+                     {"do": "note", "note": "Budget confirmed"}]:
+            status, _, headers, _ = ada.post(workshop, form)
+            assert status == 303 and "done=" in headers["Location"], (form, headers["Location"])
+        # an SME cannot reassign what is not theirs; its owner can
+        assert "pc-assignee" not in grace.get(workshop)[1]
+        assert grace.post(workshop, {"do": "assign", "assignee": "grace"})[0] == 403
+        assert "error=" in ada.post(workshop, {"do": "assign", "assignee": "mia"})[2]["Location"], "Mia works on beta only"
+        assert "done=assign" in ada.post(workshop, {"do": "assign", "assignee": "grace"})[2]["Location"]
+        assert workshop in grace.get("/console/inbox")[1] and workshop not in ada.get("/console/inbox")[1]
+        status, page, _, _ = grace.get(workshop)
+        for text in ["POC proposed", "Budget confirmed", "POC on the Shenzhen line", "2025-07-15", "Ada Lovelace", "Grace Hopper"]:
+            assert text in page, text
+    number = workshop.rsplit("/", 1)[1]
+    shown = subprocess.run([PORTICO_BIN, "workshop", "show", number, "--content", FIXTURE, "--db", db],
+                           env=ENV, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    for text in ["poc-proposed", "scheduled", "held", "Budget confirmed", "ada", "grace"]:
+        assert text in shown.stdout, (text, shown.stdout)
