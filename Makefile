@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORTICO := .build/debug/portico
 PYTHON ?= python3
 
-.PHONY: run build deps deps-test test test-swift test-js test-python test-fuzz fuzz bench screenshots clean golden
+.PHONY: run demo build deps deps-test test test-swift test-js test-python test-fuzz fuzz bench screenshots clean golden
 
 run: deps build
 	@if [ -z "$$PORTICO_SECRET" ] && [ ! -f .portico/secret ]; then $(PORTICO) init; fi
@@ -11,6 +11,10 @@ run: deps build
 	@echo
 	@echo "Magic links, one per active demo viewer (serve site/ and open one, e.g. cd site && python3 -m http.server 8000):"
 	@$(PORTICO) token list --links --content content
+
+# The demo site, the endpoints and the console on one local port, with links that work as printed.
+demo: run
+	PORTICO=$(PORTICO) scripts/demo.sh
 
 deps:
 	@scripts/install-deps.sh build
