@@ -28,11 +28,15 @@ public struct FeedbackServer: Sendable {
 
     public func router() -> Router<FeedbackRequestContext> {
         let router = Router(context: FeedbackRequestContext.self)
-        router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.healthPath: [.get]]))
+        router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], ReadingEnvelope.path: [.post], Envelope.healthPath: [.get]]))
         router.add(middleware: CORSPolicy(directory: directory))
-        let controller = FeedbackController(configuration: configuration, directory: directory, store: store)
+        // One address bucket for both endpoints: junk sent to either counts against the same sender.
+        let addressLimiter = RateLimiter(configuration.addressLimit)
+        let controller = FeedbackController(configuration: configuration, directory: directory, store: store, addressLimiter: addressLimiter)
+        let engagement = EngagementController(configuration: configuration, directory: directory, store: store, addressLimiter: addressLimiter)
         let directory = self.directory
         router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
+        router.post(RouterPath(ReadingEnvelope.path)) { request, context in await engagement.record(request, context: context) }
         router.on(RouterPath(Envelope.path), method: .options) { request, _ in CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory) }
         router.get(RouterPath(Envelope.healthPath)) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
@@ -49,6 +53,14 @@ public struct FeedbackServer: Sendable {
     }
 }
 
+extension FeedbackServer {
+    public func readingRetention() -> ReadingRetention {
+        let directory = self.directory
+        return ReadingRetention(store: store, retentionDays: { directory.current.portal.engagement.retentionDays },
+                                clockSkew: configuration.clockSkew, interval: configuration.retentionInterval, clock: configuration.clock)
+    }
+}
+
 /// The feedback server as a Hummingbird application; tests build exactly this.
 public func buildApplication(_ configuration: ServerConfiguration) throws -> some ApplicationProtocol {
     try buildApplication(server: FeedbackServer(configuration))
@@ -56,7 +68,7 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
 
 public func buildApplication(server: FeedbackServer) -> some ApplicationProtocol {
     let configuration = server.configuration
-    var services: [any Service] = [server.outboxDeliverer()]
+    var services: [any Service] = [server.outboxDeliverer(), server.readingRetention()]
     if configuration.reloadOnHangup { services.append(HangupReloader { server.reload() }) }
     let onListening = configuration.onListening
     return Application(

@@ -14,11 +14,12 @@ struct FeedbackController: Sendable {
     let addressLimiter: RateLimiter
     let viewerLimiter: RateLimiter
 
-    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) {
+    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore,
+         addressLimiter: RateLimiter? = nil) {
         self.configuration = configuration
         self.directory = directory
         self.store = store
-        addressLimiter = RateLimiter(configuration.addressLimit)
+        self.addressLimiter = addressLimiter ?? RateLimiter(configuration.addressLimit)
         viewerLimiter = RateLimiter(configuration.viewerLimit)
     }
 
@@ -103,15 +104,20 @@ struct FeedbackController: Sendable {
             throw Problem.badProof
         }
         let (account, viewer) = found
-        switch ViewerStatus(viewer.viewer, today: configuration.today()) {
+        try Self.requireActive(viewer, today: configuration.today())
+        return Authenticated(body: body, envelope: envelope, snapshot: snapshot, account: account, viewer: viewer)
+    }
+
+    /// 403 for a viewer whose access expired or was revoked (their key still verifies until the next build).
+    static func requireActive(_ viewer: FeedbackDirectory.ViewerEntry, today: Day, field: String = "viewer") throws {
+        switch ViewerStatus(viewer.viewer, today: today) {
         case .active: break
         case .expired:
             throw Problem(.forbidden, "viewer-expired", "Access expired",
-                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: "viewer")
+                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: field)
         case .revoked:
-            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: "viewer")
+            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: field)
         }
-        return Authenticated(body: body, envelope: envelope, snapshot: snapshot, account: account, viewer: viewer)
     }
 
     /// The account and viewer when the proof verifies. Unknown account, unknown viewer and a wrong proof
@@ -135,9 +141,12 @@ struct FeedbackController: Sendable {
     }
 
     private func readBody(_ request: Request) async throws -> Data {
-        let limit = configuration.maxBodyBytes
+        try await Self.readBody(request, limit: configuration.maxBodyBytes, what: "a submission")
+    }
+
+    static func readBody(_ request: Request, limit: Int, what: String) async throws -> Data {
         let tooLarge = Problem(.contentTooLarge, "body-too-large", "Body too large",
-                               detail: "a submission may be at most \(limit) bytes", field: "body")
+                               detail: "\(what) may be at most \(limit) bytes", field: "body")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         do {
             let buffer = try await request.body.collect(upTo: limit)
