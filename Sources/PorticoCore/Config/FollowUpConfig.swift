@@ -58,3 +58,14 @@ public struct StaffMember: Sendable, Equatable {
 extension PortalConfig {
     public func staffMember(_ id: String) -> StaffMember? { staff.first { $0.id == id } }
 }
+
+extension FeedbackConfig {
+    /// Where pages send reading signals: the feedback server's `/v1/engagement`, beside `/v1/feedback` (behind
+    /// the same proxy prefix, if any).
+    public var engagementEndpoint: String {
+        let feedbackPath = "/v1/feedback"
+        if endpoint.hasSuffix(feedbackPath) { return String(endpoint.dropLast(feedbackPath.count)) + "/v1/engagement" }
+        guard let slash = endpoint.lastIndex(of: "/") else { return "/v1/engagement" }
+        return String(endpoint[..<slash]) + "/engagement"
+    }
+}

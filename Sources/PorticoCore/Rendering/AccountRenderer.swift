@@ -287,7 +287,7 @@ public struct AccountRenderer {
             return ["code": .string(other.rawValue), "label": .string(theme.string("languageName", other)), "current": .bool(other == language),
                     "url": .string(RelativeURL.between(path, target))]
         }
-        return [
+        var context: TemplateMap = [
             "languages": .list(switchLinks), "hasLanguages": .bool(!switchLinks.isEmpty),
             "homeURL": .string(RelativeURL.between(path, lead + "index.html")),
             "lang": .string(language.rawValue), "t": strings[language] ?? [:], "portal": ["title": .string(portal.title)],
@@ -301,6 +301,9 @@ public struct AccountRenderer {
                 return ["label": .string(label), "url": .string(RelativeURL.between(path, target)), "current": .bool(target == path || within)]
             }),
         ]
+        // The reading-signals line and its control (docs/engagement.md); a preview has no viewer key to sign with.
+        if portal.engagement.reading && !preview { context["engagement"] = ["endpoint": .string(portal.feedback.engagementEndpoint)] }
+        return context
     }
 
     /// What the search index keeps of a page's text: each distinct word once (`SearchIndex.terms`), then at

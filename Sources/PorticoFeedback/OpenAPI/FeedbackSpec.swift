@@ -17,17 +17,20 @@ public enum FeedbackSpec {
                 "Receipt": FieldSchemas.receipt,
                 "Problem": FieldSchemas.problem,
                 "Health": FieldSchemas.health,
+                "ReadingBody": ReadingSchemas.body,
+                "ReadingBatch": ReadingSchemas.batch,
             ])
         let paths: OpenAPI.PathItem.Map = [
             OpenAPI.Path(rawValue: Envelope.path): .b(OpenAPI.PathItem(post: submit, options: preflight("preflightFeedback"))),
             OpenAPI.Path(rawValue: Envelope.workshopPath): .b(OpenAPI.PathItem(post: requestWorkshop, options: preflight("preflightWorkshop"))),
+            OpenAPI.Path(rawValue: ReadingEnvelope.path): .b(OpenAPI.PathItem(post: reading)),
             OpenAPI.Path(rawValue: Envelope.healthPath): .b(OpenAPI.PathItem(get: health)),
         ]
         return OpenAPI.Document(
             openAPIVersion: .v3_1_1,
             info: OpenAPI.Document.Info(
                 title: "\(config.title) feedback",
-                description: "Reader feedback from the portal's article pages, and workshop requests from its articles and home pages (`portico serve`).",
+                description: "Reader feedback from the portal's article pages, workshop requests from its articles and home pages, and reading signals when portal.yml turns them on (`portico serve`).",
                 version: "1"),
             servers: [OpenAPI.Server(url: serverURL(config.feedback.endpoint))],
             paths: paths,
@@ -88,6 +91,27 @@ public enum FeedbackSpec {
                 415: problem("The body is not `application/json`."),
                 422: problem("The body does not match this contract; `field` names the part that failed."),
                 429: problem("Too many submissions from this viewer or address.", headers: retryAfter),
+            ])
+    }
+
+    static let plainText = OpenAPI.ContentType(rawValue: ReadingEnvelope.contentType)!
+
+    private static var reading: OpenAPI.Operation {
+        OpenAPI.Operation(
+            summary: "Record reading signals",
+            description: "A batch of page views and downloads from gate.js (docs/engagement.md). The proof is in the body (sendBeacon cannot set headers): it must verify over `batch` with the viewer's key, the batch's timestamp be within \(Envelope.defaultClockSkew) s, its nonce never seen before, every page one the account publishes. A 204 is sent only after the events are committed.",
+            operationId: "recordReading",
+            requestBody: OpenAPI.Request(content: [plainText: .b(OpenAPI.Content(schema: schemaRef("ReadingBody")))], required: true),
+            responses: [
+                204: .b(OpenAPI.Response(description: "Stored.")),
+                400: problem("The body is not JSON."),
+                401: problem("The proof does not match the account, viewer and batch."),
+                403: problem("The portal does not collect reading signals, or the viewer's access has expired or was revoked."),
+                409: problem("This batch's nonce was already used: a replayed request."),
+                413: problem("The body is larger than \(ReadingEnvelope.maxBodyBytes) bytes."),
+                415: problem("The body is not `text/plain`."),
+                422: problem("The body or batch does not match this contract; `field` names the part that failed."),
+                429: problem("Too many batches from this viewer, or failures from this address.", headers: retryAfter),
             ])
     }
 

@@ -41,13 +41,16 @@ public struct FeedbackServer: Sendable {
     public func router() -> Router<FeedbackRequestContext> {
         let router = Router(context: FeedbackRequestContext.self)
         router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.workshopPath: [.post, .options],
-                                                     Envelope.healthPath: [.get]]))
+                                                     ReadingEnvelope.path: [.post], Envelope.healthPath: [.get]]))
         router.add(middleware: CORSPolicy(directory: directory))
+        // One gate for every signed endpoint: junk sent to any of them counts against the same sender's address.
         let gate = ReaderGate(configuration: configuration, directory: directory)
         let controller = FeedbackController(gate: gate, store: store)
         let workshops = WorkshopController(gate: gate, store: store)
+        let engagement = EngagementController(configuration: configuration, directory: directory, store: store, addressLimiter: gate.addressLimiter)
         let directory = self.directory
         router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
+        router.post(RouterPath(ReadingEnvelope.path)) { request, context in await engagement.record(request, context: context) }
         router.on(RouterPath(Envelope.path), method: .options) { request, _ in CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory) }
         router.post(RouterPath(Envelope.workshopPath)) { request, context in await workshops.submit(request, context: context) }
         router.on(RouterPath(Envelope.workshopPath), method: .options) { request, _ in
@@ -73,6 +76,14 @@ public struct FeedbackServer: Sendable {
     }
 }
 
+extension FeedbackServer {
+    public func readingRetention() -> ReadingRetention {
+        let directory = self.directory
+        return ReadingRetention(store: store, retentionDays: { directory.current.portal.engagement.retentionDays },
+                                clockSkew: configuration.clockSkew, interval: configuration.retentionInterval, clock: configuration.clock)
+    }
+}
+
 /// The feedback server as a Hummingbird application; tests build exactly this.
 public func buildApplication(_ configuration: ServerConfiguration) throws -> some ApplicationProtocol {
     try buildApplication(server: FeedbackServer(configuration))
@@ -80,7 +91,7 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
 
 public func buildApplication(server: FeedbackServer) -> some ApplicationProtocol {
     let configuration = server.configuration
-    var services: [any Service] = [server.outboxDeliverer()]
+    var services: [any Service] = [server.outboxDeliverer(), server.readingRetention()]
     if configuration.reloadOnHangup { services.append(HangupReloader { server.reload() }) }
     let onListening = configuration.onListening
     return Application(

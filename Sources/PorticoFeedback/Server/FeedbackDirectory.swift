@@ -24,6 +24,8 @@ public struct FeedbackDirectory: Sendable {
         public var path: String
         public var viewers: [String: ViewerEntry]
         public var pages: [String: PageRouting]
+        /// Every HTML page the account publishes (home, lists, search, articles): where reading signals may come from.
+        public var readablePages: Set<String> = []
     }
 
     public var portal: PortalConfig
@@ -71,7 +73,8 @@ public struct FeedbackDirectory: Sendable {
             let resolved = resolver.resolve(account, log: quiet)
             let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme, title: $0.source.title)) },
                                    uniquingKeysWith: { first, _ in first })
-            return AccountEntry(config: account.config, path: keys.path, viewers: viewers, pages: pages)
+            return AccountEntry(config: account.config, path: keys.path, viewers: viewers, pages: pages,
+                                readablePages: Set(AccountRenderer.htmlPagePaths(of: resolved, portal: portal.config)))
         }
         let known = Set(portal.accounts.map(\.slug))
         for account in serverKeys.accounts where !known.contains(account.slug) {

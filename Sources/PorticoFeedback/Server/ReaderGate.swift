@@ -87,14 +87,7 @@ struct ReaderGate: Sendable {
             throw Problem.badProof
         }
         let (account, viewer) = found
-        switch ViewerStatus(viewer.viewer, today: configuration.today()) {
-        case .active: break
-        case .expired:
-            throw Problem(.forbidden, "viewer-expired", "Access expired",
-                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: "viewer")
-        case .revoked:
-            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: "viewer")
-        }
+        try Self.requireActive(viewer, today: configuration.today())
         return Authenticated(body: body, envelope: envelope, snapshot: snapshot, account: account, viewer: viewer, now: now)
     }
 
@@ -124,10 +117,25 @@ struct ReaderGate: Sendable {
         return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 
+    /// 403 for a viewer whose access expired or was revoked (their key still verifies until the next build).
+    static func requireActive(_ viewer: FeedbackDirectory.ViewerEntry, today: Day, field: String = "viewer") throws {
+        switch ViewerStatus(viewer.viewer, today: today) {
+        case .active: break
+        case .expired:
+            throw Problem(.forbidden, "viewer-expired", "Access expired",
+                          detail: "this viewer's access expired on \(viewer.viewer.expires?.description ?? "")", field: field)
+        case .revoked:
+            throw Problem(.forbidden, "viewer-revoked", "Access revoked", detail: "this viewer's access was revoked", field: field)
+        }
+    }
+
     private func readBody(_ request: Request) async throws -> Data {
-        let limit = configuration.maxBodyBytes
+        try await Self.readBody(request, limit: configuration.maxBodyBytes, what: "a submission")
+    }
+
+    static func readBody(_ request: Request, limit: Int, what: String) async throws -> Data {
         let tooLarge = Problem(.contentTooLarge, "body-too-large", "Body too large",
-                               detail: "a submission may be at most \(limit) bytes", field: "body")
+                               detail: "\(what) may be at most \(limit) bytes", field: "body")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         do {
             let buffer = try await request.body.collect(upTo: limit)

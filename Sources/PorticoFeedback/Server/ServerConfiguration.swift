@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var viewerLimit = RateLimit(burst: 10, per: 60)
     /// Charged only by requests that fail (a wrong proof, a malformed body): valid readers never share it.
     public var addressLimit = RateLimit(burst: 60, per: 60)
+    /// Reading batches per viewer (`POST /v1/engagement`), apart from feedback's: a reader switching tabs sends one each time.
+    public var readingViewerLimit = RateLimit(burst: 60, per: 60)
+    /// How often reading events past `engagement.retention_days` are deleted (also once at start).
+    public var retentionInterval: Duration = .seconds(3600)
     /// Peers whose forwarding header names the client (`--trusted-proxy`); from anyone else it is ignored.
     public var trustedProxies: [AddressRange] = []
     public var forwardingHeader: ForwardingHeader = .xForwardedFor

@@ -128,6 +128,7 @@ extension FeedbackStore {
                 t.column("expires_at", .datetime)
             }
         }
+        registerReadingMigrations(in: &migrator)
         return migrator
     }
 

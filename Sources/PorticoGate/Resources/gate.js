@@ -276,6 +276,114 @@
     }
     $$('form[data-portico-feedback], form[data-portico-workshop]').forEach(function (f) { feedback(f, s); });
     search(c);
+    reading(c);
+  }
+
+  // ---- reading signals (docs/engagement.md) ----
+  // Per page view: when it began, active seconds (tab visible and the reader active in the last 30 s), the deepest
+  // point of the page that has been on screen, and clicks on the account's files. Sent with sendBeacon when the tab
+  // is hidden or the page left; the batch is signed ahead of time (every 2 s), because WebCrypto answers too late
+  // for a page that is unloading. Nothing is sent when the portal has reading off (no footer line), the reader
+  // turned it off here, or the browser sends Global Privacy Control.
+  var READING_OFF = 'portico:reading-off', ACTIVE_MS = 30000, MAX_ACTIVE = 14400, MAX_EVENTS = 50;
+  function readingRefused() {
+    if (G.navigator && G.navigator.globalPrivacyControl === true) return 'gpc';
+    try { if (G.localStorage.getItem(READING_OFF) === '1') return 'reader'; } catch (_) {}
+    return '';
+  }
+  function reading(c) {
+    var box = $('[data-portico-reading]');
+    if (!box) return;
+    if (!c || !c.s || !c.s.fk) { box.hidden = true; return; }   // preview or unencrypted: no key, nothing recorded
+    var share = $('[data-portico-reading-share]', box), status = $('[data-portico-reading-status]', box),
+      refused = readingRefused();
+    if (refused === 'gpc') {
+      if (share) { share.checked = false; share.disabled = true; }
+      if (status) { status.textContent = status.getAttribute('data-gpc') || ''; status.hidden = false; }
+      return;
+    }
+    var rec = recorder(c, box.getAttribute('data-endpoint'), !refused);
+    if (share) {
+      share.checked = !refused;
+      share.addEventListener('change', function () {
+        try {
+          if (share.checked) G.localStorage.removeItem(READING_OFF); else G.localStorage.setItem(READING_OFF, '1');
+        } catch (_) {}
+        rec.turn(share.checked);
+      });
+    }
+  }
+  function recorder(c, endpoint, on) {
+    var s = c.s, t0 = Date.now(), r = {
+      on: on, ready: null, gen: 0, started: Math.floor(t0 / 1000), active: 0, sentActive: 0, scroll: 0, sentScroll: -1,
+      downloads: [], last: t0, input: t0, visible: doc.visibilityState === 'visible'
+    };
+    function depth() {   // the share of the page's height that has been on screen, in percent
+      var h = Math.max(doc.documentElement.scrollHeight, doc.body ? doc.body.scrollHeight : 0);
+      return h ? Math.max(0, Math.min(100, Math.round((G.scrollY + G.innerHeight) / h * 100))) : 0;
+    }
+    function tick() {   // credits the time since the last tick that was visible and within 30 s of an input
+      var t = Date.now(), from = r.last;
+      r.last = t;
+      if (r.visible) r.active += Math.max(0, Math.min(t, r.input + ACTIVE_MS) - Math.max(from, r.input));
+      if (r.visible) r.scroll = Math.max(r.scroll, depth());
+    }
+    function events() {
+      var ev = [], delta = Math.min(MAX_ACTIVE, Math.floor((r.active - r.sentActive) / 1000));
+      if (r.sentScroll < 0 || delta > 0 || r.scroll > r.sentScroll)
+        ev.push({ page: c.page, kind: 'view', started_at: r.started, active_seconds: delta, scroll_percent: r.scroll });
+      return ev.concat(r.downloads.slice(0, MAX_EVENTS - ev.length));
+    }
+    async function prepare() {
+      if (!r.on) return;
+      tick();
+      var gen = r.gen, ev = events();
+      if (!ev.length) { r.ready = null; return; }
+      var nonce = new Uint8Array(16);
+      G.crypto.getRandomValues(nonce);
+      var batch = JSON.stringify({ account: c.path, viewer: s.v, timestamp: Math.floor(Date.now() / 1000), nonce: b64u(nonce), events: ev }),
+        view = ev[0].kind === 'view' ? ev[0] : null, body;
+      try { body = JSON.stringify({ proof: await proof(s.fk, batch), batch: batch }); } catch (_) { return; }
+      if (gen !== r.gen || !r.on) return;   // sent or turned off meanwhile: this batch would count twice
+      r.ready = { body: body, active: r.sentActive + (view ? view.active_seconds * 1000 : 0),
+                  scroll: view ? view.scroll_percent : r.sentScroll, downloads: ev.length - (view ? 1 : 0) };
+    }
+    function flush() {
+      tick();
+      var x = r.ready;
+      if (!r.on || !x) return;
+      r.ready = null;
+      r.gen++;
+      var sent = false;
+      try { sent = G.navigator.sendBeacon(endpoint, x.body); } catch (_) {}
+      if (sent) { r.sentActive = x.active; r.sentScroll = x.scroll; r.downloads = r.downloads.slice(x.downloads); }
+    }
+    function activity() { tick(); r.input = Date.now(); }
+    ['scroll', 'keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'].forEach(function (n) {
+      G.addEventListener(n, activity, { passive: true, capture: true });
+    });
+    doc.addEventListener('click', function (ev) {
+      var a = ev.target && ev.target.closest && ev.target.closest('a[data-portico-asset]');
+      if (!a || !r.on) return;
+      r.downloads.push({ page: c.page, kind: 'download', started_at: Math.floor(Date.now() / 1000), file: a.getAttribute('data-portico-name') });
+      prepare();
+    }, true);
+    doc.addEventListener('visibilitychange', function () {
+      tick();
+      r.visible = doc.visibilityState === 'visible';
+      if (r.visible) { r.input = Date.now(); prepare(); } else flush();
+    });
+    G.addEventListener('pagehide', flush);
+    G.setInterval(function () { if (r.visible) prepare(); }, 2000);
+    prepare();
+    return {
+      turn: function (yes) {   // turned on again: what happened while off is not sent
+        r.on = yes; r.ready = null; r.gen++;
+        tick();
+        r.sentActive = r.active; r.sentScroll = r.scroll; r.downloads = [];
+        if (yes) prepare();
+      }
+    };
   }
 
   // ---- feedback and workshop requests: one signed JSON post each, to the form's data-endpoint ----
