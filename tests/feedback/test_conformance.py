@@ -1,6 +1,7 @@
 """The live server answers exactly as the generated contract says: schemathesis, every check, zero failures."""
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -27,3 +28,6 @@ def test_server_conforms_to_its_spec(tmp_path):
     # the hooks sign generated submissions, so valid data was really accepted, not just refused politely
     stored = run_portico("feedback", "export", "--format", "json", "--db", db, "--status", "all").stdout
     assert len(json.loads(stored)) > 0
+    # and on the workshop endpoint too (a form request has its own nonce; one from feedback's box has none)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM workshop_request WHERE nonce IS NOT NULL").fetchone()[0] > 0

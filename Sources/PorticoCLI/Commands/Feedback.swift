@@ -31,15 +31,18 @@ struct FeedbackCommand: ParsableCommand {
             return filter
         }
 
-        func store() throws -> FeedbackStore {
-            guard FileManager.default.fileExists(atPath: db) else {
-                Terminal.error("error: no database at \(db) (run `portico serve`, or pass --db)")
-                throw Exit.contentErrors
-            }
-            do { return try FeedbackStore(path: db) } catch {
-                Terminal.error("error: cannot open \(db): \(error)")
-                throw Exit.contentErrors
-            }
+        func store() throws -> FeedbackStore { try FeedbackCommand.openStore(db) }
+    }
+
+    /// The database `portico serve` writes, or exit 1 with why not.
+    static func openStore(_ db: String) throws -> FeedbackStore {
+        guard FileManager.default.fileExists(atPath: db) else {
+            Terminal.error("error: no database at \(db) (run `portico serve`, or pass --db)")
+            throw Exit.contentErrors
+        }
+        do { return try FeedbackStore(path: db) } catch {
+            Terminal.error("error: cannot open \(db): \(error)")
+            throw Exit.contentErrors
         }
     }
 
@@ -49,12 +52,12 @@ struct FeedbackCommand: ParsableCommand {
 
         func run() throws {
             let rows = try selection.store().submissions(selection.filter())
-            print(["ID", "RECEIVED", "ACCOUNT", "PAGE", "VIEWER", "SME", "STATUS", "FIELDS"].joined(separator: "\t"))
+            print(["ID", "RECEIVED", "ACCOUNT", "PAGE", "VIEWER", "SME", "ASSIGNEE", "STATUS", "FIELDS"].joined(separator: "\t"))
             let formatter = ISO8601DateFormatter()
             for row in rows {
                 let fields = row.fields.keys.sorted().map { "\($0)=\(text(row.fields[$0]!))" }.joined(separator: " ")
                 print([String(row.id), formatter.string(from: row.receivedAt), row.accountSlug, row.page, row.viewer,
-                       row.smeName ?? "-", row.status.rawValue, fields].joined(separator: "\t"))
+                       row.smeName ?? "-", row.assignee ?? "-", row.status.rawValue, fields].joined(separator: "\t"))
                 if let note = row.note { print("  note: \(note)") }
             }
         }
@@ -78,7 +81,7 @@ struct FeedbackCommand: ParsableCommand {
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a submission followed up, with a note.")
+        static let configuration = CommandConfiguration(abstract: "Mark a submission followed up, with a note (kept in its history, by `cli`).")
         @OptionGroup var project: ProjectOptions
         @Option(name: .customLong("db"), help: "The SQLite database (default: feedback.sqlite beside the content folder).") var dbOption: String?
         var db: String { project.database(dbOption) }
