@@ -50,10 +50,9 @@ import Testing
             let workshop = db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO outbox (workshop_id, payload, next_attempt_at) VALUES (?, ?, ?)",
                            arguments: [workshop, #"{"type":"workshop","viewer":"\#(viewer)"}"#, now])
-            for (kind, item) in [("feedback", id), ("workshop", workshop)] {
-                try db.execute(sql: "INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, to_value) VALUES (?, ?, ?, 'reader', 'created', 'open')",
-                               arguments: [kind, item, now])
-            }
+            // (the submission's own `created` event is written by `insert`)
+            try db.execute(sql: "INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, to_value) VALUES ('workshop', ?, ?, 'reader', 'created', 'requested')",
+                           arguments: [workshop, now])
         }
     }
 
