@@ -27,3 +27,7 @@ def test_server_conforms_to_its_spec(tmp_path):
     # the hooks sign generated submissions, so valid data was really accepted, not just refused politely
     stored = run_portico("feedback", "export", "--format", "json", "--db", db, "--status", "all").stdout
     assert len(json.loads(stored)) > 0
+    # and signed reading batches too (POST /v1/engagement, docs/engagement.md)
+    assert "POST /v1/engagement" in output, output[-4000:]
+    events = run_portico("engagement", "acme", "--format", "json", "--db", db).stdout
+    assert len(json.loads(events)) > 0
