@@ -262,3 +262,32 @@ def test_global_privacy_control_turns_it_off(drv, portal):
         assert all_rows(portal) == before
     finally:
         drv.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+def test_forget_erases_every_row_naming_the_reader(portal):
+    import sqlite3
+    from test_feedback_e2e import signed_post
+    acct = portal.accounts["alpha"]
+    # feedback from the same reader too, so submissions and the outbox hold rows naming them
+    status, _ = signed_post(type("P", (), {"endpoint": portal.engagement.replace("/v1/engagement", "/v1/feedback")}),
+                            acct, "a-active", A1 + "index.html", {"message": "forget me"})
+    assert status == 201
+
+    def naming(viewer):
+        db = sqlite3.connect(portal.db)
+        found = []
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"):
+            for row in db.execute('SELECT * FROM "%s"' % table):
+                cells = [c.decode("utf-8", "replace") if isinstance(c, bytes) else str(c) for c in row]
+                if any(c == viewer or '"viewer":"%s"' % viewer in c for c in cells):
+                    found.append(table)
+        db.close()
+        return found
+
+    assert {"reading_event", "reading_batch", "submission", "outbox"} <= set(naming("a-active"))
+    out = T.run_portico(["engagement", "forget", "alpha", "a-active", "--db", portal.db]).stdout
+    removed = dict(line.split("\t") for line in out.splitlines() if "\t" in line)
+    assert int(removed["reading_event"]) > 0 and int(removed["submission"]) == 1 and int(removed["outbox"]) == 1, out
+    assert "Erased" in out
+    assert naming("a-active") == []
+    assert stored(portal) == [r for r in stored(portal) if r["viewer"] != "a-active"]

@@ -111,7 +111,7 @@ class Server:
     """`portico serve --port 0` on loopback, without the secret, from the key file of a build of `content`
     (made beside the database unless `keys` names one); the bound port is read from its first line of output."""
 
-    def __init__(self, db, content=FIXTURE, limits=("--viewer-limit", "1000000", "--ip-limit", "1000000"), keys=None,
+    def __init__(self, db, content=FIXTURE, limits=("--viewer-limit", "1000000", "--ip-limit", "1000000", "--reading-limit", "1000000"), keys=None,
                  extra=(), env=None):
         self.keys = keys or build_keys(os.path.join(os.path.dirname(db), "server-keys"), content)
         self.args = [PORTICO_BIN, "serve", "--content", content, "--host", "127.0.0.1", "--port", "0", "--db", db,

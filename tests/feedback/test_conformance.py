@@ -31,3 +31,6 @@ def test_server_conforms_to_its_spec(tmp_path):
     # and on the workshop endpoint too (a form request has its own nonce; one from feedback's box has none)
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM workshop_request WHERE nonce IS NOT NULL").fetchone()[0] > 0
+    # and signed reading batches too (POST /v1/engagement, docs/engagement.md)
+    events = run_portico("engagement", "acme", "--format", "json", "--db", db).stdout
+    assert len(json.loads(events)) > 0

@@ -7,7 +7,7 @@ import PorticoGate
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the feedback server (POST /v1/feedback, GET /healthz).",
+        abstract: "Run the feedback server (POST /v1/feedback, POST /v1/engagement, GET /healthz).",
         discussion: """
             Needs no portal secret: it reads the key file every build writes (.portico/server-keys), which verifies \
             readers' proofs but opens no page. Reloads the key file and content/ on SIGHUP. On SIGTERM or SIGINT it \
@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("server-keys"), help: "The key file `portico build` writes (default: .portico/server-keys).")
     var serverKeys: String?
     @Option(name: .long, help: "Submissions per viewer per minute.") var viewerLimit = 10
+    @Option(name: .customLong("reading-limit"), help: "Reading-signal batches per viewer per minute (docs/engagement.md).") var readingLimit = 60
     @Option(name: .customLong("ip-limit"), help: "Failed requests (wrong proof, malformed) per client address per minute.") var ipLimit = 60
     @Option(name: .customLong("max-body"), help: "Largest accepted body, in bytes.") var maxBody = 16 * 1024
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
@@ -39,7 +40,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
-        guard maxBody > 0, viewerLimit > 0, ipLimit > 0 else { throw ValidationError("--max-body and the limits must be positive") }
+        guard maxBody > 0, viewerLimit > 0, ipLimit > 0, readingLimit > 0 else { throw ValidationError("--max-body and the limits must be positive") }
         for proxy in trustedProxies where AddressRange(proxy) == nil {
             throw ValidationError("--trusted-proxy \(proxy) is not an address or CIDR range (like 10.0.0.0/8, 127.0.0.1 or ::1/128)")
         }
@@ -58,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, contentRoot: project.contentURL, serverKeysFile: keysFile, databasePath: db)
         configuration.maxBodyBytes = maxBody
         configuration.viewerLimit = RateLimit(burst: viewerLimit, per: 60)
+        configuration.readingViewerLimit = RateLimit(burst: readingLimit, per: 60)
         configuration.addressLimit = RateLimit(burst: ipLimit, per: 60)
         configuration.trustedProxies = trustedProxies.compactMap(AddressRange.init)
         configuration.forwardingHeader = ForwardingHeader(rawValue: forwardedHeader.lowercased()) ?? .xForwardedFor
