@@ -236,3 +236,20 @@ def test_inbox_moves_a_workshop_request_through_its_pipeline_and_the_cli_agrees(
     assert shown.returncode == 0, shown.stderr
     for text in ["poc-proposed", "scheduled", "held", "Budget confirmed", "ada", "grace"]:
         assert text in shown.stdout, (text, shown.stdout)
+
+
+def test_over_https_the_cookie_is_secure_and_only_an_https_origin_may_post(tmp_path):
+    content = str(tmp_path / "content")
+    shutil.copytree(FIXTURE, content)
+    path = os.path.join(content, "portal.yml")
+    text = open(path, encoding="utf-8").read().replace("endpoint: http://127.0.0.1:8099/v1/feedback",
+                                                        "endpoint: https://feedback.vendor.example/v1/feedback")
+    open(path, "w", encoding="utf-8").write(text)
+    link = staff_link("ada", content=content)
+    assert link.startswith("https://feedback.vendor.example/console/sign-in?t=ada.")
+    with Server(str(tmp_path / "feedback.sqlite"), content=content) as server:   # behind a TLS proxy in real life
+        visitor = Visitor(server)
+        assert visitor.sign_in(link)[0] == 403, "an http origin is not the console's"
+        status, _, _, cookies = visitor.post("/console/sign-in", {"t": token_of(link)}, origin=f"https://{visitor.host}:{visitor.port}")
+        assert status == 303
+        assert any("Secure" in c for c in cookies if c.startswith("portico_console="))

@@ -440,7 +440,9 @@ struct ConsoleHeaders: RouterMiddleware {
         response.headers[HTTPField.Name("Content-Security-Policy")!] =
             "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with the console's own form
+        // posts, which the Origin check must refuse. Other sites still learn nothing.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         return response
     }
 }
