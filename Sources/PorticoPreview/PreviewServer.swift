@@ -57,7 +57,12 @@ public struct PreviewServer: Sendable {
             let (accounts, errors) = (await site.accountList, await site.diagnostics)
             return Self.html(PreviewIndex.render(accounts, errors: errors))
         }
-        router.get("**") { request, _ in try await Self.file(request.uri.path, in: site.output) }
+        // Read between rebuilds, never during one: a rebuild swaps an account's folder out and a new one in, and a
+        // request in that window would find nothing (404) or half a site.
+        router.get("**") { request, _ in
+            let path = request.uri.path, output = site.output
+            return await site.betweenRebuilds { Self.file(path, in: output) }
+        }
         var configuration = ApplicationConfiguration(address: .hostname(host, port: port))
         configuration.serverName = "portico-preview"
         let boundPort = self.boundPort
@@ -114,7 +119,7 @@ public struct PreviewServer: Sendable {
                  body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func file(_ path: String, in root: URL) async throws -> Response {
+    static func file(_ path: String, in root: URL) -> Response {
         let clean = (path.removingPercentEncoding ?? path).split(separator: "/").filter { $0 != ".." && $0 != "." }.joined(separator: "/")
         var url = root.appendingPathComponent(clean)
         var isDirectory: ObjCBool = false

@@ -45,6 +45,10 @@ public actor PreviewSite {
         return rebuilt
     }
 
+    /// Runs `read` on this actor: rebuilds run here without suspending, so `read` sees the site before a rebuild or
+    /// after it, never in between. Requests arriving during a rebuild wait for it instead of finding files missing.
+    func betweenRebuilds<T: Sendable>(_ read: @Sendable () -> T) -> T { read() }
+
     func relative(_ path: String) -> String? {
         let root = contentRoot.path + "/"
         return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : nil

@@ -186,3 +186,40 @@ def test_saves_during_a_rebuild_and_in_new_folders_are_not_lost(project, preview
     (nested / "instant-payments-review.md").write_text(retitled(original, "Nested save "))
     p.eventually_serves("/newbank/insights/instant-payments-review/", "Nested save ")
     assert re.search(r"Rewritten 20 ", p.get(URL_PATH)[1])
+
+
+@pytest.mark.parametrize("save", ["rewrite", "rename"])
+def test_no_request_is_answered_404_or_half_built_while_a_rebuild_swaps_pages_in(project, preview, save):
+    """A reader of the preview reloading while the writer saves, the way editors save (rewrite in place, or write
+    a temporary file and rename it over): every answer is a whole page, the old one or the new one."""
+    import threading
+    p = preview()
+    p.wait_until_serving()
+    page = project / "content" / PAGE
+    original = page.read_text()
+    answers, stop = [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            answers.append(p.get(URL_PATH))
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for n in range(1, 9):
+            text = retitled(original, f"Swap {n} ")
+            if save == "rename":
+                temporary = page.with_name(".instant-payments-review.md.tmp")
+                temporary.write_text(text)
+                os.replace(temporary, page)
+            else:
+                page.write_text(text)
+            p.eventually_serves(URL_PATH, f"Swap {n} ")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert len(answers) > 50, "the readers kept asking throughout"
+    bad = [(status, body[:80]) for status, body in answers if status != 200 or "</html>" not in body]
+    assert not bad, f"{len(bad)} of {len(answers)} answers were not a whole page: {bad[:3]}"
