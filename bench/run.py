@@ -826,6 +826,8 @@ def main():
     parser.add_argument("--no-feedback", action="store_true")
     parser.add_argument("--no-lists", action="store_true", help="skip the list and search-index step")
     parser.add_argument("--only-lists", action="store_true", help="run only the list and search-index step (prints it)")
+    parser.add_argument("--only-console", action="store_true",
+                        help="run only bench/console_bench.py (console pages and engagement ingest, issue 15); prints it, appends to --results if given")
     parser.add_argument("--profile", dest="profile", action="store_true", default=None, help="run the callgrind profile (default: on, off with --quick)")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--profile-accounts", type=int, default=None, help="accounts in the profiled corpus (default 10, i.e. 1/10)")
@@ -834,6 +836,9 @@ def main():
     parser.add_argument("--preview-trials", type=int, default=5)
     parser.add_argument("--feedback-requests", type=int, default=None, help="requests per endpoint (default 5000; --quick: 500)")
     args = parser.parse_args()
+    if args.only_console:
+        command = [sys.executable, os.path.join(ROOT, "bench", "console_bench.py"), "--portico", args.portico]
+        sys.exit(subprocess.run(command + (["--results", args.results] if args.results else [])).returncode)
     args.rounds = args.rounds or (1 if args.quick else 5)
     args.profile = (not args.quick) if args.profile is None else args.profile
     args.feedback_requests = args.feedback_requests or (500 if args.quick else 5000)
