@@ -13,6 +13,7 @@ struct ConsoleController: Sendable {
     let directory: DirectoryHolder
     let store: FeedbackStore
     let theme: ConsoleTheme
+    let overview: OverviewCache
     var queries: ConsoleQueries { ConsoleQueries(store: store) }
 
     static let sessionLength: Duration = .seconds(12 * 3600)
@@ -144,12 +145,13 @@ struct ConsoleController: Sendable {
     func overview(_ request: Request, _ staff: ConsoleAccess, _ language: Language) throws -> Response {
         let snapshot = directory.current
         let days = request.uri.queryParameters["days"].flatMap { Int(String($0)) }.map { min(max($0, 1), 365) } ?? 30
-        let now = configuration.clock()
-        let totals = try queries.accountTotals(from: now.addingTimeInterval(-Double(days) * 86_400), to: now)
+        let now = configuration.clock(), today = configuration.today()
+        let queries = queries
+        let totals = try overview.totals(days: days, now: now) { try queries.accountTotals(from: now.addingTimeInterval(-Double(days) * 86_400), to: now) }
         let quietSince = now.addingTimeInterval(-Double(Self.quietDays) * 86_400)
         var rows = snapshot.accounts.values.filter { staff.sees($0.config.slug) }.map { entry -> OverviewRow in
             let total = totals[entry.config.slug] ?? ConsoleQueries.AccountTotals()
-            let active = entry.viewers.values.filter { ViewerStatus($0.viewer, today: configuration.today()) == .active }.count
+            let active = entry.viewers.values.filter { ViewerStatus($0.viewer, today: today) == .active }.count
             return OverviewRow(slug: entry.config.slug, name: entry.config.name[language], totals: total, viewers: active,
                                quiet: (total.lastActivity ?? .distantPast) < quietSince)
         }
@@ -186,10 +188,11 @@ struct ConsoleController: Sendable {
         values["title"] = .string(entry.config.name[language])
         values["navAccounts"] = true
         values["days"] = .int(days)
+        let today = configuration.today()
         values["readers"] = .list(viewers.map { viewer in
             let row = byViewer[viewer.id]
             return ["name": .string(viewer.displayName), "id": .string(viewer.id),
-                    "status": .string(text("status-\(ViewerStatus(viewer, today: configuration.today()).rawValue)", language)),
+                    "status": .string(text("status-\(ViewerStatus(viewer, today: today).rawValue)", language)),
                     "lastSeen": .string(seen[viewer.id].map(dateText) ?? text("never", language)),
                     "minutes": .string(Self.minutes(row?.seconds ?? 0)), "pieces": .int(row?.pieces ?? 0)]
         })

@@ -56,7 +56,7 @@ public struct FeedbackServer: Sendable {
         router.on(RouterPath(Envelope.workshopPath), method: .options) { request, _ in
             CORSPolicy<FeedbackRequestContext>.preflight(request, directory: directory)
         }
-        ConsoleController(configuration: configuration, directory: directory, store: store, theme: consoleTheme)
+        ConsoleController(configuration: configuration, directory: directory, store: store, theme: consoleTheme, overview: OverviewCache())
             .register(on: router, sessions: consoleSessions)
         if let site = configuration.siteFolder {
             router.add(middleware: FileMiddleware(site.path, searchForIndexHtml: true))

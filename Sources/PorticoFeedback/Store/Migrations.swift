@@ -129,6 +129,7 @@ extension FeedbackStore {
             }
         }
         registerReadingMigrations(in: &migrator)
+        registerConsoleMigrations(&migrator)
         return migrator
     }
 
