@@ -61,6 +61,7 @@ bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product portico --build-path .build-release
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/run.py $(BENCH_ARGS)
+	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/console_bench.py --results bench/RESULTS.md
 
 clean:
 	rm -rf .build site/*
