@@ -2,17 +2,15 @@
 posting to a `portico serve` started here (as in test_feedback_e2e.py), a reader asking for a workshop from an
 article, the request read and moved along the pipeline with `portico workshop`, and the new-request webhook
 verified with PyPI's `standardwebhooks` (the reference library, not Portico's code)."""
-import http.server
 import json
 import os
 import shutil
-import threading
 import time
 import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from webhook_receiver import Receiver as SignedReceiver
 
 import portico_testlib as T
 from test_feedback_e2e import FeedbackServer, _set_portal, _use_headers_of_build
@@ -22,38 +20,6 @@ ARTICLE = "insights/quarterly-review/"
 TITLE = "MARKERTITLEALPHA1 quarterly review"
 SME = "MARKERSMEALPHA Expert"
 WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
-
-class Receiver:
-    """A webhook endpoint that records each delivery and whether its signature verifies."""
-
-    def __init__(self):
-        self.deliveries = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                try:
-                    Webhook(WEBHOOK_SECRET).verify(body, headers)
-                    verified = True
-                except WebhookVerificationError:
-                    verified = False
-                receiver.deliveries.append((verified, json.loads(body)))
-                self.send_response(204 if verified else 400)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/hook" % self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 class Portal:
@@ -69,7 +35,7 @@ def portal(tmp_path_factory):
     os.makedirs(p.site)
     static = fb = receiver = None
     try:
-        receiver = Receiver()
+        receiver = SignedReceiver(WEBHOOK_SECRET)
         static = T.Server(p.site)
         _set_portal(p.content, base_url=static.base, endpoint="http://127.0.0.1:9/v1/feedback")
         T.build(p.content, p.site, T.FIXTURE_SECRET_HEX, T.FIXTURE_TODAY)   # writes the server key file
@@ -165,9 +131,9 @@ def test_a_workshop_request_from_an_article_through_the_pipeline(wdriver, portal
 
     # the new request's notification, signed per Standard Webhooks (the outbox polls every second)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(d[1].get("notes") == notes for d in portal.receiver.deliveries):
+    while time.monotonic() < deadline and not any(json.loads(d[1]).get("notes") == notes for d in portal.receiver.deliveries):
         time.sleep(0.1)
-    delivered = [d for d in portal.receiver.deliveries if d[1].get("notes") == notes]
+    delivered = [(d[0], json.loads(d[1])) for d in portal.receiver.deliveries if json.loads(d[1]).get("notes") == notes]
     assert len(delivered) == 1, portal.receiver.deliveries
     verified, payload = delivered[0]
     assert verified

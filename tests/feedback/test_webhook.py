@@ -1,47 +1,24 @@
 """Webhook deliveries are signed per Standard Webhooks: a receiver verifies them with PyPI's
 `standardwebhooks` (the reference library, not Portico's code)."""
-import http.server
 import json
+import os
 import subprocess
-import threading
+import sys
 import time
 
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+import webhook_receiver  # noqa: E402
 
 from portico_client import FIXTURE, PORTICO_BIN, SERVE_ENV, Server, post, submission
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
-class Receiver:
-    def __init__(self):
-        self.deliveries = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                try:
-                    Webhook(SECRET).verify(body, headers)
-                    verified = True
-                except WebhookVerificationError:
-                    verified = False
-                receiver.deliveries.append((verified, body, headers))
-                self.send_response(204 if verified else 400)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/hook" % self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def Receiver():
+    return webhook_receiver.Receiver(SECRET)
 
 
 def test_deliveries_verify_with_the_standard_webhooks_library(tmp_path):
