@@ -17,6 +17,8 @@ import urllib.parse
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 import portico_testlib as T
 from test_a11y import run_axe, check_violations, color_scheme
@@ -128,10 +130,12 @@ def test_the_sme_sees_what_the_reader_read_and_follows_up_their_workshop_request
 
     # the inbox: the request routed to this SME's e-mail
     b.find_element(By.LINK_TEXT, "Inbox").click()
+    T.wait_for(b, lambda d: d.current_url.endswith("/console/inbox"), what="the inbox")
     link = T.wait_for(b, lambda d: [a for a in d.find_elements(By.CSS_SELECTOR, "a[href*='/console/items/workshop/']")],
                       what="the workshop request in the inbox")[0]
     item = link.get_attribute("href")
     link.click()
+    T.wait_for(b, lambda d: d.current_url == item, what="the request's page")
     assert TITLE1 in b.page_source and READER in b.page_source
 
     def change(state, date=None, note=None):
@@ -141,8 +145,12 @@ def test_the_sme_sees_what_the_reader_read_and_follows_up_their_workshop_request
             b.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "date"), date)
         if note:
             form.find_element(By.NAME, "note").send_keys(note)
+        page = b.find_element(By.TAG_NAME, "html")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        T.wait_for(b, lambda d: "done=state" in d.current_url, what="the state change to " + state)
+        # the URL says done=state after the previous change too: wait for the page the form posted to replace this one
+        WebDriverWait(b, 15).until(staleness_of(page))
+        T.wait_for(b, lambda d: "done=state" in d.current_url and d.find_elements(By.CSS_SELECTOR, "p.pc-notice"),
+                   what="the state change to " + state)
 
     change("scheduled", date="2026-07-01", note="MARKERNOTE on site")
     change("held")
