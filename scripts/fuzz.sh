@@ -24,7 +24,7 @@ sources=(
   Tests/Fuzz/FuzzPortico.swift
   $core/Content/FrontMatterParser.swift $core/Content/SimpleFrontMatter.swift $core/Content/SourcePage.swift
   $core/Content/Day.swift $core/Content/Identifier.swift
-  $core/Config/YAMLReader.swift $core/Config/PortalConfig.swift
+  $core/Config/YAMLReader.swift $core/Config/PortalConfig.swift $core/Config/FollowUpConfig.swift
   $core/Diagnostics/Diagnostic.swift $core/Diagnostics/CharacterColumns.swift
   $core/Markdown/MarkdownRenderer.swift $core/Markdown/ReferenceDefinitions.swift $core/Markdown/SourceText.swift
   $core/Markdown/HeadingIDs.swift $core/Markdown/RawHTML.swift
