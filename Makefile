@@ -9,7 +9,7 @@ run: deps build
 	@if [ -z "$$PORTICO_SECRET" ] && [ ! -f .portico/secret ]; then $(PORTICO) init; fi
 	$(PORTICO) build --content content --out site
 	@echo
-	@echo "Magic links, one per active demo viewer (serve site/ and open one, e.g. cd site && python3 -m http.server 8000):"
+	@echo "Magic links, one per active demo viewer (make demo serves them on 127.0.0.1:8099, with the console):"
 	@$(PORTICO) token list --links --content content
 
 # The demo site, the endpoints and the console on one local port, with links that work as printed.
