@@ -165,7 +165,7 @@ struct ConsoleController: Sendable {
             ["key": .string(key), "label": .string(text("col-\(key)", language)), "url": .string("?sort=\(key)&days=\(days)"),
              "current": .bool(key == sort)]
         })
-        values["accounts"] = .list(rows.map { $0.context(language, format: dateText) })
+        values["accounts"] = .list(rows.map { $0.context(language, format: Self.dateText) })
         values["empty"] = .bool(rows.isEmpty)
         return html(theme.render("accounts", values))
     }
@@ -193,7 +193,7 @@ struct ConsoleController: Sendable {
             let row = byViewer[viewer.id]
             return ["name": .string(viewer.displayName), "id": .string(viewer.id),
                     "status": .string(text("status-\(ViewerStatus(viewer, today: today).rawValue)", language)),
-                    "lastSeen": .string(seen[viewer.id].map(dateText) ?? text("never", language)),
+                    "lastSeen": .string(seen[viewer.id].map(Self.dateText) ?? text("never", language)),
                     "minutes": .string(Self.minutes(row?.seconds ?? 0)), "pieces": .int(row?.pieces ?? 0)]
         })
         values["topics"] = .list(topics.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { tag, seconds in
@@ -246,7 +246,7 @@ struct ConsoleController: Sendable {
         }
         let history = try store.history(found.kind == .workshop ? .workshop : .feedback, id: found.id)
         values["history"] = .list(history.map { event in
-            ["at": .string(dateText(event.at)), "actor": .string(snapshot.portal.staffMember(event.actor)?.name ?? event.actor),
+            ["at": .string(Self.dateText(event.at)), "actor": .string(snapshot.portal.staffMember(event.actor)?.name ?? event.actor),
              "action": .string(text("action-\(event.action)", language)),
              "from": .string(event.fromValue.map { valueText($0, of: event.action, snapshot: snapshot, language) } ?? ""),
              "to": .string(event.toValue.map { valueText($0, of: event.action, snapshot: snapshot, language) } ?? ""),
@@ -341,7 +341,7 @@ struct ConsoleController: Sendable {
             "kind": .string(text("kind-\(item.kind.rawValue)", language)), "isWorkshop": .bool(item.kind == .workshop),
             "id": .int(Int(item.id)), "url": .string("/console/items/\(item.kind.rawValue)/\(item.id)"),
             "account": .string(account?.config.name[language] ?? item.account), "accountURL": .string("/console/accounts/\(item.account)"),
-            "at": .string(dateText(item.receivedAt)), "reader": .string(viewer?.displayName ?? item.viewer),
+            "at": .string(Self.dateText(item.receivedAt)), "reader": .string(viewer?.displayName ?? item.viewer),
             "page": .string(account?.pages[item.page]?.title ?? item.page), "summary": .string(item.summary),
             "state": .string(text("state-\(item.state)", language)),
             "assignee": .string(item.assignee.map { snapshot.portal.staffMember($0)?.name ?? $0 } ?? item.smeName ?? text("unassigned", language)),
@@ -349,10 +349,9 @@ struct ConsoleController: Sendable {
         ]
     }
 
-    func dateText(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withDashSeparatorInDate]
-        return formatter.string(from: date)
+    /// The UTC day of `date`, as the console and the report print it (no formatter made per row).
+    static func dateText(_ date: Date) -> String {
+        Day(ordinal: Int((date.timeIntervalSince1970 / 86_400).rounded(.down))).description
     }
 
     static func minutes(_ seconds: Int) -> String {
@@ -367,7 +366,8 @@ struct ConsoleController: Sendable {
         let host = request.head.authority
         let scheme = configuration.consoleSecureCookies ? "https" : "http"
         guard let origin = request.headers[.origin], let host, origin.lowercased() == "\(scheme)://\(host)".lowercased() else {
-            return message(.forbidden, "forbiddenTitle", detail: text("badOrigin", language(request, context)), language(request, context))
+            let language = language(request, context)
+            return message(.forbidden, "forbiddenTitle", detail: text("badOrigin", language), language)
         }
         return nil
     }

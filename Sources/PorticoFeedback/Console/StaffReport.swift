@@ -23,7 +23,7 @@ public struct StaffReport {
         let open = ConsoleQueries.openWorkshopStates.map { "'\($0)'" }.joined(separator: ",")
         let items = try queries.items(feedbackWhere: "status = 'open'", workshopWhere: "state IN (\(open))", arguments: [], limit: 10_000)
             .filter { access.sees($0.account) && access.isMine(assignee: $0.assignee, smeEmail: $0.smeEmail) }
-        let day = { (date: Date) in Day(ordinal: Int((date.timeIntervalSince1970 / 86_400).rounded(.down))).description }
+        let day = ConsoleController.dateText
         var context: TemplateMap = [
             "t": TemplateValue(strings), "lang": .string(language.rawValue), "portal": ["title": .string(portal.title)],
             "name": .string(member.name), "since": .string(day(since)), "until": .string(day(now)), "consoleURL": .string(consoleURL),
