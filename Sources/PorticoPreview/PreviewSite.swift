@@ -12,6 +12,10 @@ public actor PreviewSite {
     private(set) public var diagnostics: [Diagnostic] = []
     private(set) public var version = 0
 
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { RebuildExecutor.shared.asUnownedSerialExecutor() }
+
+    func onRebuildQueue() -> Bool { RebuildExecutor.shared.isCurrent }
+
     public init(contentRoot: URL, themeFolders: [URL], output: URL, script: Data?) {
         self.contentRoot = contentRoot.standardizedFileURL
         self.themeFolders = themeFolders

@@ -19,11 +19,12 @@ import Testing
                 let log = DiagnosticLog()
                 let pages = Pages()
                 try renderer.renderAll(log: log, concurrentPages: concurrent) { pages.add($0) }
-                return (pages.all, log.all)
+                return (pages.all, log.reported)
             }
             let sequential = try render(concurrent: false)
             let concurrent = try render(concurrent: true)
             #expect(concurrent.0 == sequential.0)
+            // In the order reported (`log.all` sorts, which would hide an order bug).
             #expect(concurrent.1.map(\.message) == sequential.1.map(\.message))
             // renderAll emits exactly the pages pageCount promises (articles; per language home, search, its shards and every list page).
             #expect(sequential.0.count == AccountRenderer.pageCount(of: account, portal: portal.config))
@@ -31,10 +32,9 @@ import Testing
         }
     }
 
-    final class Pages: @unchecked Sendable {
-        private var pages: [String: String] = [:]
-        private let lock = NSLock()
-        func add(_ page: RenderedPage) { lock.lock(); pages[page.path] = page.html; lock.unlock() }
-        var all: [String: String] { lock.lock(); defer { lock.unlock() }; return pages }
+    final class Pages: Sendable {
+        private let pages = Locked<[String: String]>([:])
+        func add(_ page: RenderedPage) { pages.withLock { $0[page.path] = page.html } }
+        var all: [String: String] { pages.current }
     }
 }

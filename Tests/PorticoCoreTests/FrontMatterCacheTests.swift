@@ -74,7 +74,7 @@ import Testing
         #expect(!pages.isEmpty)
         #expect(first.fingerprints == second.fingerprints)
         for page in pages {
-            #expect(second.fingerprints[page.sourcePath]?.publish == PublishRecord.fingerprint(page))
+            #expect(second.fingerprints[page.sourcePath]?.publish == page.readerFingerprint)
         }
         // A body edit changes the page's content fingerprint and nothing else.
         let file = content.appendingPathComponent("accounts/acme/insights/hello.md")

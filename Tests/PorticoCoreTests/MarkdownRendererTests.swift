@@ -88,20 +88,20 @@ import Testing
     }
 
     @Test func readingTimeCountsChineseCharactersAndEnglishWords() {
-        #expect(Formatting.readingMinutes(String(repeating: "word ", count: 660)) == 3)
-        #expect(Formatting.readingMinutes(String(repeating: "汽车", count: 600)) == 3)
-        #expect(Formatting.readingMinutes("short") == 1)
+        #expect(ReadingTime.minutes(String(repeating: "word ", count: 660)) == 3)
+        #expect(ReadingTime.minutes(String(repeating: "汽车", count: 600)) == 3)
+        #expect(ReadingTime.minutes("short") == 1)
         // Two-, three- and four-byte characters: Cyrillic and accented words count as words, CJK by character.
-        #expect(Formatting.readingMinutes(String(repeating: "слово café ", count: 330)) == 3)
+        #expect(ReadingTime.minutes(String(repeating: "слово café ", count: 330)) == 3)
         // U+20000 lies outside the two CJK blocks counted by character: it reads as a word (800/400 + 400/220 = 3.8).
-        #expect(Formatting.readingMinutes(String(repeating: "𠀀汽车，", count: 400)) == 4)
+        #expect(ReadingTime.minutes(String(repeating: "𠀀汽车，", count: 400)) == 4)
     }
 
     /// The punctuation reading time treats as a word break, and nothing else.
     @Test func commonPunctuationIsExactlyTheListedSet() {
         let listed: Set<UInt32> = [0x00B7, 0x2014, 0x2013, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x3001, 0x3002, 0x300A, 0x300B, 0x300C,
                                    0x300D, 0x300E, 0x300F, 0x3010, 0x3011, 0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F]
-        let found = Set((0..<UInt32(0x11_0000)).filter(Formatting.isCommonPunctuation))
+        let found = Set((0..<UInt32(0x11_0000)).filter(ReadingTime.isCommonPunctuation))
         #expect(found == listed)
     }
 
@@ -233,9 +233,14 @@ import Testing
         #expect(decoded["b"] as? [String] == ["x\"y\\z", "</script><!--&", "行\n\t\u{1}"])
     }
 
-    @Test func typedStringMapsEncodeLikeTheGeneralEncoder() {
-        let entries: [[String: String]] = [["t": "中文 <b>", "u": "a/b/"], [:], ["x": "\"\u{1F}\u{7F}"]]
-        #expect(JSONText.encode(entries) == JSONText.encode(entries as [Any]))
+    /// Foundation's JSON parser reads back exactly what was encoded, and nothing in it can close a script element.
+    @Test func encodedJSONParsesBackToTheSameValues() throws {
+        let entries: [[String: String]] = [["t": "中文 <b>", "u": "a/b/"], [:], ["x": "\"\u{1F}\u{7F}\\ & </script>"]]
+        let text = JSONText.encode(entries)
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: String]]
+        #expect(parsed == entries)
+        #expect(!text.contains("<") && !text.contains(">") && !text.contains("&"))
+        #expect(JSONText.encode(["b": 1, "a": [true, 2.5]] as [String: Any]) == #"{"a":[true,2.5],"b":1}"#)
     }
 }
 

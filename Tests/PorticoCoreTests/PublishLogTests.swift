@@ -34,7 +34,7 @@ import Testing
         let content = try Fixtures.content()
         let (_, accounts) = Fixtures.builder(content: content, output: Fixtures.temporaryFolder()).loadAndResolve(log: DiagnosticLog())
         let computed = PublishRecord(date: Fixtures.today, accounts: accounts)
-        let known = Dictionary(accounts.flatMap(\.pages).map { ($0.source.sourcePath, PublishRecord.fingerprint($0.source)) },
+        let known = Dictionary(accounts.flatMap(\.pages).map { ($0.source.sourcePath, $0.source.readerFingerprint) },
                                uniquingKeysWith: { first, _ in first })
         #expect(PublishRecord(date: Fixtures.today, accounts: accounts, known: known) == computed)
     }

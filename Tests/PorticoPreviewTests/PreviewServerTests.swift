@@ -20,6 +20,13 @@ import Testing
         return (PreviewSite(contentRoot: content, themeFolders: [Self.theme], output: root.appendingPathComponent("out"), script: nil), content)
     }
 
+    /// A rebuild is long synchronous work: it runs on the preview's own queue, never on Swift's cooperative pool.
+    @Test func rebuildsRunOffTheConcurrencyPool() async throws {
+        let (site, _) = try makeSite()
+        #expect(await site.onRebuildQueue())
+        #expect(!RebuildExecutor.shared.isCurrent)
+    }
+
     @Test func editBreakAndFixAPage() async throws {
         let (site, content) = try makeSite()
         try await site.rebuild()

@@ -71,3 +71,12 @@ def test_unchanged_and_one_account_rebuilds_equal_a_clean_build(tmp_path):
 
     portico("build", "--content", "content", "--out", "clean", "--no-cache", cwd=tmp_path)
     same_files(tmp_path / "site", tmp_path / "clean")
+
+
+@pytest.mark.parametrize("args", [["build", "--no-such-option"], ["build", "--shard"], ["token", "issue"], ["frobnicate"]])
+def test_usage_errors_exit_64_as_docs_ci_says(tmp_path, args):
+    run = subprocess.run([PORTICO, *args], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 64, (run.returncode, run.stderr)
+    assert "Usage" in run.stderr or "Error" in run.stderr
+    table = open(os.path.join(ROOT, "docs", "ci.md"), encoding="utf-8").read()
+    assert "| 64 | usage error" in table

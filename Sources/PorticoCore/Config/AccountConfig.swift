@@ -64,13 +64,6 @@ public struct IncludeRule: Sendable, Equatable {
         self.pages = pages
         self.location = location
     }
-
-    public func matches(_ page: SourcePage) -> Bool {
-        if let industries, Set(industries).isDisjoint(with: page.industries) { return false }
-        if let tags, Set(tags).isDisjoint(with: page.tags) { return false }
-        if let pages, !pages.contains(page.libraryPath ?? "") { return false }
-        return industries != nil || tags != nil || pages != nil
-    }
 }
 
 public struct Viewer: Sendable, Equatable {

@@ -27,7 +27,7 @@ final class FrontMatterCache: @unchecked Sendable {
         var draft: Bool
         var smeLocation: SourceLocation?
         var bodyStartLine, bodyBytes: Int
-        /// `PublishRecord.fingerprint` of the page, so a no-op build does not hash every body again.
+        /// `SourcePage.readerFingerprint` of the page, so a no-op build does not hash every body again.
         var publishFingerprint: String
     }
 
@@ -54,7 +54,7 @@ final class FrontMatterCache: @unchecked Sendable {
     /// Remembers a parse; returns the page's publish fingerprint.
     @discardableResult
     func store(key: String, page: SourcePage?, diagnostics: [Diagnostic]) -> String? {
-        let publish = page.map(PublishRecord.fingerprint)
+        let publish = page.map(\.readerFingerprint)
         let entry = Stored(page: page.map { StoredPage($0, publishFingerprint: publish ?? "") }, diagnostics: diagnostics)
         lock.withLock {
             misses += 1

@@ -40,7 +40,7 @@ public struct Account: Sendable {
 }
 
 /// Hashes of one source page: `content` of the file and its place (for the build cache), `publish` as
-/// `PublishRecord.fingerprint` computes it.
+/// `SourcePage.readerFingerprint` computes it.
 public struct PageFingerprint: Sendable, Equatable {
     public var content: String
     public var publish: String?

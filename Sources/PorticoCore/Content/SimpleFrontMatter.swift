@@ -275,11 +275,7 @@ enum SimpleFrontMatter {
 /// document with `line - 1` line breaks and `column - 1` spaces before it, composed by Yams once per position
 /// and kept. Front matter uses a few hundred positions at most.
 enum YAMLMarks {
-    private final class Cache: @unchecked Sendable {
-        let lock = NSLock()
-        var marks: [Int: Mark] = [:]
-    }
-    private static let cache = Cache()
+    private static let cache = Locked<[Int: Mark]>([:])
 
     /// The positions `mark` can give a mark for.
     static func covers(line: Int, column: Int) -> Bool { (1...4096).contains(line) && (1...4096).contains(column) }
@@ -287,11 +283,11 @@ enum YAMLMarks {
     static func mark(line: Int, column: Int) -> Mark? {
         guard covers(line: line, column: column) else { return nil }
         let key = line << 16 | column
-        if let mark = cache.lock.withLock({ cache.marks[key] }) { return mark }
+        if let mark = cache.withLock({ $0[key] }) { return mark }
         let yaml = String(repeating: "\n", count: line - 1) + String(repeating: " ", count: column - 1) + "x"
         guard let node = try? Yams.compose(yaml: yaml, .default, .default, .utf8), let mark = node.mark,
               mark.line == line, mark.column == column else { return nil }
-        cache.lock.withLock { cache.marks[key] = mark }
+        cache.withLock { $0[key] = mark }
         return mark
     }
 }

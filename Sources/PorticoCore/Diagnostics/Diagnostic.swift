@@ -62,31 +62,30 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// A thread-safe collector of diagnostics; every stage reports into one so a build prints all problems at once.
-public final class DiagnosticLog: @unchecked Sendable {
-    private var items: [Diagnostic] = []
-    private let lock = NSLock()
+public final class DiagnosticLog: Sendable {
+    private let items = Locked<[Diagnostic]>([])
 
     public init() {}
 
     public func report(_ diagnostic: Diagnostic) {
-        lock.lock(); defer { lock.unlock() }
-        items.append(diagnostic)
+        items.withLock { $0.append(diagnostic) }
     }
 
     public func report(contentsOf diagnostics: [Diagnostic]) {
-        lock.lock(); defer { lock.unlock() }
-        items.append(contentsOf: diagnostics)
+        items.withLock { $0.append(contentsOf: diagnostics) }
     }
 
     /// All diagnostics, sorted by file, line and column so output is stable.
     public var all: [Diagnostic] {
-        lock.lock(); defer { lock.unlock() }
-        return Array(Set(items)).sorted { ($0.location, $0.message) < ($1.location, $1.message) }
+        Array(Set(items.current)).sorted { ($0.location, $0.message) < ($1.location, $1.message) }
     }
 
     public var errors: [Diagnostic] { all.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { all.filter { $0.severity == .warning } }
-    public var hasErrors: Bool { lock.lock(); defer { lock.unlock() }; return items.contains { $0.severity == .error } }
+    public var hasErrors: Bool { items.withLock { $0.contains { $0.severity == .error } } }
+
+    /// Every report in the order it was made, duplicates included: what `all` sorts away.
+    var reported: [Diagnostic] { items.current }
 }
 
 /// Thrown when a stage found errors; the diagnostics are already in the log.

@@ -22,7 +22,7 @@ public struct PublishRecord: Codable, Sendable, Equatable {
             (account.slug, Dictionary(uniqueKeysWithValues: account.pages.map { page in
                 let path = page.source.sourcePath
                 if let fingerprint = known[path] { return (page.outputPath, fingerprint) }
-                let fingerprint = PublishRecord.fingerprint(page.source)
+                let fingerprint = page.source.readerFingerprint
                 known[path] = fingerprint
                 return (page.outputPath, fingerprint)
             }))
@@ -31,14 +31,9 @@ public struct PublishRecord: Codable, Sendable, Equatable {
 
     /// Page output path → fingerprint, for one account as it is now.
     public static func fingerprints(of account: ResolvedAccount) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, fingerprint($0.source)) })
+        Dictionary(uniqueKeysWithValues: account.pages.map { ($0.outputPath, $0.source.readerFingerprint) })
     }
 
-    /// Changes to what a reader sees (title, date, summary, tags, body) change the fingerprint.
-    public static func fingerprint(_ page: SourcePage) -> String {
-        let text = [page.title, page.date.description, page.summary ?? "", page.tags.joined(separator: ","), page.body].joined(separator: "\u{1F}")
-        return Hex.encode(SHA256.hash(data: Data(text.utf8)).prefix(12))
-    }
 }
 
 public struct PublishLog: Sendable {

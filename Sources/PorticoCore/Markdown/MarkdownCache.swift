@@ -6,16 +6,15 @@ import Foundation
 /// links found in the first rendering and what each was rewritten to; another account reuses the HTML when
 /// its own rewrites (made in the same order, with the same side effects: diagnostics, assets, anchors)
 /// come out identical, and renders afresh otherwise.
-public final class MarkdownCache: @unchecked Sendable {
-    struct Entry {
+public final class MarkdownCache: Sendable {
+    struct Entry: Sendable {
         let markdown: String
         let rendered: RenderedMarkdown
         let links: [MarkdownLink]
         let rewrites: [String?]
     }
 
-    private var entries: [String: Entry] = [:]
-    private let lock = NSLock()
+    private let entries = Locked<[String: Entry]>([:])
     // By source path: within one build a path's Markdown, and so its plain text, is the same in every account
     // (link rewrites change URLs, never text).
     private let minutes = LockedMemo<Int>()
@@ -25,7 +24,7 @@ public final class MarkdownCache: @unchecked Sendable {
 
     /// Reading time of a source page's Markdown, computed once per build.
     func readingMinutes(_ key: String, markdown: String) -> Int {
-        minutes.value(key) { Formatting.readingMinutes(markdown) }
+        minutes.value(key) { ReadingTime.minutes(markdown) }
     }
 
     /// What the search index keeps of a page's text, made once per build.
@@ -34,14 +33,12 @@ public final class MarkdownCache: @unchecked Sendable {
     }
 
     func entry(_ key: String, markdown: String) -> Entry? {
-        lock.lock(); defer { lock.unlock() }
-        guard let entry = entries[key], entry.markdown == markdown else { return nil }
+        guard let entry = entries.withLock({ $0[key] }), entry.markdown == markdown else { return nil }
         return entry
     }
 
     func store(_ entry: Entry, for key: String) {
-        lock.lock(); defer { lock.unlock() }
-        if entries[key] == nil { entries[key] = entry }
+        entries.withLock { if $0[key] == nil { $0[key] = entry } }
     }
 }
 

@@ -72,7 +72,7 @@ public struct AccountRenderer {
     public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: (RenderedPage) throws -> Void) throws {
         var cardsByLanguage: [Language: [String: TemplateMap]] = [:]
         let minutes = account.pages.map { page in
-            markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? Formatting.readingMinutes(page.source.body)
+            markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? ReadingTime.minutes(page.source.body)
         }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
         var searchTexts: [String] = []

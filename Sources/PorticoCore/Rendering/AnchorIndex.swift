@@ -2,17 +2,16 @@ import Foundation
 
 /// Collects the anchors each page defines and the `#fragment` links pointing at them, so `check` can
 /// report links to headings that do not exist.
-public final class AnchorIndex: @unchecked Sendable {
-    struct Reference {
+public final class AnchorIndex: Sendable {
+    struct Reference: Sendable {
         let page: String
         let fragment: String
         let location: SourceLocation
         let url: String
     }
 
-    private var anchors: [String: Set<String>] = [:]
-    private var references: [Reference] = []
-    private let lock = NSLock()
+    private let anchors = Locked<[String: Set<String>]>([:])
+    private let references = Locked<[Reference]>([])
 
     public init() {}
 
@@ -25,19 +24,17 @@ public final class AnchorIndex: @unchecked Sendable {
             ids.insert(String(rest[..<end]))
             rest = rest[end...]
         }
-        lock.lock(); anchors["\(account)/\(page)"] = ids; lock.unlock()
+        anchors.withLock { $0["\(account)/\(page)"] = ids }
     }
 
     func reference(account: String, page: String, fragment: String, url: String, at location: SourceLocation) {
-        lock.lock()
-        references.append(Reference(page: "\(account)/\(page)", fragment: fragment, location: location, url: url))
-        lock.unlock()
+        references.withLock { $0.append(Reference(page: "\(account)/\(page)", fragment: fragment, location: location, url: url)) }
     }
 
     /// Links whose fragment names no anchor on the target page.
     public func brokenAnchors() -> [Diagnostic] {
-        lock.lock(); defer { lock.unlock() }
-        return references.compactMap { reference in
+        let anchors = anchors.current
+        return references.current.compactMap { reference in
             // `#caf%C3%A9` and `#café` name the same heading.
             guard let ids = anchors[reference.page], !ids.contains(reference.fragment),
                   !ids.contains(reference.fragment.removingPercentEncoding ?? reference.fragment) else { return nil }

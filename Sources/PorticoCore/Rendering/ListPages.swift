@@ -43,9 +43,6 @@ enum ListPages {
     /// Cards per list page: a list of 1,500 pieces was one 856 KB page, fetched and decrypted whole.
     static let size = 50
 
-    /// Article slugs that would collide with the list pages' folders.
-    static let reservedSlugs: Set<String> = ["page", "tags"]
-
     /// Every list page of `kind` (at least one, empty when the account has no piece of the kind), the
     /// whole list's pages first, then each tag's, tags in name order.
     static func plan(_ kind: PageKind, of account: ResolvedAccount) -> (tags: [ListTag], pages: [ListPage]) {

@@ -25,6 +25,9 @@ public struct ResolvedAccount: Sendable {
 
 /// Stage 2: decides, per account, which pages it publishes (its own and the library pieces its rules include).
 public struct AccountResolver: Sendable {
+    /// Article slugs that would collide with the list pages' folders (`page/2/`, `tags/x/`).
+    static let reservedSlugs: Set<String> = ["page", "tags"]
+
     public let portal: Portal
     public let options: BuildOptions
     private let libraryPaths: Set<String>
@@ -69,7 +72,7 @@ public struct AccountResolver: Sendable {
         var byOutput: [String: Int] = [:]
         for page in candidates {
             let path = page.outputPath
-            if ListPages.reservedSlugs.contains(page.source.slug) {
+            if Self.reservedSlugs.contains(page.source.slug) {
                 log.report(.error("reserved-slug", at: SourceLocation(file: page.source.sourcePath, line: 1),
                                   "`\(page.source.slug).md` would publish at `\(path)`, where the \(page.source.kind.rawValue) list keeps its pages and tags",
                                   hint: "rename the file (the names `page` and `tags` are taken by the lists)"))

@@ -8,21 +8,26 @@ import Foundation
 /// - `init(updating:)`: only changed account folders and the shared files are staged; `commit()` swaps
 ///   in just what differs (see SiteWriter+Update.swift). Folders passed to `keep` stay as they are.
 /// - `init(inPlace:)` (preview): straight into the output; nothing is staged, swapped or thrown away.
-public final class SiteWriter: @unchecked Sendable {
+public final class SiteWriter: Sendable {
     public let output: URL
     public let staging: URL
     private let stagingPath: String
     public let inPlace: Bool
     public let updating: Bool
     let fileManager = FileManager.default
-    private var createdDirectories = Set<String>()
-    private let lock = NSLock()
-    /// Files written (or kept) per top-level entry of the site.
-    private var counts: [String: Int] = [:]
-    /// Top-level folders of the previous output that stay untouched (reused accounts).
-    private(set) var kept = Set<String>()
-    /// Top-level folders replaced whole by their staged version (or removed, when nothing was staged).
-    private(set) var replaced = Set<String>()
+    private struct State {
+        var createdDirectories = Set<String>()
+        /// Files written (or kept) per top-level entry of the site.
+        var counts: [String: Int] = [:]
+        /// Top-level folders of the previous output that stay untouched (reused accounts).
+        var kept = Set<String>()
+        /// Top-level folders replaced whole by their staged version (or removed, when nothing was staged).
+        var replaced = Set<String>()
+    }
+    private let state = Locked(State())
+
+    var kept: Set<String> { state.current.kept }
+    var replaced: Set<String> { state.current.replaced }
 
     public convenience init(output: URL) throws {
         try self.init(output: output, updating: false)
@@ -58,35 +63,33 @@ public final class SiteWriter: @unchecked Sendable {
     }
 
     public var filesWritten: Int {
-        lock.lock(); defer { lock.unlock() }
-        return counts.values.reduce(0, +)
+        state.withLock { $0.counts.values.reduce(0, +) }
     }
 
     /// Files written or kept under one top-level folder.
     public func files(in folder: String) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        return counts[folder] ?? 0
+        state.withLock { $0.counts[folder] ?? 0 }
     }
 
     /// Leaves a top-level folder of the previous output as it is (`updating` only); it holds `files` files.
     public func keep(_ folder: String, files: Int) {
         precondition(updating, "only an updating writer keeps folders of the previous output")
-        lock.lock(); kept.insert(folder); counts[folder] = files; lock.unlock()
+        state.withLock { $0.kept.insert(folder); $0.counts[folder] = files }
     }
 
     /// Declares a top-level folder as rendered again: at commit its staged version replaces the old one whole.
     public func replace(_ folder: String) {
-        lock.lock(); replaced.insert(folder); lock.unlock()
+        state.withLock { _ = $0.replaced.insert(folder) }
     }
 
     /// Removes a folder of the output (an account about to be rebuilt in place).
     public func remove(_ path: String) {
         let removed = staging.appendingPathComponent(path)
         try? fileManager.removeItem(at: removed)
-        lock.lock()
-        createdDirectories = createdDirectories.filter { !$0.hasPrefix(removed.path) }
-        counts[Self.topLevel(path)] = nil
-        lock.unlock()
+        state.withLock { state in
+            state.createdDirectories = state.createdDirectories.filter { !$0.hasPrefix(removed.path) }
+            state.counts[Self.topLevel(path)] = nil
+        }
     }
 
     static func topLevel(_ path: String) -> String {
@@ -97,10 +100,10 @@ public final class SiteWriter: @unchecked Sendable {
     public func write(_ data: Data, to path: String) throws {
         let file = stagingPath + "/" + path
         let directory = String(file[..<file.utf8.lastIndex(of: UInt8(ascii: "/"))!])
-        lock.lock()
-        let needsDirectory = createdDirectories.insert(directory).inserted
-        counts[Self.topLevel(path), default: 0] += 1
-        lock.unlock()
+        let needsDirectory = state.withLock { state in
+            state.counts[Self.topLevel(path), default: 0] += 1
+            return state.createdDirectories.insert(directory).inserted
+        }
         if needsDirectory { try Self.makeDirectory(directory) }
         do {
             try Self.writeFile(file, data)

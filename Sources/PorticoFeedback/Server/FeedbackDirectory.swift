@@ -105,13 +105,12 @@ public struct FeedbackDirectory: Sendable {
 }
 
 /// The current directory, swapped whole on reload (SIGHUP) so a request sees one consistent snapshot.
-public final class DirectoryHolder: @unchecked Sendable {
-    private var directory: FeedbackDirectory
-    private let lock = NSLock()
+public final class DirectoryHolder: Sendable {
+    private let directory: Locked<FeedbackDirectory>
 
-    public init(_ directory: FeedbackDirectory) { self.directory = directory }
+    public init(_ directory: FeedbackDirectory) { self.directory = Locked(directory) }
 
-    public var current: FeedbackDirectory { lock.withLock { directory } }
+    public var current: FeedbackDirectory { directory.current }
 
-    public func replace(with directory: FeedbackDirectory) { lock.withLock { self.directory = directory } }
+    public func replace(with directory: FeedbackDirectory) { self.directory.withLock { $0 = directory } }
 }

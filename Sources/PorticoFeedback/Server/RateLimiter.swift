@@ -1,4 +1,5 @@
 import Foundation
+import PorticoCore
 
 /// `burst` requests at once, refilled at `burst` per `seconds`.
 public struct RateLimit: Sendable, Equatable {
@@ -9,11 +10,10 @@ public struct RateLimit: Sendable, Equatable {
 }
 
 /// Token buckets by key (a viewer, an address). `take` answers nil when allowed, else the seconds to wait.
-public final class RateLimiter: @unchecked Sendable {
+public final class RateLimiter: Sendable {
     private struct Bucket { var tokens: Double; var updated: Date }
     private let limit: RateLimit
-    private var buckets: [String: Bucket] = [:]
-    private let lock = NSLock()
+    private let buckets = Locked<[String: Bucket]>([:])
 
     public init(_ limit: RateLimit) { self.limit = limit }
 
@@ -21,13 +21,13 @@ public final class RateLimiter: @unchecked Sendable {
         guard limit.burst != .max else { return nil }
         let capacity = Double(limit.burst)
         let rate = capacity / limit.seconds
-        return lock.withLock {
+        return buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
             bucket.tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * rate)
             bucket.updated = now
             defer {
                 buckets[key] = bucket
-                if buckets.count > 100_000 { prune(now: now, rate: rate, capacity: capacity) }
+                if buckets.count > 100_000 { Self.prune(&buckets, now: now, rate: rate, capacity: capacity) }
             }
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
@@ -38,7 +38,7 @@ public final class RateLimiter: @unchecked Sendable {
     }
 
     /// Drops buckets that have refilled completely (they are the same as no bucket).
-    private func prune(now: Date, rate: Double, capacity: Double) {
+    private static func prune(_ buckets: inout [String: Bucket], now: Date, rate: Double, capacity: Double) {
         buckets = buckets.filter { $0.value.tokens + now.timeIntervalSince($0.value.updated) * rate < capacity }
     }
 }
