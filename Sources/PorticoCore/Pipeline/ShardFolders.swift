@@ -12,7 +12,11 @@ struct ShardFolders {
         var problems: [String] = []
         var owner: [String: URL] = [:]
         var files: [String: URL] = [:]
+        var doubled = Set<String>()
         let shared = Set(shared)
+        // One folder named twice (`shards/1` and `shards/1/`) is one shard, not a doubled one.
+        var named = Set<String>()
+        let folders = folders.map(\.standardizedFileURL).filter { named.insert($0.path.hasSuffix("/") ? String($0.path.dropLast()) : $0.path).inserted }
         for folder in folders {
             guard FileKind.at(folder.path) == .directory else {
                 problems.append("\(folder.path) is not a folder (give the output folder of each `portico build --shard i/n`)")
@@ -24,6 +28,7 @@ struct ShardFolders {
                 let source = folder.appendingPathComponent(path)
                 if let slug = directories[top] {
                     if let other = owner[top], other != folder {
+                        guard doubled.insert(top).inserted else { continue }
                         problems.append("account \(slug) is in both \(other.path) and \(folder.path): merge the folders of one sharded build (the same --shard count), each once")
                         continue
                     }
