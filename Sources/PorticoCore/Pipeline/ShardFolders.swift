@@ -37,7 +37,7 @@ struct ShardFolders {
                 } else if shared.contains(path) {
                     seenShared.insert(path)
                     if !FileManager.default.contentsEqual(atPath: source.path, andPath: expected.appendingPathComponent(path).path) {
-                        problems.append("\(folder.path)/\(path) differs from the one this merge writes: the shards were built from other content, theme, options or portico binary than the merge; build them again")
+                        problems.append("\(folder.path)/\(path) differs from the one this merge writes: the shards were built with another portal.yml, theme or portico than this merge; build them again with this commit")
                     }
                 } else {
                     problems.append("\(folder.path)/\(path) is neither a shared file nor in the folder of an account of this portal (another secret, a removed account, or not a shard's output?)")
