@@ -5,7 +5,7 @@ public struct PorticoCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "portico",
         abstract: "Private, encrypted microsites for key accounts, from Markdown.",
-        discussion: "Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error.",
+        discussion: "Exit codes: 0 ok, 1 content errors, 2 a PORTICO_TODAY that is not a date, 3 internal error, 64 usage.",
         version: "0.1.0 (\(Allocator.name))",
         subcommands: [Init.self, Build.self, Check.self, Preview.self, New.self, DigestCommand.self, TokenCommand.self,
                       Serve.self, FeedbackCommand.self, WorkshopCommand.self, EngagementCommand.self, ReportCommand.self])

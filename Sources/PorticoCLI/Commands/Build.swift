@@ -19,9 +19,21 @@ struct Build: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Render every account, ignoring .portico/cache.") var noCache = false
     @Option(name: .customLong("server-keys"), help: "Where to write the feedback server's key file (default: .portico/server-keys).")
     var serverKeys: String?
+    @Option(name: .customLong("shard"), help: ArgumentHelp("Render only this part of the accounts: INDEX/COUNT, numbered from 1 (e.g. 2/3). Records nothing of the whole portal; put the parts together with --merge-shards (docs/ci.md).", valueName: "index/count"),
+            transform: { try Shard(parsing: $0) })
+    var shard: Shard?
+    @Option(name: .customLong("merge-shards"), parsing: .upToNextOption,
+            help: ArgumentHelp("Put the output folders of every --shard i/n build together into --out, and record the publish, the access history and the server keys, without rendering (docs/ci.md).", valueName: "folder"))
+    var mergeShards: [String] = []
 
     var out: String {
         outOption ?? (unencrypted ? PrivateFolder.folder(project: project.projectURL).appendingPathComponent("unencrypted").path : "site")
+    }
+
+    func validate() throws {
+        if shard != nil && !mergeShards.isEmpty { throw ValidationError("--shard builds one part and --merge-shards puts the parts together: run them as separate steps") }
+        if shard != nil && serverKeys != nil { throw ValidationError("a shard writes no server keys (they must list every account): pass --server-keys to the --merge-shards step") }
+        if shard != nil && outOption == nil { throw ValidationError("--shard needs --out with a folder of its own (e.g. --out shards/\(shard!.index)): its output holds only part of the accounts, so it must not replace the site you publish") }
     }
 
     func run() throws {
@@ -48,7 +60,13 @@ struct Build: ParsableCommand {
                                   output: URL(fileURLWithPath: out), options: options, publisher: publisher)
         builder.access = access
         let cache = BuildCache(project: project.projectURL)
-        if noCache {
+        let whole = shard == nil && mergeShards.isEmpty
+        if let shard {
+            // The publish record, the access history and the cache describe the whole portal: a shard leaves them to the merge.
+            builder.shard = shard
+            builder.access?.records = false
+        }
+        if !whole || noCache {
             // This build replaces what the cache describes: forget it rather than let it vouch for the new site.
             cache.remove(for: builder.output)
         } else {
@@ -57,23 +75,32 @@ struct Build: ParsableCommand {
         do {
             builder.extraFiles = { ["_portico/feedback.openapi.yaml": Data(try FeedbackSpec.yaml(for: portal).utf8)] }
             // Remember what each publish contained, for `portico digest --since last-publish` (a preview is no publish).
-            if access?.records == true { builder.publishLog = PublishLog(project: project.projectURL) }
-            let summary = try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
+            if builder.access?.records == true { builder.publishLog = PublishLog(project: project.projectURL) }
+            let summary = mergeShards.isEmpty
+                ? try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
+                : try builder.mergeShards(mergeShards.map { URL(fileURLWithPath: $0) }, log: log)
             Terminal.print(log.warnings, contentFolder: project.contentURL)
-            if let secret = secretForServer { try writeServerKeys(secret: secret, today: options.today) }
+            if let secret = secretForServer, shard == nil { try writeServerKeys(secret: secret, today: options.today) }
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
             case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
             case .all: ""
             }
-            print("Built \(counted(summary.accounts, "account")), \(counted(summary.pages, "page")) (\(counted(summary.files, "file"))), "
+            let part = shard.map { " (shard \($0); merge the shards with --merge-shards)" } ?? (mergeShards.isEmpty ? "" : " (merged from \(counted(mergeShards.count, "shard folder")))")
+            print((mergeShards.isEmpty ? "Built " : "Merged ") + "\(counted(summary.accounts, "account")), \(counted(summary.pages, "page")) (\(counted(summary.files, "file"))), "
                 + "\(counted(summary.warnings, "warning")) in \(String(format: "%.2f", summary.seconds)) s → \(out)\(scope)"
-                + (unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
+                + part + (unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
         } catch let failure as BuildFailed {
             Terminal.print(failure.diagnostics, contentFolder: project.contentURL)
             let errors = failure.diagnostics.filter { $0.severity == .error }.count
             let warnings = failure.diagnostics.count - errors
             Terminal.error("Build failed: \(Terminal.summary(errors: errors, warnings: warnings))\(errors == 0 ? " (--strict)" : ""); \(out) was left as it was.")
+            throw Exit.contentErrors
+        } catch let failure as ShardMergeFailed {
+            Terminal.error("error: the shard folders do not make one site:")
+            for problem in failure.problems.prefix(20) { Terminal.error("  - \(problem)") }
+            if failure.problems.count > 20 { Terminal.error("  … and \(failure.problems.count - 20) more") }
+            Terminal.error("Merge failed; \(out) was left as it was.")
             throw Exit.contentErrors
         } catch {
             Terminal.error("internal error: \(error)")

@@ -36,6 +36,10 @@ public struct SiteBuilder: Sendable {
     public var publishLog: PublishLog?
     /// The access history the accounts are checked against (and, for a publish, recorded into).
     public var access: AccessGuard?
+    /// When set, only this shard's accounts are rendered; everything is still loaded and checked, so links, the
+    /// shared files and the diagnostics are those of the whole portal. A shard describes part of the portal, so it
+    /// takes no cache, publish log or recording access guard: `mergeShards` records the whole.
+    public var shard: Shard?
 
     public init(contentRoot: URL, themeFolders: [URL], output: URL, options: BuildOptions, publisher: any AccountPublisher, preview: Bool = false) {
         self.contentRoot = contentRoot
@@ -77,6 +81,7 @@ public struct SiteBuilder: Sendable {
     /// whose changes are all inside some account folders reads and renders only those accounts.
     public func build(log: DiagnosticLog, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BuildSummary {
         let start = Date()
+        precondition(shard == nil || (cache == nil && publishLog == nil && access?.records != true), "a shard records nothing of the whole portal")
         let inputs = cache.map { _ in InputStamp.scan(contentRoot: contentRoot, themeFolders: themeFolders, settings: inputSettings()) }
         let previous = cache?.load(for: output)
         if let cache, let inputs, let previous, let before = cache.inputs(for: output),
@@ -87,7 +92,8 @@ public struct SiteBuilder: Sendable {
             if let summary = try rebuild(slugs, previous: state, inputs: inputs, log: log, start: start, progress: progress) { return summary }
         }
         let theme = Theme(folders: themeFolders, log: log)
-        let (portal, accounts, sources) = loadAndResolve(log: log, only: nil)
+        let (portal, everyAccount, sources) = loadAndResolve(log: log, only: nil)
+        let accounts = everyAccount.filter { shard?.contains($0.slug) ?? true }
         let history = access?.review(portal.accounts.map(\.config), today: options.today, complete: true, log: log)
         let known = BuildCache.KnownFiles(portal)
         let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
