@@ -138,7 +138,7 @@ struct TemplateGenerator {
     mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
 
     static let texts = ["x", "two words", " ", "  ", "\n", "\n", "\r\n", "<&>", "\"'", "中文", "}"]
-    static let variables = ["a", "n", "zero", "e", "t", "f", "missing", "m.a", "m.deep.c", "x", "b"]
+    static let variables = ["a", "n", "d", "zero", "e", "t", "f", "missing", "m.a", "m.deep.c", "x", "b"]
     static let sections = ["t", "f", "m", "list", "empty", "missing", "a", "e", "zero", "n"]
 
     /// `inWords` marks the inside of `{{#words}}`, where `{{.}}` is a string.
