@@ -21,7 +21,8 @@ import Testing
     /// Optional modules and why the engine does not support them.
     static let unsupported: [String: String] = [
         "~inheritance.json": "template inheritance ({{<parent}}, {{$block}}) is refused at parse time",
-        "~dynamic-names.json": "dynamic partial names ({{>*name}}) are refused at parse time",
+        "~dynamic-names.json": "dynamic partial names ({{>*name}}) are refused at parse time: a theme's partials are "
+            + "checked to exist when it loads, which a name read from the context at render time would escape",
         "~lambdas.json": "TemplateValue holds no functions, so a context cannot carry a lambda",
     ]
 
