@@ -8,11 +8,11 @@ import Testing
 /// it, and theme authors read its documentation). Every case here is rendered by both and compared.
 @Suite struct TemplateEngineTests {
     static let context: TemplateValue = [
-        "a": "Tom & \"Jerry\" <b>'x'</b>", "n": 42, "zero": 0, "e": "", "t": true, "f": false,
+        "a": "Tom & \"Jerry\" <b>'x'</b>", "n": 42, "d": 1.21, "zero": 0, "e": "", "t": true, "f": false,
         "m": ["a": "inner a", "b": "inner b", "deep": ["c": "deep c"]],
         "list": [["a": "first", "x": "1"], ["x": "2"], ["a": "third", "x": "3"]],
         "empty": [], "words": ["w<1>", "w2", "w3"],
-        "mixed": ["plain", 7, true, ["a": "in list"]],
+        "mixed": ["plain", 7, 2.5, true, ["a": "in list"]],
     ]
 
     static let partials: [String: String] = [
@@ -23,7 +23,7 @@ import Testing
     ]
 
     static let cases: [String] = [
-        "plain text", "", "{{a}}", "{{{a}}}", "{{&a}}", "{{ a }}", "{{n}} {{zero}} {{t}} {{f}} [{{e}}] [{{missing}}]",
+        "plain text", "", "{{a}}", "{{{a}}}", "{{&a}}", "{{ a }}", "{{n}} {{zero}} {{t}} {{f}} [{{e}}] [{{missing}}]", "{{d}} {{{d}}} {{#d}}({{.}}){{/d}}{{^d}}!D{{/d}}",
         "{{m.a}} {{m.deep.c}} {{m.missing}} {{missing.a}}", "{{#m}}{{a}}/{{b}}/{{n}}{{/m}}", "{{#m}}{{.a}}|{{.n}}{{/m}}",
         "{{#list}}<{{a}}:{{x}}>{{/list}}", "{{#words}}{{.}},{{/words}}", "{{#mixed}}({{a}}){{/mixed}}", "{{#words}}({{.}}){{/words}}",
         "{{#t}}T{{/t}}{{#f}}F{{/f}}{{^t}}!T{{/t}}{{^f}}!F{{/f}}", "{{#e}}E[{{.}}]{{/e}}{{^e}}!E{{/e}}",
@@ -112,6 +112,7 @@ import Testing
         switch value {
         case .string(let text): text
         case .int(let number): number
+        case .double(let number): number
         case .bool(let flag): flag
         case .list(let items): items.map(any)
         case .map(let map): Dictionary(uniqueKeysWithValues: map.entries.map { ($0.key, any($0.value)) })
@@ -137,7 +138,7 @@ struct TemplateGenerator {
     mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
 
     static let texts = ["x", "two words", " ", "  ", "\n", "\n", "\r\n", "<&>", "\"'", "中文", "}"]
-    static let variables = ["a", "n", "zero", "e", "t", "f", "missing", "m.a", "m.deep.c", "x", "b"]
+    static let variables = ["a", "n", "d", "zero", "e", "t", "f", "missing", "m.a", "m.deep.c", "x", "b"]
     static let sections = ["t", "f", "m", "list", "empty", "missing", "a", "e", "zero", "n"]
 
     /// `inWords` marks the inside of `{{#words}}`, where `{{.}}` is a string.

@@ -4,7 +4,8 @@
 /// (`TemplateValue`), names are split once at parse time and output is written as bytes, which made the
 /// template stage of a 14,000-page build several times cheaper (see bench/RESULTS.md). Its output matches
 /// swift-mustache's, tag for tag and whitespace for whitespace; the test suite checks both engines against
-/// each other. Lambdas, transforms and template inheritance are not supported and are reported as errors.
+/// each other and runs the Mustache specification's core tests. Lambdas, transforms, template inheritance and
+/// dynamic partials are not supported and are reported as errors.
 public struct Template: Sendable {
     let program: TemplateProgram
     /// Partials this template includes, with where, for checking that they exist.

@@ -46,6 +46,7 @@ struct TemplateRenderer {
             switch lookup(program.names[name]) {
             case .string(let text)?: append(text, escaped: escaped && escapes)
             case .int(let number)?: append(String(number), escaped: false)
+            case .double(let number)?: append(number.description, escaped: false)
             case .bool(let flag)?: append(flag ? "true" : "false", escaped: false)
             case .list?, .map?, nil: break
             }
