@@ -72,6 +72,7 @@ performance.getEntriesByType('resource').forEach(function (r) {
   if (out[n + ' start'] !== undefined) n += ' again';   // fetched a second time after the swap
   out[n + ' start'] = r.startTime; out[n + ' end'] = r.responseEnd;
 });
+performance.getEntriesByType('paint').forEach(function (p) { out[p.name] = p.startTime; });
 performance.getEntriesByType('mark').forEach(function (m) { if (m.name.indexOf('portico:') === 0) out[m.name] = m.startTime; });
 return out;
 """

@@ -10,6 +10,7 @@
   function bytes(s) { return typeof s === 'string' ? enc.encode(s) : s; }
   function unb64(s) {
     s = s.replace(/-/g, '+').replace(/_/g, '/');
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s, { lastChunkHandling: 'loose' });   // native: a page is ~40 kB
     var b = atob(s + '==='.slice((s.length + 3) % 4)), a = new Uint8Array(b.length);
     for (var i = 0; i < b.length; i++) a[i] = b.charCodeAt(i);
     return a;
@@ -141,7 +142,9 @@
       r.onerror = function () { conn = null; no(r.error); };
       r.onsuccess = function () {
         var db = r.result;
-        db.onversionchange = function () { db.close(); conn = null; };   // another page deletes or upgrades it
+        function close() { db.close(); conn = null; }
+        db.onversionchange = close;   // another page deletes or upgrades it
+        G.addEventListener('pagehide', close);   // the page is left: no connection kept from a page in the back/forward cache
         ok(db);
       };
     });
@@ -201,9 +204,12 @@
   // this tab's record, the page is decrypted and swapped in, and only then is the session stored, the device record
   // refreshed and old tab records swept (c.ready: sign-out and "remember" wait for it).
   async function gate(ring, page) {
-    var path = ring.a, s, m, book, c = { path: path, tab: 'tab\n' + tabId() + '\n' + path, device: 'device\n' + path };
+    var path = ring.a, s, m, book, tab = null, c = {
+      path: path, device: 'device\n' + path,
+      get tab() { return tab || (tab = 'tab\n' + tabId() + '\n' + path); }   // Web Storage is slow the first time: when needed
+    };
     show('working');
-    dropLegacy(path);
+    G.setTimeout(function () { dropLegacy(path); }, 0);   // a task of its own: Web Storage is slow the first time
     m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
     if (m) history.replaceState(history.state, '', location.pathname + location.search);
     if (ring.v !== VERSION || page.v !== VERSION) {
@@ -252,7 +258,9 @@
     mark('swapped');
     c.s = s;
     c.page = page.p;
-    c.ready = Promise.resolve(book && book()).then(sweep).catch(function () {})
+    // A task of its own, after this one has shown the page (the tab id is read from Web Storage, slow the first time).
+    c.ready = new Promise(function (ok) { G.setTimeout(ok, 0); })
+      .then(function () { return book && book(); }).then(sweep).catch(function () {})
       .then(function () { return load(c.device); })
       .then(function (dev) { mark('stored'); return !!dev; });
     enhance(c);
@@ -336,7 +344,7 @@
     }
     $$('form[data-portico-feedback], form[data-portico-workshop]').forEach(function (f) { feedback(f, s); });
     search(c);
-    reading(c);
+    G.setTimeout(function () { reading(c); }, 0);   // reads Web Storage (slow the first time): after the page is shown
   }
 
   // ---- reading signals (docs/engagement.md) ----
@@ -435,7 +443,7 @@
     });
     G.addEventListener('pagehide', flush);
     G.setInterval(function () { if (r.visible) prepare(); }, 2000);
-    prepare();
+    G.setTimeout(prepare, 0);   // it measures the page's height: not in the task that swaps the page in
     return {
       turn: function (yes) {   // turned on again: what happened while off is not sent
         r.on = yes; r.ready = null; r.gen++;
@@ -541,9 +549,11 @@
     }
     else enhance(null);
   }
-  // The gate page loads this script async after its keyring and payload, so both are complete when it runs and the
-  // gate starts at once, without waiting for the stylesheet; anywhere else, after the document is parsed.
+  // Run after the keyring and payload (a script at the end of the gate page), the gate starts at once; before them
+  // (the theme's async script in <head>, which holds the first rendering until it has run), once they are parsed.
   mark('start');
+  // The theme's gate page marks its script: the key store opens while the page is still being parsed.
+  if (doc.currentScript && doc.currentScript.hasAttribute('data-portico-gate')) connect().catch(function () {});
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
   else start(ring, page);
