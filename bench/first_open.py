@@ -6,8 +6,9 @@
   python3 bench/first_open.py --portico PATH           # the binary (default $PORTICO_BIN, else .build/debug/portico)
 
 The demo content (content/) is built twice with a fixed secret and date: gated, and `--unencrypted`. A local
-server serves each build with the gated build's `_headers` (pages `no-cache`, `/_portico/*` cached for 300 s), so
-both variants get the same caching. Each trial starts a fresh Chromium (new profile: nothing cached, no session)
+server serves each build with the gated build's `_headers` as Netlify reads it (a later matching rule's header
+replaces an earlier one's: pages `no-cache`, `/_portico/*` cached for 300 s), the unencrypted build with the same
+Cache-Control, so both variants get the same caching. Each trial starts a fresh Chromium (new profile: nothing cached, no session)
 and, alternating gated and unencrypted:
   1. first open: the magic link straight onto an article (gated: `<article URL>#k=<token>`; unencrypted: the URL);
   2. next article: a navigation in the same tab to another article (gated: opened by the stored session).
@@ -115,11 +116,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self):
-        path = self.path.split("?", 1)[0]
-        for pattern, headers in self.rules:
+        path, chosen = self.path.split("?", 1)[0], {}
+        for pattern, headers in self.rules:   # as Netlify: a later matching rule's header replaces an earlier one's
             if fnmatch.fnmatchcase(path, pattern):
-                for name, value in headers:
-                    self.send_header(name, value)
+                chosen.update({name.lower(): (name, value) for name, value in headers})
+        for name, value in chosen.values():
+            self.send_header(name, value)
         super().end_headers()
 
 
@@ -205,7 +207,7 @@ def report(rows, trials, binary, note):
     order = ["responseEnd", "portico.css start", "portico.css end", "gate.js start", "gate.js end", "domInteractive",
              "portico.css again start", "portico.css again end"]
     marks = sorted((k for k in keys if k.startswith("portico:")), key=lambda k: med(rows, "gated", "first", k) or 1e9)
-    keys = [k for k in order if k in keys] + marks + ["dcl", "text"]
+    keys = [k for k in order if k in keys] + marks + ["dcl", "text", "first-contentful-paint"]
     lines.append("| event | gated first | unencrypted first | gated next | unencrypted next |")
     lines.append("|---|---:|---:|---:|---:|")
     for k in keys:

@@ -132,8 +132,8 @@
   // random tab id, which stands in for sessionStorage's "this tab only": a tab's record opens pages in that tab;
   // the "device" record ("remember this device") opens them in any tab until the viewer's expiry.
   var DAY = 864e5;
-  // One connection per page, opened as soon as the script runs: the first open in a new profile creates the
-  // database and takes ~100 ms, which must not stand between the reader and the page.
+  // One connection per page, opened as soon as the script runs. The first open in a new profile creates the database
+  // and is slow: only reading a stored session waits for it, storing one happens after the page is shown.
   var conn = null;
   function connect() {
     if (!conn) conn = new Promise(function (ok, no) {
@@ -344,7 +344,7 @@
     }
     $$('form[data-portico-feedback], form[data-portico-workshop]').forEach(function (f) { feedback(f, s); });
     search(c);
-    G.setTimeout(function () { reading(c); }, 0);   // reads Web Storage (slow the first time): after the page is shown
+    reading(c);
   }
 
   // ---- reading signals (docs/engagement.md) ----
@@ -363,6 +363,9 @@
     var box = $('[data-portico-reading]');
     if (!box) return;
     if (!c || !c.s || !c.s.fk) { box.hidden = true; return; }   // preview or unencrypted: no key, nothing recorded
+    G.setTimeout(function () { readingFor(c, box); }, 0);   // reads Web Storage (slow the first time): after the page is shown
+  }
+  function readingFor(c, box) {
     var share = $('[data-portico-reading-share]', box), status = $('[data-portico-reading-status]', box),
       refused = readingRefused();
     if (refused === 'gpc') {
@@ -443,7 +446,7 @@
     });
     G.addEventListener('pagehide', flush);
     G.setInterval(function () { if (r.visible) prepare(); }, 2000);
-    G.setTimeout(prepare, 0);   // it measures the page's height: not in the task that swaps the page in
+    prepare();
     return {
       turn: function (yes) {   // turned on again: what happened while off is not sent
         r.on = yes; r.ready = null; r.gen++;
@@ -551,8 +554,8 @@
   }
   // Run after the keyring and payload (a script at the end of the gate page), the gate starts at once; before them
   // (the theme's async script in <head>, which holds the first rendering until it has run), once they are parsed.
-  mark('start');
   // The theme's gate page marks its script: the key store opens while the page is still being parsed.
+  mark('start');
   if (doc.currentScript && doc.currentScript.hasAttribute('data-portico-gate')) connect().catch(function () {});
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
