@@ -553,7 +553,7 @@
     else enhance(null);
   }
   // Run after the keyring and payload (a script at the end of the gate page), the gate starts at once; before them
-  // (the theme's async script in <head>, which holds the first rendering until it has run), once they are parsed.
+  // (the theme's gate page loads it first in <head>: nothing is rendered before it has run), once they are parsed.
   // The theme's gate page marks its script: the key store opens while the page is still being parsed.
   mark('start');
   if (doc.currentScript && doc.currentScript.hasAttribute('data-portico-gate')) connect().catch(function () {});
