@@ -552,11 +552,9 @@
     }
     else enhance(null);
   }
-  // Run after the keyring and payload (a script at the end of the gate page), the gate starts at once; before them
-  // (the theme's gate page loads it first in <head>: nothing is rendered before it has run), once they are parsed.
-  // The theme's gate page marks its script: the key store opens while the page is still being parsed.
+  // The theme's gate page loads this script async after the keyring and payload: both are complete when it runs, and
+  // the gate starts at once, whether or not the stylesheet has arrived. Loaded before them, it waits until they are.
   mark('start');
-  if (doc.currentScript && doc.currentScript.hasAttribute('data-portico-gate')) connect().catch(function () {});
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
   else start(ring, page);
