@@ -23,6 +23,7 @@ import fnmatch
 import functools
 import html
 import http.server
+import json
 import os
 import re
 import shutil
@@ -242,14 +243,13 @@ def main():
         env = build(args.portico, gated, [])
         build(args.portico, plain, ["--unencrypted"])
         path, fragment = magic_fragment(args.portico, env)
-        rules = [(p, hs) for p, hs in T.parse_headers_file(os.path.join(gated, "_headers"))]
+        rules = T.parse_headers_file(os.path.join(gated, "_headers"))
         plain_rules = [(p, [(k, v) for k, v in hs if k.lower() == "cache-control"]) for p, hs in rules]
         sites = [Site(gated, rules), Site(plain, plain_rules)]
         want = {}
         for page in (FIRST, NEXT):
             with open(os.path.join(plain, ACCOUNT, page, "index.html"), encoding="utf-8") as f:
                 want[page.strip("/")] = last_paragraph(f.read())
-        import json
         probe = PROBE % json.dumps(want)
         gated_url, plain_url = sites[0].base + path + "/", sites[1].base + ACCOUNT + "/"
         rows = []
