@@ -288,14 +288,21 @@ def gate_state(drv):
     return drv.execute_script(GATE_STATE_JS)
 
 
+# gate.js stores the session after it swaps the page in (docs/design/gate-format.md, "Browser flow"):
+# an opened page is settled once the 'portico:stored' mark is set.
+STORED_MARK_JS = ("return !performance.getEntriesByName('portico:swapped').length"
+                  " || performance.getEntriesByName('portico:stored').length > 0")
+
+
 def settle(drv, timeout=15):
-    """Wait until the gate has finished (any state other than 'working'); return it."""
+    """Wait until the gate has finished (any state other than 'working', and an opened page's session
+    stored); return the state."""
     box = {}
 
     def done(d):
         s = gate_state(d)
         box["s"] = s
-        return s != "working"
+        return s != "working" and (s != "unlocked" or d.execute_script(STORED_MARK_JS))
     wait_for(drv, done, timeout, "the gate to leave the 'working' state")
     return box["s"]
 

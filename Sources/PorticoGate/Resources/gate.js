@@ -10,6 +10,7 @@
   function bytes(s) { return typeof s === 'string' ? enc.encode(s) : s; }
   function unb64(s) {
     s = s.replace(/-/g, '+').replace(/_/g, '/');
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s, { lastChunkHandling: 'loose' });   // native: a page is ~40 kB
     var b = atob(s + '==='.slice((s.length + 3) % 4)), a = new Uint8Array(b.length);
     for (var i = 0; i < b.length; i++) a[i] = b.charCodeAt(i);
     return a;
@@ -131,30 +132,45 @@
   // random tab id, which stands in for sessionStorage's "this tab only": a tab's record opens pages in that tab;
   // the "device" record ("remember this device") opens them in any tab until the viewer's expiry.
   var DAY = 864e5;
-  function idb(mode, fn) {   // fn(objectStore) in one transaction; resolves with its request's result
-    return new Promise(function (ok, no) {
+  // One connection per page, opened as soon as the script runs. The first open in a new profile creates the database
+  // and is slow: only reading a stored session waits for it, storing one happens after the page is shown.
+  var conn = null;
+  function connect() {
+    if (!conn) conn = new Promise(function (ok, no) {
       var r = G.indexedDB.open('portico', 1);
       r.onupgradeneeded = function () { r.result.createObjectStore('keys'); };
-      r.onerror = function () { no(r.error); };
+      r.onerror = function () { conn = null; no(r.error); };
       r.onsuccess = function () {
-        var db = r.result, t = db.transaction('keys', mode), q = fn(t.objectStore('keys'));
-        t.oncomplete = function () { db.close(); ok(q && q.result); };
-        t.onabort = t.onerror = function () { db.close(); no(t.error); };
+        var db = r.result;
+        function close() { db.close(); conn = null; }
+        db.onversionchange = close;   // another page deletes or upgrades it
+        G.addEventListener('pagehide', close);   // the page is left: no connection kept from a page in the back/forward cache
+        ok(db);
       };
+    });
+    return conn;
+  }
+  function idb(mode, fn) {   // fn(objectStore) in one transaction; resolves with its request's result
+    return connect().then(function (db) {
+      return new Promise(function (ok, no) {
+        var t = db.transaction('keys', mode), q = fn(t.objectStore('keys'));
+        t.oncomplete = function () { ok(q && q.result); };
+        t.onabort = t.onerror = function () { no(t.error); };
+      });
     });
   }
   function load(id) { return idb('readonly', function (st) { return st.get(id); }).catch(function () { return null; }); }
   function save(id, rec) {
     return idb('readwrite', function (st) { return rec ? st.put(rec, id) : st.delete(id); }).catch(function () {});
   }
+  function stale(rec) { return !!(rec && rec.tab && !(rec.t > Date.now() - DAY)); }
   function sweep() {   // tab records idle for a day: their tab is most likely closed
-    var old = Date.now() - DAY;
     return idb('readwrite', function (st) {
       var c = st.openCursor();
       c.onsuccess = function () {
         var cur = c.result;
         if (!cur) return;
-        if (cur.value && cur.value.tab && !(cur.value.t > old)) cur.delete();
+        if (stale(cur.value)) cur.delete();
         cur.continue();
       };
     }).catch(function () {});
@@ -178,14 +194,22 @@
   }
 
   // ---- gate ----
+  // Marks in the page's performance timeline (bench/first_open.py reads them): where a first open spends its time.
+  function mark(name) { try { G.performance.mark('portico:' + name); } catch (_) {} }
   function show(state) {
     $$('#portico-gate [data-state]').forEach(function (e) { e.hidden = e.getAttribute('data-state') !== state; });
   }
 
+  // Opens the page with as little as possible in between: the keys come from the token (no storage read) or from
+  // this tab's record, the page is decrypted and swapped in, and only then is the session stored, the device record
+  // refreshed and old tab records swept (c.ready: sign-out and "remember" wait for it).
   async function gate(ring, page) {
-    var path = ring.a, s, m, c = { path: path, tab: 'tab\n' + tabId() + '\n' + path, device: 'device\n' + path };
+    var path = ring.a, s, m, book, tab = null, c = {
+      path: path, device: 'device\n' + path,
+      get tab() { return tab || (tab = 'tab\n' + tabId() + '\n' + path); }   // Web Storage is slow the first time: when needed
+    };
     show('working');
-    dropLegacy(path);
+    G.setTimeout(function () { dropLegacy(path); }, 0);   // a task of its own: Web Storage is slow the first time
     m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
     if (m) history.replaceState(history.state, '', location.pathname + location.search);
     if (ring.v !== VERSION || page.v !== VERSION) {
@@ -194,7 +218,7 @@
     }
     // A whole page copied to another path, or into another account's folder, decrypts: refuse it here.
     if (!servedAt(location.pathname, path, page.p)) return show('damaged');
-    await sweep();
+    mark('gate');
     if (m) {
       var d, e, o;
       try { d = await deriveFromToken(m[1], ring.kc); } catch (_) { return show('invalid'); }
@@ -206,30 +230,69 @@
         var keys = await sessionKeys(o.k, d.feedbackKeyB64);
       } catch (_) { return show('damaged'); }
       s = { aes: keys.aes, fk: keys.fk, kc: ring.kc, v: o.v, n: o.n, x: o.x };
-      await save(c.tab, record(s, true));
-      if (await load(c.device)) await save(c.device, record(s, false));   // remembered device: keep the newest key
+      book = async function () {
+        await save(c.tab, record(s, true));
+        if (await load(c.device)) await save(c.device, record(s, false));   // remembered device: keep the newest key
+      };
     } else {
       s = await load(c.tab);
-      if (s) await save(c.tab, record(s, true));   // still in use
+      if (stale(s)) s = null;   // what the sweep deletes opens nothing
+      if (s) book = function () { return save(c.tab, record(s, true)); };   // still in use
       else {
         s = await load(c.device);
         if (s && s.x && s.x < today()) { await save(c.device, null); s = null; }
       }
-      if (!s) return show('locked');
-      if (s.kc !== ring.kc) { await save(c.tab, null); await save(c.device, null); return show('changed'); }
+      if (!s) { sweep(); return show('locked'); }
+      if (s.kc !== ring.kc) { await save(c.tab, null); await save(c.device, null); sweep(); return show('changed'); }
     }
+    mark('keys');
     var html;
-    try { html = await decryptPage(page, s.aes, path); } catch (_) { return show('damaged'); }
-    var nd = new DOMParser().parseFromString(html, 'text/html'), root = doc.documentElement;
+    try { html = await decryptPage(page, s.aes, path); } catch (_) {
+      if (book) await book().catch(function () {});   // the link was good: its session opens the undamaged pages
+      return show('damaged');
+    }
+    mark('decrypted');
+    var nd = new DOMParser().parseFromString(html, 'text/html');
+    await parsed();
+    swap(nd);
+    mark('swapped');
+    c.s = s;
+    c.page = page.p;
+    // A task of its own, after this one has shown the page (the tab id is read from Web Storage, slow the first time).
+    c.ready = new Promise(function (ok) { G.setTimeout(ok, 0); })
+      .then(function () { return book && book(); }).then(sweep).catch(function () {})
+      .then(function () { return load(c.device); })
+      .then(function (dev) { mark('stored'); return !!dev; });
+    enhance(c);
+  }
+  function parsed() {   // the gate page's parser is done (an async gate.js may run before the last bytes)
+    return doc.readyState !== 'loading' ? null : new Promise(function (ok) { doc.addEventListener('DOMContentLoaded', ok); });
+  }
+  // Replaces the gate page by the decrypted one. A stylesheet both pages link stays the same element: a new one
+  // would load again and, inserted by script, would not hold rendering back, so the page would flash unstyled.
+  function swap(nd) {
+    var root = doc.documentElement, head = doc.head, old = $$('link[rel~="stylesheet"]', head), last = -1, prev = null;
     Array.prototype.forEach.call(nd.documentElement.attributes, function (a) {
       if (a.name !== 'style') root.setAttribute(a.name, a.value);
     });
-    root.replaceChild(doc.adoptNode(nd.head), doc.head);
+    var nodes = Array.prototype.slice.call(nd.head.childNodes).map(function (n) {
+      var i = n.nodeType === 1 ? old.findIndex(function (l) { return sameLink(l, n); }) : -1;
+      if (i > last) { last = i; return old[i]; }   // kept in the same order only
+      return doc.adoptNode(n);
+    });
+    Array.prototype.slice.call(head.childNodes).forEach(function (n) { if (nodes.indexOf(n) < 0) head.removeChild(n); });
+    nodes.forEach(function (n) {
+      if (n.parentNode !== head) head.insertBefore(n, prev ? prev.nextSibling : head.firstChild);
+      prev = n;
+    });
     root.replaceChild(doc.adoptNode(nd.body), doc.body);
-    c.s = s;
-    c.page = page.p;
-    c.remembered = !!(await load(c.device));
-    enhance(c);
+  }
+  function sameLink(a, b) {   // the same stylesheet: same resolved address, same other attributes
+    if (b.tagName !== 'LINK' || a.attributes.length !== b.attributes.length) return false;
+    return Array.prototype.every.call(b.attributes, function (x) {
+      if (x.name !== 'href') return a.getAttribute(x.name) === x.value;
+      try { return new URL(x.value, location.href).href === a.href; } catch (_) { return false; }
+    });
   }
 
   // ---- enhancements (gated and preview) ----
@@ -266,12 +329,17 @@
       $$('[data-portico-signout]').forEach(function (e) {
         e.addEventListener('click', function (ev) {
           ev.preventDefault();
-          Promise.all([save(c.tab, null), save(c.device, null)]).then(function () { location.reload(); });
+          c.ready.then(function () { return Promise.all([save(c.tab, null), save(c.device, null)]); })
+            .then(function () { location.reload(); });
         });
       });
       $$('input[data-portico-remember]').forEach(function (e) {
-        e.checked = c.remembered;
-        e.addEventListener('change', function () { save(c.device, e.checked ? record(s, false) : null); });
+        var touched = false;
+        c.ready.then(function (remembered) { if (!touched) e.checked = remembered; });
+        e.addEventListener('change', function () {
+          touched = true;
+          c.ready.then(function () { return save(c.device, e.checked ? record(s, false) : null); });
+        });
       });
     }
     $$('form[data-portico-feedback], form[data-portico-workshop]').forEach(function (f) { feedback(f, s); });
@@ -295,6 +363,9 @@
     var box = $('[data-portico-reading]');
     if (!box) return;
     if (!c || !c.s || !c.s.fk) { box.hidden = true; return; }   // preview or unencrypted: no key, nothing recorded
+    G.setTimeout(function () { readingFor(c, box); }, 0);   // reads Web Storage (slow the first time): after the page is shown
+  }
+  function readingFor(c, box) {
     var share = $('[data-portico-reading-share]', box), status = $('[data-portico-reading-status]', box),
       refused = readingRefused();
     if (refused === 'gpc') {
@@ -470,15 +541,21 @@
   }
 
   // ---- start ----
-  function start() {
-    var ring = readJSON('portico-keyring'), page = readJSON('portico-page');
+  function start(ring, page) {
+    ring = ring || readJSON('portico-keyring');
+    page = page || readJSON('portico-page');
     if (ring && page) {
+      connect().catch(function () {});   // opens while the keys are made
       gate(ring, page).catch(function () { show('damaged'); });
       // a link pasted into this tab only changes the hash: start again with it
       G.addEventListener('hashchange', function () { if (/(^#|&)k=/.test(location.hash)) location.reload(); });
     }
     else enhance(null);
   }
-  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start);
-  else start();
+  // The theme's gate page loads this script async after the keyring and payload: both are complete when it runs, and
+  // the gate starts at once, whether or not the stylesheet has arrived. Loaded before them, it waits until they are.
+  mark('start');
+  var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
+  if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
+  else start(ring, page);
 })();

@@ -1,0 +1,71 @@
+"""In real Chromium: what the gate does to show a page sooner (issue 17, "the gate's first open";
+docs/design/gate-format.md, "Browser flow"). The page is decrypted and shown before anything is
+written to IndexedDB, the stylesheet the gate page loaded is kept across the swap, and a tab record
+unused for a day opens nothing, as when the sweep ran first. Timings are in bench/first_open.py."""
+from selenium.webdriver.common.by import By
+
+import portico_testlib as T
+
+ARTICLE = "insights/quarterly-review/"
+
+# Before any page script: IndexedDB opens that never finish (a key store that is slow to answer).
+STALLED_KEY_STORE = "indexedDB.open = function () { return {}; };"
+
+AGE_TAB_RECORD = r"""
+var done = arguments[arguments.length - 1], id = 'tab\n' + sessionStorage.getItem('portico:tab') + '\n' + arguments[0];
+var r = indexedDB.open('portico', 1);
+r.onsuccess = function () {
+  var db = r.result, st = db.transaction('keys', 'readwrite').objectStore('keys'), q = st.get(id);
+  q.onsuccess = function () {
+    var rec = q.result;
+    if (!rec) { db.close(); return done('no tab record'); }
+    rec.t = Date.now() - 25 * 3600 * 1000;
+    st.put(rec, id).onsuccess = function () { db.close(); done('aged'); };
+  };
+};
+r.onerror = function () { done(String(r.error)); };
+"""
+
+
+def url(server, acct, rel="", token=None):
+    return "%s/%s/%s%s" % (server.base, acct.path, rel, ("#k=" + token) if token else "")
+
+
+def test_the_magic_link_shows_the_page_while_the_key_store_has_not_answered(driver, fixture_server, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": STALLED_KEY_STORE})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        T.wait_for(driver, lambda d: "MARKERTITLEALPHA1" in d.execute_script(
+            "var h = document.querySelector('h1'); return h ? h.textContent : ''"), what="the article, unlocked")
+        assert T.gate_state(driver) == "unlocked"
+        assert "#k=" not in driver.current_url
+        # the session is stored only once the key store answers: not yet
+        assert driver.execute_script("return performance.getEntriesByName('portico:stored').length") == 0
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+
+
+def test_the_stylesheet_is_kept_across_the_swap(driver, fixture_server, alpha):
+    driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+    assert T.settle(driver) == "unlocked"
+    sheets = driver.execute_script(
+        "return [].map.call(document.querySelectorAll('link[rel~=stylesheet]'), function (l) { return l.href; })")
+    assert len(sheets) == 1 and sheets[0].endswith("/_portico/portico.css"), sheets
+    # served no-store here: a second <link> would have fetched it again
+    fetched = driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(function (e) {"
+        " return /\\/_portico\\/portico\\.css$/.test(e.name); }).length")
+    assert fetched == 1
+    # the rest of the head is the article's: its title, no gate CSP <meta> left behind
+    assert "MARKERTITLEALPHA1" in driver.title
+    assert driver.find_elements(By.CSS_SELECTOR, "head meta[http-equiv]") == []
+    assert driver.execute_script("return getComputedStyle(document.documentElement).getPropertyValue('--ink-2')") != ""
+
+
+def test_a_tab_record_unused_for_a_day_opens_nothing(driver, fixture_server, alpha):
+    driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+    assert T.settle(driver) == "unlocked"
+    assert driver.execute_async_script(AGE_TAB_RECORD, alpha.path) == "aged"
+    driver.get(url(fixture_server, alpha, "solutions/rollout-plan/"))
+    assert T.settle(driver) == "locked"
+    T.wait_for(driver, lambda d: T.stored_session(d, alpha.path, "tab") is None, what="the old tab record to go")
