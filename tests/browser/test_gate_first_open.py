@@ -69,3 +69,44 @@ def test_a_tab_record_unused_for_a_day_opens_nothing(driver, fixture_server, alp
     driver.get(url(fixture_server, alpha, "solutions/rollout-plan/"))
     assert T.settle(driver) == "locked"
     T.wait_for(driver, lambda d: T.stored_session(d, alpha.path, "tab") is None, what="the old tab record to go")
+
+
+# IndexedDB that answers only when the test says so: the session is stored late.
+DELAYED_KEY_STORE = """
+(function () {
+  var open = indexedDB.open.bind(indexedDB), waiting = [];
+  window.__releaseKeyStore = function () { waiting.splice(0).forEach(function (f) { f(); }); window.__released = true; };
+  indexedDB.open = function (name, version) {
+    var real = null, proxy = {};
+    function start() {
+      real = open(name, version);
+      ['onupgradeneeded', 'onsuccess', 'onerror', 'onblocked'].forEach(function (k) {
+        real[k] = function (e) { Object.defineProperty(proxy, 'result', {value: real.result, configurable: true});
+                                 Object.defineProperty(proxy, 'error', {value: real.error, configurable: true});
+                                 if (proxy[k]) proxy[k](e); };
+      });
+    }
+    if (window.__released) start(); else waiting.push(start);
+    return proxy;
+  };
+})();
+"""
+
+
+def test_a_link_followed_before_the_session_is_stored_waits_for_it(driver, fixture_server, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DELAYED_KEY_STORE})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        T.wait_for(driver, lambda d: "MARKERTITLEALPHA1" in d.execute_script(
+            "var h = document.querySelector('h1'); return h ? h.textContent : ''"), what="the article, unlocked")
+        first = driver.current_url
+        driver.execute_script("var a = document.createElement('a'); a.id = 'next'; a.href = '../../solutions/rollout-plan/';"
+                              "a.textContent = 'next'; document.body.appendChild(a); a.click();")
+        # held: the session is not stored yet, so the next page would be locked
+        assert driver.current_url == first
+        assert driver.execute_script("return performance.getEntriesByName('portico:stored').length") == 0
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+    driver.execute_script("window.__releaseKeyStore()")   # the next page opens with the real IndexedDB
+    T.wait_for(driver, lambda d: "rollout-plan" in d.current_url, what="the held link to be followed")
+    assert T.settle(driver) == "unlocked"

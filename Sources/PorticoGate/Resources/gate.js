@@ -263,7 +263,22 @@
       .then(function () { return book && book(); }).then(sweep).catch(function () {})
       .then(function () { return load(c.device); })
       .then(function (dev) { mark('stored'); return !!dev; });
+    holdLinksUntil(c.ready);
     enhance(c);
+  }
+  // A link followed before the session is stored would open the next page on the locked screen: until `ready`,
+  // a plain click on a link to another page of this origin waits for it, then navigates.
+  function holdLinksUntil(ready) {
+    var done = false, hold = function (ev) {
+      var a = ev.target && ev.target.closest ? ev.target.closest('a[href]') : null;
+      if (done || !a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      if (a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
+      if (a.pathname === location.pathname && a.search === location.search) return;   // a fragment of this page
+      ev.preventDefault();
+      ready.then(function () { location.href = a.href; });
+    };
+    doc.addEventListener('click', hold, true);
+    ready.then(function () { done = true; doc.removeEventListener('click', hold, true); });
   }
   function parsed() {   // the gate page's parser is done (an async gate.js may run before the last bytes)
     return doc.readyState !== 'loading' ? null : new Promise(function (ok) { doc.addEventListener('DOMContentLoaded', ok); });
