@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable {
 /// A submission and its notification are written in one transaction, so neither exists without the other.
 public final class FeedbackStore: Sendable {
     let pool: DatabasePool
+    /// Readers' submissions, workshop requests and reading batches: waiting ones share one transaction.
+    let ingest: GroupCommit<SQLiteWork, Int64>
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -23,6 +25,7 @@ public final class FeedbackStore: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         if descriptor >= 0 { close(descriptor) }
         pool = try DatabasePool(path: path, configuration: configuration)
+        ingest = Self.groupCommit(pool)
         try Self.migrator.migrate(pool)
     }
 
@@ -32,7 +35,7 @@ public final class FeedbackStore: Sendable {
         let fields = JSONValue.object(new.submission.fields).jsonText()
         let payloadFor = notification
         do {
-            return try await pool.write { db in
+            return try await write(grouped: { db in
                 if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce) {
                     throw StoreError.duplicateNonce
                 }
@@ -52,7 +55,7 @@ public final class FeedbackStore: Sendable {
                     _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }
                 }
                 return id
-            }
+            })
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.duplicateNonce
         }
