@@ -39,17 +39,17 @@ public final class FeedbackStore: Sendable {
                 if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce) {
                     throw StoreError.duplicateNonce
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
                                             sme_name, sme_email, status)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [new.receivedAt, new.accountSlug, new.submission.account, new.submission.page,
+                    """).execute(arguments: [new.receivedAt, new.accountSlug, new.submission.account, new.submission.page,
                                      new.submission.viewer, new.submission.nonce, new.submission.timestamp, fields, new.body,
                                      new.sme?.name, new.sme?.email, status.rawValue])
                 let id = db.lastInsertedRowID
                 try Self.record(db, .feedback, id: id, at: new.receivedAt, actor: "reader", action: .created, to: status.rawValue)
-                try db.execute(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
-                               arguments: [id, payloadFor(id), new.receivedAt])
+                try db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")
+                    .execute(arguments: [id, payloadFor(id), new.receivedAt])
                 // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
                 if let workshop = new.workshopRequest {
                     _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }

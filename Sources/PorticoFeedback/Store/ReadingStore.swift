@@ -33,9 +33,9 @@ extension FeedbackStore {
     public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date) async throws {
         do {
             _ = try await write(grouped: { db in
-                try db.execute(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [batch.account, accountSlug, batch.viewer, batch.nonce, receivedAt])
-                let insert = try db.makeStatement(sql: """
+                try db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [batch.account, accountSlug, batch.viewer, batch.nonce, receivedAt])
+                let insert = try db.cachedStatement(sql: """
                     INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
