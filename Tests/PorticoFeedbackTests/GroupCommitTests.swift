@@ -187,8 +187,8 @@ import Testing
         let rows = try store.pool.read { try Row.fetchAll($0, sql: "SELECT id, nonce, body FROM submission") }
         #expect(rows.count == 300)
         for row in rows {
-            let nonce: String = row["nonce"]
-            #expect(answers[nonce] == .stored(row["id"]))
+            let (nonce, id): (String, Int64) = (row["nonce"], row["id"])
+            #expect(answers[nonce] == .stored(id))
             #expect(String(decoding: row["body"] as Data, as: UTF8.self) == "message \(nonce.dropFirst(3))")
         }
         #expect(try count(store, "SELECT COUNT(*) FROM outbox") == 300)
@@ -213,7 +213,7 @@ import Testing
         #expect(answers[3] == .replay && answers[7] == .replay)
         for index in [0, 1, 2, 4, 5, 6] { #expect(answers[index] != .replay && answers[index] != .failed) }
         #expect(try count(store, "SELECT COUNT(*) FROM submission WHERE nonce = 'twice'") == 2)
-        #expect(try count(store, "SELECT COUNT(*) FROM submission WHERE nonce = 'twice' AND viewer = 'alice' AND body = 'a'") == 1)
+        #expect(try count(store, "SELECT COUNT(*) FROM submission WHERE nonce = 'twice' AND viewer = 'alice' AND CAST(body AS TEXT) = 'a'") == 1)
         #expect(try count(store, "SELECT COUNT(*) FROM outbox") == 4)
         #expect(try count(store, "SELECT COUNT(*) FROM reading_batch") == 2)
         #expect(try count(store, "SELECT COUNT(*) FROM reading_event") == 2)
