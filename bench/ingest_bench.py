@@ -146,13 +146,13 @@ def report(a, phases, started, finished):
            f"{' '.join(load)} at the end. One `portico serve` (SQLite, WAL, synchronous=FULL), limits raised; wrk -t{a.threads} "
            f"-c{CONNECTIONS} for {a.seconds} s per row, one after another against the same server. Feedback and engagement bodies are "
            "signed beforehand, each sent once (`bench/ingest.lua`); *accepted/s* is rows committed ÷ wrk's duration.", "",
-           "| load | requests/s | accepted/s | vs /healthz | p50 | p99 | non-2xx | wrk CPU s | server CPU s |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| load | requests/s | accepted/s | vs /healthz | p50 | p99 | non-2xx | wrk CPU s | server CPU s | server CPU µs per answer |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r, accepted in phases:
         accepted_rate = "" if accepted is None else f"{accepted / r['seconds']:,.0f}"
         share = "100 %" if accepted is None else f"{100 * accepted / r['seconds'] / health:.0f} %"
         out.append(f"| `{name}` | {r['rps']:,.0f} | {accepted_rate} | {share} | {r['p50']} | {r['p99']} | {r['non2xx']} | "
-                   f"{r['wrk_cpu']:.1f} | {r['server_cpu']:.1f} |")
+                   f"{r['wrk_cpu']:.1f} | {r['server_cpu']:.1f} | {1e6 * r['server_cpu'] / max(1, r['requests']):.0f} |")
     out.append("")
     for name, r, accepted in phases[1:]:
         rate = accepted / r["seconds"]
