@@ -67,6 +67,7 @@ final class Clock: @unchecked Sendable {
         guard case .object(let object) = payload else { Issue.record("payload is not an object"); return }
         #expect(object["id"] == .integer(id))
         #expect(object["account"] == .string("acme"))
+        #expect(object["received_at"] == .string("2025-06-01T00:00:00Z"))
         #expect(object["sme"] == .object(["name": .string("Ada Lovelace"), "email": .string("ada@vendor.example")]))
     }
 

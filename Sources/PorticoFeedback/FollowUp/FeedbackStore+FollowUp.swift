@@ -64,9 +64,9 @@ extension FeedbackStore {
 
     static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: Date, actor: String, action: FollowUpEvent.Action,
                        from: String? = nil, to: String? = nil, note: String? = nil) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [kind.rawValue, id, date, actor, action.rawValue, from, to, note])
+            """).execute(arguments: [kind.rawValue, id, date, actor, action.rawValue, from, to, note])
     }
 
     static func requireText(_ note: String) throws {

@@ -7,12 +7,12 @@ extension FeedbackStore {
     /// committed. Throws `StoreError.duplicateNonce` when the viewer used this nonce before, on either form.
     public func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         do {
-            return try await pool.write { db in
+            return try await write(grouped: { db in
                 if let nonce = new.nonce, try Self.nonceUsed(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce) {
                     throw StoreError.duplicateNonce
                 }
                 return try Self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
-            }
+            })
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.duplicateNonce
         }
@@ -21,26 +21,26 @@ extension FeedbackStore {
     /// Whether a feedback submission or a workshop request already used this nonce: a body signed for one
     /// endpoint must not be accepted by the other.
     static func nonceUsed(_ db: Database, accountPath: String, viewer: String, nonce: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
+        try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM submission WHERE account_path = ? AND viewer = ? AND nonce = ?)
                 OR EXISTS (SELECT 1 FROM workshop_request WHERE account_path = ? AND viewer = ? AND nonce = ?)
-            """, arguments: [accountPath, viewer, nonce, accountPath, viewer, nonce]) ?? false
+            """), arguments: [accountPath, viewer, nonce, accountPath, viewer, nonce]) ?? false
     }
 
     /// The row, its `created` event and its notification, inside the caller's transaction.
     static func insertWorkshopRow(_ db: Database, _ new: NewWorkshopRequest, submissionID: Int64?,
                                   notification: (Int64) -> String) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO workshop_request (received_at, account_slug, account_path, viewer, page, nonce, submission_id, topic,
                                           preferred_weeks, participants, notes, sme_name, sme_email, state, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [new.receivedAt, new.accountSlug, new.accountPath, new.viewer, new.page, new.nonce, submissionID, new.topic,
+            """).execute(arguments: [new.receivedAt, new.accountSlug, new.accountPath, new.viewer, new.page, new.nonce, submissionID, new.topic,
                              new.preferredWeeks, new.participants, new.notes, new.sme?.name, new.sme?.email,
                              WorkshopState.requested.rawValue, new.receivedAt])
         let id = db.lastInsertedRowID
         try record(db, .workshop, id: id, at: new.receivedAt, actor: "reader", action: .created, to: WorkshopState.requested.rawValue)
-        try db.execute(sql: "INSERT INTO outbox (workshop_id, payload, next_attempt_at) VALUES (?, ?, ?)",
-                       arguments: [id, notification(id), new.receivedAt])
+        try db.cachedStatement(sql: "INSERT INTO outbox (workshop_id, payload, next_attempt_at) VALUES (?, ?, ?)")
+            .execute(arguments: [id, notification(id), new.receivedAt])
         return id
     }
 

@@ -7,7 +7,7 @@ enum Notification {
         let object: [String: JSONValue] = [
             "type": .string("feedback"),
             "id": .integer(id),
-            "received_at": .string(ISO8601DateFormatter().string(from: new.receivedAt)),
+            "received_at": .string(new.receivedAt.formatted(.iso8601)),
             "account": .string(accountSlug),
             "page": .string(new.submission.page),
             "viewer": .string(new.submission.viewer),
@@ -22,7 +22,7 @@ enum Notification {
         let object: [String: JSONValue] = [
             "type": .string("workshop_request"),
             "id": .integer(id),
-            "received_at": .string(ISO8601DateFormatter().string(from: new.receivedAt)),
+            "received_at": .string(new.receivedAt.formatted(.iso8601)),
             "account": .string(new.accountSlug),
             "page": .string(new.page),
             "viewer": .string(new.viewer),

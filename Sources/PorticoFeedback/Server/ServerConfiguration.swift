@@ -39,7 +39,12 @@ public struct ServerConfiguration: Sendable {
     public var webhookClient: any WebhookClient = URLSessionWebhookClient()
     public var outboxPollInterval: Duration = .seconds(1)
     public var clock: @Sendable () -> Date = { Date() }
-    public var today: @Sendable () -> Day = { Day.today() }
+    /// Asked on every signed request: PORTICO_TODAY is read once, and the UTC day comes from the clock's seconds
+    /// (`Day.today()` copies the environment and builds a Calendar each time: a tenth of a submission's CPU).
+    public var today: @Sendable () -> Day = {
+        let pinned = ProcessInfo.processInfo.environment["PORTICO_TODAY"].flatMap(Day.init)
+        return { pinned ?? Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
+    }()
     public var logger = Logger(label: "portico.serve")
     /// Called with the bound port once listening (the CLI prints it; `--port 0` picks a free one).
     public var onListening: @Sendable (Int) async -> Void = { _ in }

@@ -32,10 +32,10 @@ extension FeedbackStore {
     /// Stores a batch's events with its nonce in one transaction; a nonce seen before throws `duplicateNonce`.
     public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date) async throws {
         do {
-            try await pool.write { db in
-                try db.execute(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [batch.account, accountSlug, batch.viewer, batch.nonce, receivedAt])
-                let insert = try db.makeStatement(sql: """
+            _ = try await write(grouped: { db in
+                try db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [batch.account, accountSlug, batch.viewer, batch.nonce, receivedAt])
+                let insert = try db.cachedStatement(sql: """
                     INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
@@ -44,7 +44,8 @@ extension FeedbackStore {
                                                    Date(timeIntervalSince1970: TimeInterval(event.startedAt)), event.activeSeconds,
                                                    event.scrollPercent, event.file])
                 }
-            }
+                return 0
+            })
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
                     || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.duplicateNonce

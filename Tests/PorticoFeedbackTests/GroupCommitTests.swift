@@ -1,0 +1,280 @@
+import Foundation
+import GRDB
+import PorticoCore
+import Testing
+@testable import PorticoFeedback
+
+/// Group commit: submissions that wait share one transaction, and each is answered for itself once it is stored.
+@Suite struct GroupCommitTests {
+    struct Poison: Error, Equatable {}
+
+    /// Batches seen by a fake store: each a list of works; the first is held until `release`.
+    final class Recorder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var recorded: [[Int]] = []
+        private var held = true
+        var batches: [[Int]] { lock.withLock { recorded } }
+        func record(_ works: [Int]) { lock.withLock { recorded.append(works) } }
+        func release() { lock.withLock { held = false } }
+        var isHeld: Bool { lock.withLock { held } }
+    }
+
+    static func waitUntil(_ condition: () async -> Bool) async throws {
+        while !(await condition()) { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    @Test func worksThatArriveDuringACommitShareTheNextAndEachGetsItsOwnAnswer() async throws {
+        let recorder = Recorder()
+        let group = GroupCommit<Int, Int> { works in
+            recorder.record(works)
+            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
+            return works.map { .success($0 * 10) }
+        }
+        let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { tasks in
+            tasks.addTask { (0, try await group.submit(0)) }
+            try await Self.waitUntil { recorder.batches.count == 1 }
+            for work in 1..<100 { tasks.addTask { (work, try await group.submit(work)) } }
+            try await Self.waitUntil { await group.queued == 99 }
+            recorder.release()
+            return try await tasks.reduce(into: [Int: Int]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(recorder.batches.map(\.count) == [1, 99])
+        #expect(answers == Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, $0 * 10) }))
+    }
+
+    @Test func aBatchIsBoundedByMaxBatch() async throws {
+        let recorder = Recorder()
+        let group = GroupCommit<Int, Int>(maxBatch: 40) { works in
+            recorder.record(works)
+            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
+            return works.map { .success($0) }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { _ = try await group.submit(0) }
+            try await Self.waitUntil { recorder.batches.count == 1 }
+            for work in 1..<100 { tasks.addTask { _ = try await group.submit(work) } }
+            try await Self.waitUntil { await group.queued == 99 }
+            recorder.release()
+            try await tasks.waitForAll()
+        }
+        #expect(recorder.batches.map(\.count) == [1, 40, 40, 19])
+        #expect(recorder.batches.flatMap { $0 }.sorted() == Array(0..<100))
+    }
+
+    /// A store whose shared transaction fails whenever it holds work 13 (a failure that takes the whole transaction):
+    /// every other work is stored in a transaction of its own and answered; 13 gets its own error.
+    @Test func aTransactionThatFailsIsRetriedWorkByWorkSoOneBadWorkAnswersAlone() async throws {
+        let recorder = Recorder()
+        let group = GroupCommit<Int, Int> { works in
+            recorder.record(works)
+            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
+            if works.contains(13) { throw Poison() }
+            return works.map { .success($0 + 1000) }
+        }
+        let answers = try await withThrowingTaskGroup(of: (Int, Result<Int, Poison>).self) { tasks in
+            let submit: @Sendable (Int) async -> (Int, Result<Int, Poison>) = { work in
+                do { return (work, .success(try await group.submit(work))) } catch { return (work, .failure(error as! Poison)) }
+            }
+            tasks.addTask { await submit(0) }
+            try await Self.waitUntil { recorder.batches.count == 1 }
+            for work in 1..<30 { tasks.addTask { await submit(work) } }
+            try await Self.waitUntil { await group.queued == 29 }
+            recorder.release()
+            return try await tasks.reduce(into: [Int: Result<Int, Poison>]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers[13] == .failure(Poison()))
+        for work in 0..<30 where work != 13 { #expect(answers[work] == .success(work + 1000)) }
+        // [0], then the shared [1...29] that failed, then each of 1...29 alone.
+        #expect(recorder.batches.count == 2 + 29)
+        #expect(recorder.batches[1] == Array(1..<30))
+    }
+
+    // MARK: SQLite
+
+    /// Counts the store's commits.
+    final class CommitCounter: TransactionObserver, @unchecked Sendable {
+        private let lock = NSLock()
+        private var commits = 0
+        var count: Int { lock.withLock { commits } }
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
+    /// Holds the store's write lock, so that what is submitted meanwhile queues up behind it.
+    final class WriterHold: @unchecked Sendable {
+        private let lock = NSLock()
+        private var started = false
+        private let gate = DispatchSemaphore(value: 0)
+        private var task: Task<Void, any Error>?
+
+        init(_ store: FeedbackStore) async throws {
+            task = Task { [gate] in
+                try await store.pool.writeWithoutTransaction { _ in
+                    self.lock.withLock { self.started = true }
+                    gate.wait()
+                }
+            }
+            try await GroupCommitTests.waitUntil { lock.withLock { started } }
+        }
+
+        func release() async throws {
+            gate.signal()
+            try await task?.value
+        }
+    }
+
+    func submission(nonce: String, viewer: String = "alice", message: String = "hi") -> NewSubmission {
+        let submission = Submission(account: Fixture.acmePath, page: "insights/cloud-costs/index.html", viewer: viewer,
+                                    timestamp: 1, nonce: nonce, fields: ["message": .string(message)])
+        return NewSubmission(receivedAt: Fixture.now, accountSlug: "acme", submission: submission, body: Data(message.utf8), sme: nil)
+    }
+
+    func reading(nonce: String, viewer: String = "alice") -> ReadingBatch {
+        ReadingBatch(account: Fixture.acmePath, viewer: viewer, timestamp: 1, nonce: nonce,
+                     events: [ReadingEvent(page: "index.html", kind: .view, startedAt: 1, activeSeconds: 7)])
+    }
+
+    enum Answer: Equatable { case stored(Int64), replay, failed }
+
+    static func answer(_ body: () async throws -> Int64) async -> Answer {
+        do { return .stored(try await body()) } catch StoreError.duplicateNonce { return .replay } catch { return .failed }
+    }
+
+    func insert(_ store: FeedbackStore, _ new: NewSubmission) async -> Answer {
+        await Self.answer { try await store.insert(new) { Notification.payload(id: $0, accountSlug: "acme", new: new) } }
+    }
+
+    func insertReading(_ store: FeedbackStore, _ batch: ReadingBatch) async -> Answer {
+        await Self.answer { try await store.insertReading(batch, accountSlug: "acme", receivedAt: Fixture.now); return 0 }
+    }
+
+    func count(_ store: FeedbackStore, _ sql: String) throws -> Int {
+        try store.pool.read { try Int.fetchOne($0, sql: sql) ?? -1 }
+    }
+
+    /// Runs `submissions` while the writer is held, so that all but the first share one transaction, and checks
+    /// that they did: two commits (the first work, then all the others) unless told otherwise.
+    func inOneBatch(_ store: FeedbackStore, commits expected: Int = 2, _ submissions: [@Sendable () async -> Answer]) async throws -> [Answer] {
+        let commits = CommitCounter()
+        store.pool.add(transactionObserver: commits, extent: .observerLifetime)
+        let hold = try await WriterHold(store)
+        let answers = try await withThrowingTaskGroup(of: (Int, Answer).self) { tasks in
+            tasks.addTask { (0, await submissions[0]()) }
+            try await Self.waitUntil { await store.ingest.queued == 0 }
+            for (index, submit) in submissions.enumerated().dropFirst() { tasks.addTask { (index, await submit()) } }
+            try await Self.waitUntil { await store.ingest.queued == submissions.count - 1 }
+            try await hold.release()
+            return try await tasks.reduce(into: [Answer](repeating: .failed, count: submissions.count)) { $0[$1.0] = $1.1 }
+        }
+        #expect(commits.count == expected, "the works queued behind the first shared one transaction")
+        return answers
+    }
+
+    @Test func manyConcurrentSubmissionsAreEachStoredOnceAndAnswered() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        let feedback = (0..<300).map { submission(nonce: "fb-\($0)", viewer: $0 % 2 == 0 ? "alice" : "bob", message: "message \($0)") }
+        let readings = (0..<300).map { reading(nonce: "rd-\($0)") }
+        let answers = try await withThrowingTaskGroup(of: (String, Answer).self) { tasks in
+            for new in feedback { tasks.addTask { (new.submission.nonce, await insert(store, new)) } }
+            for batch in readings { tasks.addTask { (batch.nonce, await insertReading(store, batch)) } }
+            return try await tasks.reduce(into: [String: Answer]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers.count == 600)
+        #expect(answers.values.allSatisfy { if case .stored = $0 { true } else { false } })
+        // Each answer is the id of that submission's own row.
+        let rows = try store.pool.read { try Row.fetchAll($0, sql: "SELECT id, nonce, body FROM submission") }
+        #expect(rows.count == 300)
+        for row in rows {
+            let (nonce, id): (String, Int64) = (row["nonce"], row["id"])
+            #expect(answers[nonce] == .stored(id))
+            #expect(String(decoding: row["body"] as Data, as: UTF8.self) == "message \(nonce.dropFirst(3))")
+        }
+        #expect(try count(store, "SELECT COUNT(*) FROM outbox") == 300)
+        #expect(try count(store, "SELECT COUNT(DISTINCT submission_id) FROM outbox") == 300)
+        #expect(try count(store, "SELECT COUNT(*) FROM reading_batch") == 300)
+        #expect(try count(store, "SELECT COUNT(*) FROM reading_event") == 300)
+    }
+
+    @Test func aReplayInsideOneBatchIsRefusedExactlyOnce() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        let answers = try await inOneBatch(store, [
+            { await insert(store, submission(nonce: "first")) },
+            { await insert(store, submission(nonce: "twice", message: "a")) },
+            { await insert(store, submission(nonce: "other")) },
+            { await insert(store, submission(nonce: "twice", message: "b")) },
+            { await insert(store, submission(nonce: "twice", viewer: "bob")) },   // another viewer's nonce is its own
+            { await insertReading(store, reading(nonce: "twice")) },            // readings have their own guard
+            { await insertReading(store, reading(nonce: "read")) },
+            { await insertReading(store, reading(nonce: "read")) },
+        ])
+        #expect(answers.filter { $0 == .replay }.count == 2)
+        #expect(answers[3] == .replay && answers[7] == .replay)
+        for index in [0, 1, 2, 4, 5, 6] { #expect(answers[index] != .replay && answers[index] != .failed) }
+        #expect(try count(store, "SELECT COUNT(*) FROM submission WHERE nonce = 'twice'") == 2)
+        #expect(try count(store, "SELECT COUNT(*) FROM submission WHERE nonce = 'twice' AND viewer = 'alice' AND CAST(body AS TEXT) = 'a'") == 1)
+        #expect(try count(store, "SELECT COUNT(*) FROM outbox") == 4)
+        #expect(try count(store, "SELECT COUNT(*) FROM reading_batch") == 2)
+        #expect(try count(store, "SELECT COUNT(*) FROM reading_event") == 2)
+    }
+
+    @Test func aWorkshopRequestReplayingAFeedbackNonceInTheSameBatchIsRefused() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        let workshop = NewWorkshopRequest(receivedAt: Fixture.now, accountSlug: "acme", accountPath: Fixture.acmePath, viewer: "alice",
+                                          page: "index.html", nonce: "shared", topic: "Costs", sme: nil)
+        let answers = try await inOneBatch(store, [
+            { await insert(store, submission(nonce: "first")) },
+            { await insert(store, submission(nonce: "shared")) },
+            { await Self.answer { try await store.insertWorkshop(workshop) { Notification.workshopPayload(id: $0, new: workshop) } } },
+        ])
+        #expect(answers[2] == .replay)
+        #expect(try count(store, "SELECT COUNT(*) FROM workshop_request") == 0)
+    }
+
+    /// A work that fails halfway (after its first insert) in a shared transaction: its rows are rolled back, it gets
+    /// its own error, and every other work of the batch is stored and answered.
+    @Test func aFailingWorkInABatchDoesNotTakeTheOthersDown() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        let answers = try await inOneBatch(store, [
+            { await insert(store, submission(nonce: "n0")) },
+            { await insert(store, submission(nonce: "n1")) },
+            { await Self.answer {
+                try await store.write(grouped: { db in
+                    try db.execute(sql: "INSERT INTO reading_batch (account_path, viewer, nonce, received_at) VALUES ('p', 'v', 'half', 0)")
+                    try db.execute(sql: "INSERT INTO no_such_table VALUES (1)")
+                    return 1
+                })
+            } },
+            { await insert(store, submission(nonce: "n3")) },
+            { await insertReading(store, reading(nonce: "n4")) },
+        ])
+        #expect(answers[2] == .failed)
+        for index in [0, 1, 3, 4] { #expect(answers[index] != .failed && answers[index] != .replay) }
+        #expect(try count(store, "SELECT COUNT(*) FROM submission") == 3)
+        #expect(try count(store, "SELECT COUNT(*) FROM reading_batch") == 1)
+        #expect(try count(store, "SELECT COUNT(*) FROM reading_batch WHERE nonce = 'half'") == 0)
+    }
+
+    /// A work that ends the shared transaction itself (ROLLBACK): the batch's transaction fails as a whole, and each
+    /// work is retried alone; the others are stored exactly once.
+    @Test func aWorkThatBreaksTheSharedTransactionIsRetriedAloneAndTheOthersAreStoredOnce() async throws {
+        let store = try FeedbackStore(path: Fixture.databasePath())
+        // n0, then the shared transaction that fails (no commit), then n1 and n3 alone.
+        let answers = try await inOneBatch(store, commits: 3, [
+            { await insert(store, submission(nonce: "n0")) },
+            { await insert(store, submission(nonce: "n1")) },
+            { await Self.answer {
+                try await store.write(grouped: { db in
+                    try db.execute(sql: "ROLLBACK")
+                    return 1
+                })
+            } },
+            { await insert(store, submission(nonce: "n3")) },
+        ])
+        #expect(answers[2] == .failed)
+        for index in [0, 1, 3] { #expect(answers[index] != .failed && answers[index] != .replay) }
+        #expect(try count(store, "SELECT COUNT(*) FROM submission") == 3)
+        #expect(try count(store, "SELECT COUNT(*) FROM outbox") == 3)
+    }
+}
