@@ -15,6 +15,7 @@ public final class MarkdownCache: @unchecked Sendable {
     }
 
     private var entries: [String: Entry] = [:]
+    private var renders = 0
     private let lock = NSLock()
     // By source path: within one build a path's Markdown, and so its plain text, is the same in every account
     // (link rewrites change URLs, never text).
@@ -39,6 +40,16 @@ public final class MarkdownCache: @unchecked Sendable {
         return entry
     }
 
+    /// Library pieces rendered, and how many times Markdown was rendered for them (for `build --timings`).
+    public var counts: (pieces: Int, renders: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (entries.count, renders)
+    }
+
+    func countRender() {
+        lock.lock(); renders += 1; lock.unlock()
+    }
+
     func store(_ entry: Entry, for key: String) {
         lock.lock(); defer { lock.unlock() }
         if entries[key] == nil { entries[key] = entry }
@@ -52,9 +63,11 @@ extension MarkdownRenderer {
             let rewrites = entry.links.map(rewrite)
             if rewrites == entry.rewrites { return entry.rendered }
             // Links were already rewritten once for this account: replay those answers, in order.
+            cache.countRender()
             var replay = rewrites.makeIterator()
             return render(markdown) { _ in replay.next() ?? nil }
         }
+        cache.countRender()
         var links: [MarkdownLink] = []
         var rewrites: [String?] = []
         let rendered = render(markdown) { link in
