@@ -79,16 +79,24 @@ import Testing
         #expect(await iterator.next() == "reload")
     }
 
-    @Test func onlyTheAffectedAccountIsRebuilt() async throws {
+    @Test func onlyTheAccountsAnEditAffectsAreRendered() async throws {
         let (site, content) = try makeSite()
         try await site.rebuild()
-        let acmePage = content.appendingPathComponent("accounts/acme/insights/hello.md").path
-        #expect(try await site.rebuild(changed: [acmePage]) == ["acme"])
-        let library = content.appendingPathComponent("library/solutions/grid-platform.md").path
-        #expect(try await site.rebuild(changed: [library]) == ["acme", "globex"])
-        let unrelated = content.appendingPathComponent("library/insights/unrelated.md").path
-        #expect(try await site.rebuild(changed: [unrelated]) == [])
-        #expect(try await site.rebuild(changed: [content.appendingPathComponent("portal.yml").path]) == ["acme", "globex"])
+        func append(_ path: String) throws {
+            let url = content.appendingPathComponent(path)
+            try (try String(contentsOf: url, encoding: .utf8) + "\nEdited.\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        try append("accounts/acme/insights/hello.md")
+        #expect(try await site.rebuild() == ["acme"])
+        try append("library/solutions/grid-platform.md")
+        #expect(try await site.rebuild() == ["acme", "globex"], "a library page shows in both accounts")
+        try append("library/insights/unrelated.md")
+        #expect(try await site.rebuild() == [], "no account includes it")
+        let portal = content.appendingPathComponent("portal.yml")
+        try (try String(contentsOf: portal, encoding: .utf8)).replacingOccurrences(of: "Fixture Portals", with: "Renamed Portals")
+            .write(to: portal, atomically: true, encoding: .utf8)
+        #expect(try await site.rebuild() == ["acme", "globex"])
+        #expect(try await site.rebuild() == [], "nothing changed")
     }
 
     @Test func draftsAreServedAndMarked() async throws {

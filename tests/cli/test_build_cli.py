@@ -82,3 +82,15 @@ def test_usage_errors_exit_64_as_docs_ci_says(tmp_path, args):
     help_text = subprocess.run([PORTICO, "--help"], env=ENV, capture_output=True, text=True, timeout=60).stdout
     assert "64 usage" in help_text
     assert "| 64 | usage error" in table and "| 2 | usage" not in table
+
+
+def test_timings_name_every_stage_and_the_state_is_one_file(tmp_path):
+    shutil.copytree(os.path.join(ROOT, "content"), tmp_path / "content")
+    out = portico("build", "--content", "content", "--out", "site", "--timings", cwd=tmp_path).stdout
+    stages = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and line.rstrip().endswith(" ms")]
+    assert stages == ["scan", "plan", "theme", "load", "fingerprint", "render", "shared", "commit"], out
+    assert "library pieces rendered:" in out
+    cache = sorted(os.listdir(tmp_path / ".portico" / "cache"))
+    assert [name for name in cache if name.startswith("build-")] == [next(n for n in cache if n.endswith(".state"))]
+    state = next(tmp_path.joinpath(".portico", "cache", n) for n in cache if n.endswith(".state")).read_bytes()
+    assert state.startswith(b"portico-build-state-1\n")

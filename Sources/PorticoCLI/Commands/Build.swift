@@ -17,6 +17,7 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("base-url"), help: "Override portal.yml's base_url (preview deployments).") var baseURL: String?
     @Flag(name: .long, help: "Write readable, unencrypted pages (for validation only; never into the folder you publish, which is refused).") var unencrypted = false
     @Flag(name: .customLong("no-cache"), help: "Render every account, ignoring .portico/cache.") var noCache = false
+    @Flag(name: .long, help: "Print how long each stage of the build took.") var timings = false
     @Option(name: .customLong("server-keys"), help: "Where to write the feedback server's key file (default: .portico/server-keys).")
     var serverKeys: String?
     @Option(name: .customLong("shard"), help: ArgumentHelp("Render only this part of the accounts: INDEX/COUNT, numbered from 1 (e.g. 2/3). Records nothing of the whole portal; put the parts together with --merge-shards (docs/ci.md).", valueName: "index/count"),
@@ -90,6 +91,10 @@ struct Build: ParsableCommand {
             print((mergeShards.isEmpty ? "Built " : "Merged ") + "\(counted(summary.accounts, "account")), \(counted(summary.pages, "page")) (\(counted(summary.files, "file"))), "
                 + "\(counted(summary.warnings, "warning")) in \(String(format: "%.2f", summary.seconds)) s → \(out)\(scope)"
                 + part + (unencrypted ? " (UNENCRYPTED: do not publish)" : ""))
+            if timings {
+                for stage in summary.timings { print("  " + stage.stage.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", stage.seconds * 1000)) }
+                print("  library pieces rendered: \(summary.libraryRenders.pieces), Markdown renderings for them: \(summary.libraryRenders.renders)")
+            }
         } catch let failure as BuildFailed {
             Terminal.print(failure.diagnostics, contentFolder: project.contentURL)
             let errors = failure.diagnostics.filter { $0.severity == .error }.count

@@ -16,8 +16,8 @@ struct Preview: AsyncParsableCommand {
 
     func run() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("portico-preview-\(ProcessInfo.processInfo.processIdentifier)")
-        defer { try? FileManager.default.removeItem(at: output) }
         let site = PreviewSite(contentRoot: project.contentURL, themeFolders: theme.folders, output: output, script: GateScript.data)
+        defer { for folder in [output, site.cacheFolder] { try? FileManager.default.removeItem(at: folder) } }
         try await PreviewServer(site: site, port: port, poll: poll).run()
     }
 }

@@ -96,12 +96,7 @@ final class FrontMatterCache: @unchecked Sendable {
     }
 
     /// Which portico parsed.
-    static let binary: String = {
-        var info = stat()
-        let path = FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : (Bundle.main.executablePath ?? "")
-        guard stat(path, &info) == 0 else { return UUID().uuidString }
-        return "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-    }()
+    static var binary: String { ThisProgram.identity }
 }
 
 extension FrontMatterCache.Stored {

@@ -15,6 +15,7 @@ public final class MarkdownCache: Sendable {
     }
 
     private let entries = Locked<[String: Entry]>([:])
+    private let renders = Locked(0)
     // By source path: within one build a path's Markdown, and so its plain text, is the same in every account
     // (link rewrites change URLs, never text).
     private let minutes = LockedMemo<Int>()
@@ -37,6 +38,15 @@ public final class MarkdownCache: Sendable {
         return entry
     }
 
+    /// Library pieces rendered, and how many times Markdown was rendered for them (for `build --timings`).
+    public var counts: (pieces: Int, renders: Int) {
+        (entries.withLock { $0.count }, renders.current)
+    }
+
+    func countRender() {
+        renders.withLock { $0 += 1 }
+    }
+
     func store(_ entry: Entry, for key: String) {
         entries.withLock { if $0[key] == nil { $0[key] = entry } }
     }
@@ -49,9 +59,11 @@ extension MarkdownRenderer {
             let rewrites = entry.links.map(rewrite)
             if rewrites == entry.rewrites { return entry.rendered }
             // Links were already rewritten once for this account: replay those answers, in order.
+            cache.countRender()
             var replay = rewrites.makeIterator()
             return render(markdown) { _ in replay.next() ?? nil }
         }
+        cache.countRender()
         var links: [MarkdownLink] = []
         var rewrites: [String?] = []
         let rendered = render(markdown) { link in

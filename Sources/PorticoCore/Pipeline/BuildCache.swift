@@ -1,10 +1,10 @@
 import Crypto
 import Foundation
 
-/// The incremental build's memory (`.portico/cache/`): per output folder, each account's input fingerprint
-/// and the warnings its pages produced. An account whose fingerprint is unchanged is not rendered again:
-/// its folder in the previous site is left as it is and its warnings are reported again, so a cached build
-/// equals a clean one byte for byte and says the same.
+/// The incremental build's memory (`.portico/cache/`): per output folder, the `BuildState` the last build
+/// left. An account whose fingerprint is unchanged is not rendered again: its folder in the previous site is
+/// left as it is and its warnings are reported again, so a cached build equals a clean one byte for byte and
+/// says the same.
 public struct BuildCache: Sendable {
     public let folder: URL
     /// A file changed less than this long (ns) before a build's scan of its inputs counts as changed in the
@@ -15,34 +15,8 @@ public struct BuildCache: Sendable {
         folder = project.appendingPathComponent(".portico/cache")
     }
 
-    public struct Entry: Codable, Sendable, Equatable {
-        public var fingerprint: String
-        public var diagnostics: [Diagnostic]
-        /// Files in the account's folder, for the build summary when the folder is kept.
-        public var files: Int
-        /// The account's folder name under `accounts/`, its page count, and what loading and resolving it
-        /// reported: what a build that reads only the changed accounts needs of the others.
-        public var slug: String?
-        public var pages: Int?
-        public var sources: [Diagnostic]?
-    }
-
-    public struct Manifest: Codable, Sendable, Equatable {
-        public var output: String
-        /// By the account's folder in the output.
-        public var accounts: [String: Entry]
-        /// The build as a whole, for a rebuild whose inputs did not change (see `InputStamp`).
-        public var totals: Totals?
-        public var diagnostics: [Diagnostic]?
-        public var known: KnownFiles?
-        /// Files the build writes at the site root and under `_portico/`, and `OutputState.digest` of the
-        /// output after the build.
-        public var shared: [String]?
-        public var outputState: String?
-        /// `LatestPublishMark.digest` of what the build published, when it recorded a publish.
-        public var publishDigest: String?
-        /// `AccessHistoryFile.digest` of the access history as the build left it, when the build checked one.
-        public var accessDigest: String?
+    public init(folder: URL) {
+        self.folder = folder
     }
 
     public struct Totals: Codable, Sendable, Equatable {
@@ -60,37 +34,22 @@ public struct BuildCache: Sendable {
 
     func file(for output: URL) -> URL {
         let name = Hex.encode(SHA256.hash(data: Data(output.standardizedFileURL.path.utf8)).prefix(8))
-        return folder.appendingPathComponent("build-\(name).json")
+        return folder.appendingPathComponent("build-\(name).state")
     }
 
-    func load(for output: URL) -> Manifest? {
-        guard let data = try? Data(contentsOf: file(for: output)),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
-              manifest.output == output.standardizedFileURL.path else { return nil }
-        return manifest
+    func load(for output: URL) -> BuildState? {
+        guard let data = FileBytes.contents(of: file(for: output).path), let state = BuildState(data: data),
+              state.output == output.standardizedFileURL.path else { return nil }
+        return state
     }
 
-    /// Saves the manifest and the stamp of the inputs it was built from (none: rebuilds read every input).
-    func save(_ manifest: Manifest, inputs: InputStamp?, for output: URL) {
+    func save(_ state: BuildState, for output: URL) {
         try? PrivateFolder.create(folder)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try? FileManager.default.removeItem(at: inputsFile(for: output))
-        guard (try? encoder.encode(manifest).write(to: file(for: output), options: .atomic)) != nil else { return }
-        if let text = inputs?.text { try? text.write(to: inputsFile(for: output), options: .atomic) }
+        try? state.data.write(to: file(for: output), options: .atomic)
     }
 
     public func remove(for output: URL) {
-        try? FileManager.default.removeItem(at: inputsFile(for: output))
         try? FileManager.default.removeItem(at: file(for: output))
-    }
-
-    func inputsFile(for output: URL) -> URL {
-        file(for: output).deletingPathExtension().appendingPathExtension("inputs")
-    }
-
-    func inputs(for output: URL) -> InputStamp? {
-        FileBytes.contents(of: inputsFile(for: output).path).flatMap { InputStamp(text: $0) }
     }
 }
 

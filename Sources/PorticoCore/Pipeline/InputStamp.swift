@@ -23,6 +23,9 @@ struct InputStamp: Equatable {
 
     static let racyWindow: Int64 = 2_000_000_000
 
+    /// Stands for inputs that could not be stamped (a linked folder): no other stamp compares equal to it.
+    static let unusable = InputStamp(settings: "unusable", files: [:], taken: 0)
+
     /// Scans `contentRoot` and `themeFolders`; hidden entries are skipped, as the loader skips them.
     static func scan(contentRoot: URL, themeFolders: [URL], settings: String) -> InputStamp {
         var now = timespec()

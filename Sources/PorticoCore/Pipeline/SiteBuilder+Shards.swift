@@ -22,8 +22,7 @@ extension SiteBuilder {
             let record = publishLog.map { _ in
                 PublishRecord(date: options.today, accounts: accounts, known: portal.fingerprints.compactMapValues(\.publish))
             }
-            try commit(writer, manifest: nil, previous: nil, inputs: nil, record: record, digest: record.map(LatestPublishMark.digest(of:)),
-                       history: history)
+            try commit(writer, record: record, digest: record.map(LatestPublishMark.digest(of:)), json: record?.json(), history: history, state: nil)
             return BuildSummary(accounts: accounts.count, pages: accounts.reduce(0) { $0 + AccountRenderer.pageCount(of: $1, portal: portal.config) },
                                 files: writer.filesWritten, warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
         } catch {

@@ -8,6 +8,13 @@ public struct BuildSummary: Sendable {
     public var seconds: Double
     /// Which accounts were read and rendered (or kept, when their inputs had not changed).
     public var scope: BuildScope = .all
+    /// How long each stage took, in order.
+    public var timings: [StageTime] = []
+    /// The accounts this build read (all of them unless the plan read only some) and those it rendered.
+    public var read: [ResolvedAccount] = []
+    public var rendered: Set<String> = []
+    /// Library pieces rendered and how many Markdown renderings they took (once each when every account shares it).
+    public var libraryRenders: (pieces: Int, renders: Int) = (0, 0)
 }
 
 public enum BuildScope: Sendable, Equatable {
@@ -18,7 +25,8 @@ public enum BuildScope: Sendable, Equatable {
     case all
 }
 
-/// The whole build, as a flat list of stages: load → resolve → render → write.
+/// The whole build, as a flat list of stages: scan inputs → plan → theme → load and resolve → fingerprint →
+/// render → shared files → commit.
 public struct SiteBuilder: Sendable {
     public var contentRoot: URL
     public var themeFolders: [URL]
@@ -36,6 +44,8 @@ public struct SiteBuilder: Sendable {
     public var publishLog: PublishLog?
     /// The access history the accounts are checked against (and, for a publish, recorded into).
     public var access: AccessGuard?
+    /// The preview's way: a build with errors still puts in place what it could render (the errors are in the log).
+    public var commitsWithErrors = false
     /// When set, only this shard's accounts are rendered; everything is still loaded and checked, so links, the
     /// shared files and the diagnostics are those of the whole portal. A shard describes part of the portal, so it
     /// takes no cache, publish log or recording access guard: `mergeShards` records the whole.
@@ -77,106 +87,161 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Builds the site; on any error (or warning with `strict`) nothing is replaced and `BuildFailed` is thrown.
-    /// With a cache, a build whose inputs did not change since the last one leaves the site as it is, and one
-    /// whose changes are all inside some account folders reads and renders only those accounts.
+    /// With a cache, the plan made from the last build's state says what is read, rendered and kept: nothing
+    /// when no input changed, only the accounts whose folders hold every change, else every account (reusing
+    /// the folders of accounts whose fingerprint did not change). The same stages carry out every plan.
     public func build(log: DiagnosticLog, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BuildSummary {
         let start = Date()
         precondition(shard == nil || (cache == nil && publishLog == nil && access?.records != true), "a shard records nothing of the whole portal")
-        let inputs = cache.map { _ in InputStamp.scan(contentRoot: contentRoot, themeFolders: themeFolders, settings: inputSettings()) }
-        let previous = cache?.load(for: output)
-        if let cache, let inputs, let previous, let before = cache.inputs(for: output),
-           let changed = inputs.changedContent(since: before, racyWindow: cache.racyWindow),
-           let slugs = PreviousBuild.accounts(owning: changed),
-           let state = PreviousBuild(previous, output: output, publishLog: publishLog, accessDigest: access?.file.digest()) {
-            if slugs.isEmpty, let summary = state.unchanged(log: log, options: options, start: start) { return summary }
-            if let summary = try rebuild(slugs, previous: state, inputs: inputs, log: log, start: start, progress: progress) { return summary }
+        var clock = StageClock()
+        let inputs = clock.time("scan inputs") {
+            cache.map { _ in InputStamp.scan(contentRoot: contentRoot, themeFolders: themeFolders, settings: inputSettings()) }
         }
-        let theme = Theme(folders: themeFolders, log: log)
-        let (portal, everyAccount, sources) = loadAndResolve(log: log, only: nil)
-        let accounts = everyAccount.filter { shard?.contains($0.slug) ?? true }
-        let history = access?.review(portal.accounts.map(\.config), today: options.today, complete: true, log: log)
-        let known = BuildCache.KnownFiles(portal)
-        let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
-        let reuse = cache.map { _ in Reuse(previous: previous, fingerprints: fingerprints(portal: portal, accounts: accounts),
-                                      directories: directories, output: output) }
-        // With accounts to reuse, only what changed is staged; otherwise the whole site, swapped in with one rename.
-        let writer = reuse?.reusable.isEmpty == false ? try SiteWriter(updating: output) : try SiteWriter(output: output)
-        // What the end of the build writes besides pages is made meanwhile.
-        let publishing = publishLog != nil, today = options.today, extraFiles = self.extraFiles
-        let publishFingerprints = portal.fingerprints.compactMapValues(\.publish)
-        let side = Background { () -> (record: PublishRecord?, digest: String?, json: Data?, extra: Result<[String: Data], any Error>) in
-            let record = publishing ? PublishRecord(date: today, accounts: accounts, known: publishFingerprints) : nil
-            return (record, record.map(LatestPublishMark.digest(of:)), record?.json(), Result { try extraFiles() })
+        var plan = clock.time("plan") { makePlan(inputs: inputs) }
+        if plan.nothingChanged, let previous = plan.previous {
+            log.report(contentsOf: previous.diagnostics)
+            return BuildSummary(accounts: previous.totals.accounts, pages: previous.totals.pages, files: previous.totals.files,
+                                warnings: previous.diagnostics.filter { $0.severity == .warning }.count,
+                                seconds: Date().timeIntervalSince(start), scope: .unchanged, timings: clock.stages)
         }
+        let themeLog = DiagnosticLog()
+        let theme = clock.time("theme") { Theme(folders: themeFolders, log: themeLog) }
+        var content = clock.time("load") { read(plan) }
+        if !content.accepted {
+            plan.readEverything()
+            content = clock.time("load all") { read(plan) }
+        }
+        log.report(contentsOf: themeLog.all + content.log.all)
+        let (portal, directories) = (content.portal, content.directories)
+        let accounts = content.accounts.filter { shard?.contains($0.slug) ?? true }
+        let history = access?.review(portal.accounts.map(\.config), today: options.today, complete: plan.readsEverything, log: log)
+        let fingerprints = clock.time("fingerprint") { cache == nil ? [:] : self.fingerprints(portal: portal, accounts: accounts) }
+        let kept = plan.kept(accounts, directories: directories, fingerprints: fingerprints, output: output)
+        let unread = plan.unread
+        for state in unread.values { log.report(contentsOf: state.sources + state.diagnostics) }
+        let known = plan.known(portal)
+        // With anything kept, only what changed is staged; otherwise the whole site, swapped in with one rename.
+        let writer = kept.isEmpty && plan.readsEverything ? try SiteWriter(output: output) : try SiteWriter(updating: output)
+        for state in unread.values { writer.keep(state.directory, files: state.files) }
+        let side = sideWork(plan: plan, accounts: accounts, fingerprints: portal.fingerprints.compactMapValues(\.publish),
+                            latest: content.latestPublish)
         do {
-            let pages = try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log,
-                                           reuse: reuse, progress: progress)
+            let rendered = RenderedDiagnostics()
+            let markdownCache = MarkdownCache()
+            let pages = try clock.time("render") {
+                try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log, keeping: kept,
+                                   rendered: rendered, markdownCache: markdownCache, otherPages: unread.values.reduce(0) { $0 + $1.pages },
+                                   progress: progress)
+            }
             let (record, digest, json, extra) = side.value
-            let shared = try writeShared(portal: portal, theme: theme, writer: writer, extra: try extra.get())
-            if log.hasErrors || (options.strict && !log.warnings.isEmpty) {
+            let shared = try clock.time("shared files") { () throws -> [String] in
+                // Kept only when the last build vouches for them: portal.yml, the theme and the binary are unchanged.
+                guard let previous = plan.previous, !plan.readsEverything else {
+                    return try writeShared(portal: portal, theme: theme, writer: writer, extra: try extra.get())
+                }
+                for (name, paths) in Dictionary(grouping: previous.shared, by: SiteWriter.topLevel) { writer.keep(name, files: paths.count) }
+                return previous.shared
+            }
+            if !commitsWithErrors, log.hasErrors || (options.strict && !log.warnings.isEmpty) {
                 writer.abort()
                 throw BuildFailed(diagnostics: log.all)
             }
-            var manifest = reuse.map { reuse in
-                BuildCache.Manifest(output: output.standardizedFileURL.path,
-                                    accounts: reuse.entries(for: accounts, portal: portal.config, directories: directories,
-                                                            files: writer.files(in:), sources: sources))
+            var states = unread
+            for account in accounts {
+                guard let directory = directories[account.slug] else { continue }
+                states[account.slug] = BuildState.AccountState(
+                    directory: directory, fingerprint: fingerprints[account.slug] ?? "", pages: AccountRenderer.pageCount(of: account, portal: portal.config),
+                    files: writer.files(in: directory), sources: content.sources[account.slug] ?? [],
+                    diagnostics: kept[account.slug]?.diagnostics ?? rendered[account.slug])
             }
-            manifest?.complete(totals: .init(accounts: accounts.count, pages: pages, files: writer.filesWritten), diagnostics: log.all, known: known,
-                               shared: shared, publishDigest: digest, accessDigest: history?.digest)
-            try commit(writer, manifest: manifest, previous: reuse?.previous, inputs: inputs, record: record, digest: digest, json: json,
-                       history: history)
-            return BuildSummary(accounts: accounts.count, pages: pages, files: writer.filesWritten,
-                                warnings: log.warnings.count, seconds: Date().timeIntervalSince(start))
+            let totals = BuildCache.Totals(accounts: states.count, pages: pages, files: writer.filesWritten)
+            let diagnostics = log.all
+            try clock.time("commit") {
+                try commit(writer, record: record, digest: digest, json: json, history: history) {
+                    BuildState(output: output.standardizedFileURL.path, accounts: states, totals: totals, diagnostics: diagnostics, known: known,
+                               shared: shared, outputState: OutputState.digest(output: output, shared: shared), publishDigest: digest ?? "",
+                               accessDigest: history?.digest ?? "", inputs: inputs ?? .unusable)
+                }
+            }
+            return BuildSummary(accounts: totals.accounts, pages: pages, files: totals.files, warnings: log.warnings.count,
+                                seconds: Date().timeIntervalSince(start), scope: plan.readsEverything ? .all : .accounts(plan.reading ?? []),
+                                timings: clock.stages, read: accounts, rendered: Set(accounts.map(\.slug)).subtracting(kept.keys),
+                                libraryRenders: markdownCache.counts)
         } catch {
             writer.abort()
             throw error
         }
     }
 
-    /// Commits the site and records what the next build may reuse. A manifest that changes is forgotten before
-    /// the commit and saved after it, so it never describes a site that a cut-short commit left half-updated.
-    /// `record` goes to the publish log once the site is in place, alongside saving the manifest (`digest` and
-    /// `json` are its `LatestPublishMark` digest and its JSON, when already made).
-    func commit(_ writer: SiteWriter, manifest: BuildCache.Manifest?, previous: BuildCache.Manifest?, inputs: InputStamp?,
-                record: PublishRecord?, digest: String?, json: Data? = nil, history: AccessGuard.Reviewed? = nil) throws {
+    func makePlan(inputs: InputStamp?) -> BuildPlan {
+        let previous = cache?.load(for: output)
+        let changed = cache.flatMap { cache in previous.flatMap { inputs?.changedContent(since: $0.inputs, racyWindow: cache.racyWindow) } }
+        return BuildPlan(previous: previous, changed: changed, output: output, publishLog: publishLog, accessDigest: access?.file.digest(),
+                         strict: options.strict)
+    }
+
+    /// What the plan reads: the portal with its accounts resolved, what that reported (not yet passed on: a
+    /// partial read the plan does not accept is read again in full) and whether the plan accepts it.
+    struct Content {
+        var portal: Portal
+        var accounts: [ResolvedAccount]
+        var sources: [String: [Diagnostic]]
+        var directories: [String: String]
+        var log: DiagnosticLog
+        var latestPublish: PublishRecord?
+        var accepted: Bool
+    }
+
+    func read(_ plan: BuildPlan) -> Content {
+        let log = DiagnosticLog()
+        let (portal, accounts, sources) = loadAndResolve(log: log, only: plan.reading)
+        let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
+        let latest = plan.readsEverything ? nil : publishLog?.latest()
+        let accepted = plan.accepts(portal, accounts, directories: directories, latestPublish: latest, publishing: publishLog != nil)
+        return Content(portal: portal, accounts: accounts, sources: sources, directories: directories, log: log, latestPublish: latest,
+                       accepted: accepted)
+    }
+
+    /// What the end of the build writes besides pages, made while the accounts render: the publish record (the
+    /// last one with the read accounts' pages as they are now, when only some were read) and the extra files.
+    func sideWork(plan: BuildPlan, accounts: [ResolvedAccount], fingerprints: [String: String], latest: PublishRecord?)
+        -> Background<(record: PublishRecord?, digest: String?, json: Data?, extra: Result<[String: Data], any Error>)> {
+        let publishing = publishLog != nil, today = options.today, extraFiles = self.extraFiles, everything = plan.readsEverything
+        return Background {
+            var record: PublishRecord?
+            if publishing {
+                let current = PublishRecord(date: today, accounts: accounts, known: fingerprints)
+                if everything { record = current } else {
+                    record = latest
+                    record?.accounts.merge(current.accounts) { _, new in new }
+                }
+            }
+            return (record, record.map(LatestPublishMark.digest(of:)), record?.json(), everything ? Result { try extraFiles() } : .success([:]))
+        }
+    }
+
+    /// Commits the site, then saves the state the next build plans from (made by `state` once the site is in
+    /// place, as it describes the output's files). The last state is forgotten before the commit, so it never
+    /// describes a site that a cut-short commit left half-updated. `record` goes to the publish log once the
+    /// site is in place, alongside saving the state.
+    func commit(_ writer: SiteWriter, record: PublishRecord?, digest: String?, json: Data?, history: AccessGuard.Reviewed?,
+                state: (() -> BuildState)?) throws {
         let publishLog = self.publishLog
         let publish = { @Sendable in if let record { _ = try? publishLog?.recordIfChanged(record, digest: digest, json: json) } }
-        guard let cache, var manifest else {
-            try writer.commit()
-            try access?.save(history)
-            publish()
-            return
-        }
-        var before = previous
-        before?.outputState = nil
-        if manifest != before { cache.remove(for: output) }
+        cache?.remove(for: output)
         try writer.commit()
         try access?.save(history)
+        guard let cache, let state else { return publish() }
         let recording = record.map { _ in Background(publish) }
-        manifest.outputState = manifest.shared.map { OutputState.digest(output: output, shared: $0) }
-        cache.save(manifest, inputs: inputs, for: output)
+        cache.save(state(), for: output)
         _ = recording?.value
     }
 
-    /// Preview: rebuilds `only` these accounts (all when nil) straight into the output folder, keeping the
-    /// rest as they are. Errors are reported in the log; what could be rendered is written anyway.
-    /// `select` sees the freshly resolved accounts and names the ones to rebuild (nil: all).
-    public func buildInPlace(log: DiagnosticLog, select: ([ResolvedAccount]) -> Set<String>? = { _ in nil }) throws -> (Portal, [ResolvedAccount], Set<String>) {
-        let theme = Theme(folders: themeFolders, log: log)
-        let (portal, accounts) = loadAndResolve(log: log)
-        let writer = try SiteWriter(inPlace: output)
-        let only = select(accounts)
-        let selected = accounts.filter { only?.contains($0.slug) ?? true }
-        for account in selected { writer.remove(publisher.directory(for: account.config)) }
-        _ = try renderAccounts(portal: portal, accounts: selected, theme: theme, writer: writer, log: log, progress: nil)
-        try writeShared(portal: portal, theme: theme, writer: writer)
-        return (portal, accounts, Set(selected.map(\.slug)))
-    }
-
-    /// `known`: what links may point at; `otherPages`: pages of accounts kept from the last build, for `progress`.
+    /// `keeping`: accounts whose folder stays as the last build left it (their diagnostics are reported again);
+    /// `rendered` collects what rendering each other account reported.
     func renderAccounts(portal: Portal, accounts: [ResolvedAccount], known: BuildCache.KnownFiles? = nil, theme: Theme, writer: SiteWriter?,
-                        log: DiagnosticLog, anchors: AnchorIndex? = nil, reuse: Reuse? = nil, otherPages: Int = 0,
+                        log: DiagnosticLog, anchors: AnchorIndex? = nil, keeping: [String: BuildState.AccountState] = [:],
+                        rendered: RenderedDiagnostics? = nil, markdownCache: MarkdownCache = MarkdownCache(), otherPages: Int = 0,
                         progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
         let known = known ?? BuildCache.KnownFiles(portal)
         let knownPages = Set(known.pages)
@@ -188,17 +253,15 @@ public struct SiteBuilder: Sendable {
         let failures = ErrorBox()
         let publisher = self.publisher
         let contentRoot = self.contentRoot
-        let markdownCache = MarkdownCache()
         let preview = self.preview
-        let rendered = accounts.filter { account in !(writer?.updating == true && reuse?.reusable[account.slug] != nil) }.count
-        let concurrentPages = rendered < ProcessInfo.processInfo.activeProcessorCount
+        let keptFolders = writer?.updating == true ? keeping : [:]
+        let concurrentPages = accounts.filter { keptFolders[$0.slug] == nil }.count < ProcessInfo.processInfo.activeProcessorCount
         DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
             let account = accounts[index]
             let directory = publisher.directory(for: account.config)
-            if let reuse, let writer, writer.updating, let entry = reuse.reusable[account.slug] {
-                writer.keep(directory, files: entry.files)
-                log.report(contentsOf: entry.diagnostics)
-                reuse.record(account.slug, diagnostics: entry.diagnostics)
+            if let writer, let state = keptFolders[account.slug] {
+                writer.keep(directory, files: state.files)
+                log.report(contentsOf: state.diagnostics)
                 // Counted outside `progress?(…)`: an optional call skips evaluating its arguments when nil.
                 let done = counter.add(AccountRenderer.pageCount(of: account, portal: portal.config))
                 progress?(done, total)
@@ -208,7 +271,7 @@ public struct SiteBuilder: Sendable {
             let accountLog = DiagnosticLog()
             defer {
                 log.report(contentsOf: accountLog.all)
-                reuse?.record(account.slug, diagnostics: accountLog.all)
+                rendered?.record(account.slug, accountLog.all)
             }
             let log = accountLog
             guard let sealing = publisher.begin(account, theme: theme, log: log) else { return }
@@ -268,6 +331,14 @@ public struct SiteBuilder: Sendable {
         }
         return paths.sorted()
     }
+}
+
+/// What rendering each account reported, by slug, collected from the threads that render them.
+final class RenderedDiagnostics: @unchecked Sendable {
+    private var bySlug: [String: [Diagnostic]] = [:]
+    private let lock = NSLock()
+    func record(_ slug: String, _ diagnostics: [Diagnostic]) { lock.lock(); bySlug[slug] = diagnostics; lock.unlock() }
+    subscript(slug: String) -> [Diagnostic] { lock.lock(); defer { lock.unlock() }; return bySlug[slug] ?? [] }
 }
 
 final class Counter: @unchecked Sendable {

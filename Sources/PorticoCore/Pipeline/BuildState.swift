@@ -1,0 +1,131 @@
+import Foundation
+
+/// What a build left for the next one, in one file per output folder (`.portico/cache/build-<hash>.state`),
+/// made whole and written once, after the site is in place. `BuildPlan` decides from it what the next build
+/// reads, renders and keeps.
+///
+/// On disk: the format line, the byte count of the JSON, the JSON, then the input stamp in its own byte format
+/// (a line per content file: JSON would make the stamp the slowest part of a no-op build).
+struct BuildState: Equatable {
+    static let format = "portico-build-state-1"
+
+    /// The output folder, standardized.
+    var output: String
+    /// By slug.
+    var accounts: [String: AccountState]
+    var totals: BuildCache.Totals
+    /// Everything the build reported, for a build that finds nothing changed.
+    var diagnostics: [Diagnostic]
+    /// What links could point at when the build read every account.
+    var known: BuildCache.KnownFiles
+    /// Files the build wrote at the site root and under `_portico/`.
+    var shared: [String]
+    /// `OutputState.digest` of the output after the commit.
+    var outputState: String
+    /// `LatestPublishMark.digest` of what the build published; empty when it recorded no publish.
+    var publishDigest: String
+    /// `AccessHistoryFile.digest` of the access history the build left; empty when it checked none.
+    var accessDigest: String
+    /// The inputs as the build found them before reading them (`InputStamp.unusable` when they could not be stamped).
+    var inputs: InputStamp
+
+    struct AccountState: Codable, Equatable, Sendable {
+        /// The account's folder in the output.
+        var directory: String
+        var fingerprint: String
+        var pages: Int
+        var files: Int
+        /// What loading and resolving the account reported.
+        var sources: [Diagnostic]
+        /// What rendering its pages reported.
+        var diagnostics: [Diagnostic]
+    }
+
+    private struct Stored: Codable {
+        var output: String
+        var accounts: [String: AccountState]
+        var totals: BuildCache.Totals
+        var diagnostics: [Diagnostic]
+        var known: BuildCache.KnownFiles
+        var shared: [String]
+        var outputState: String
+        var publishDigest: String
+        var accessDigest: String
+    }
+
+    var data: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(Stored(output: output, accounts: accounts, totals: totals, diagnostics: diagnostics, known: known,
+                                               shared: shared, outputState: outputState, publishDigest: publishDigest,
+                                               accessDigest: accessDigest))) ?? Data()
+        var out = Data("\(Self.format)\n\(json.count)\n".utf8)
+        out.append(json)
+        out.append(inputs.text ?? InputStamp.unusable.text ?? Data())
+        return out
+    }
+
+    /// nil for any other format or a damaged file.
+    init?(data: Data) {
+        guard let formatEnd = data.firstIndex(of: 10), String(decoding: data[..<formatEnd], as: UTF8.self) == Self.format else { return nil }
+        let rest = data[(formatEnd + 1)...]
+        guard let countEnd = rest.firstIndex(of: 10), let count = Int(String(decoding: rest[..<countEnd], as: UTF8.self)),
+              count >= 0, countEnd + 1 + count <= data.endIndex else { return nil }
+        let jsonEnd = countEnd + 1 + count
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: data[(countEnd + 1)..<jsonEnd]),
+              let inputs = InputStamp(text: Data(data[jsonEnd...])) else { return nil }
+        self.init(output: stored.output, accounts: stored.accounts, totals: stored.totals, diagnostics: stored.diagnostics,
+                  known: stored.known, shared: stored.shared, outputState: stored.outputState, publishDigest: stored.publishDigest,
+                  accessDigest: stored.accessDigest, inputs: inputs)
+    }
+
+    init(output: String, accounts: [String: AccountState], totals: BuildCache.Totals, diagnostics: [Diagnostic], known: BuildCache.KnownFiles,
+         shared: [String], outputState: String, publishDigest: String, accessDigest: String, inputs: InputStamp) {
+        self.output = output
+        self.accounts = accounts
+        self.totals = totals
+        self.diagnostics = diagnostics
+        self.known = known
+        self.shared = shared
+        self.outputState = outputState
+        self.publishDigest = publishDigest
+        self.accessDigest = accessDigest
+        self.inputs = inputs
+    }
+}
+
+extension BuildCache.KnownFiles {
+    /// The library's and every loaded account's pages, assets and unreadable pages, sorted.
+    init(_ portal: Portal) {
+        self.init(pages: (portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) }).sorted(),
+                  assets: (portal.libraryAssets + portal.accounts.flatMap(\.assets)).sorted(),
+                  unreadable: portal.unreadablePages.sorted())
+    }
+
+    /// What a load of only these accounts (and the library) would know.
+    func restricted(toAccounts slugs: Set<String>) -> BuildCache.KnownFiles {
+        func kept(_ path: String) -> Bool {
+            guard path.hasPrefix("accounts/") else { return true }
+            let slug = path.dropFirst("accounts/".count).prefix { $0 != "/" }
+            return slugs.contains(String(slug))
+        }
+        return BuildCache.KnownFiles(pages: pages.filter(kept), assets: assets.filter(kept), unreadable: unreadable.filter(kept))
+    }
+}
+
+/// The site root and `_portico/` as a build left them: the names in both and each shared file's metadata, hashed.
+enum OutputState {
+    static func digest(output: URL, shared: [String]) -> String {
+        var hasher = FieldHasher()
+        for folder in [output.path, output.path + "/_portico"] {
+            hasher.add(folder == output.path ? "/" : "/_portico")
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() { hasher.add(name) }
+        }
+        for path in shared {
+            var info = stat()
+            guard lstat(output.path + "/" + path, &info) == 0 else { hasher.add(path + " missing"); continue }
+            hasher.add("\(path) \(info.st_mode) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)")
+        }
+        return hasher.hex()
+    }
+}
