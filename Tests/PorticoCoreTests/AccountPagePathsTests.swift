@@ -14,9 +14,9 @@ import Testing
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme,
                                            knownPages: Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) }),
                                            knownAssets: Set(portal.libraryAssets + portal.accounts.flatMap(\.assets)), accountPath: account.slug)
-            var emitted: [String] = []
-            try renderer.renderAll(log: DiagnosticLog()) { emitted.append($0.path) }
-            let html = emitted.filter { $0.hasSuffix(".html") }
+            let emitted = Locked<[String]>([])
+            try renderer.renderAll(log: DiagnosticLog()) { page in emitted.withLock { $0.append(page.path) } }
+            let html = emitted.current.filter { $0.hasSuffix(".html") }
             #expect(html.count > account.pages.count + 2)
             #expect(AccountRenderer.htmlPagePaths(of: account, portal: portal.config).sorted() == html.sorted())
         }

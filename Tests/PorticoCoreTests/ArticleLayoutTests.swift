@@ -39,8 +39,9 @@ import Testing
                                            knownPages: Set(portal.library.map(\.sourcePath) + portal.accounts.flatMap { $0.pages.map(\.sourcePath) }),
                                            knownAssets: Set(portal.libraryAssets + portal.accounts.flatMap(\.assets)), accountPath: account.slug)
             #expect(renderer.layoutReadsArticleValues)
-            var html: [String: String] = [:]
-            try renderer.renderAll(log: DiagnosticLog()) { html[$0.path] = $0.html }
+            let rendered = Locked<[String: String]>([:])
+            try renderer.renderAll(log: DiagnosticLog()) { page in rendered.withLock { $0[page.path] = page.html } }
+            let html = rendered.current
             for page in account.pages {
                 let expected = "<p class=\"probe\">\(page.source.summary ?? "")|\(page.source.date.description)</p>"
                 #expect(html[page.outputPath]?.contains(expected) == true, "\(account.slug)/\(page.outputPath)")

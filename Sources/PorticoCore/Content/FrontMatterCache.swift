@@ -5,22 +5,26 @@ import Foundation
 /// file and its place (`key`). Yams was most of a no-op build's loading time; a hit skips it, and decoding the
 /// file, and gives back the same page and the same diagnostics. The file names the portico binary that wrote it:
 /// a new binary may parse differently, so it starts afresh.
-/// Accounts load in parallel: what a load adds is kept under a lock.
-final class FrontMatterCache: @unchecked Sendable {
+/// Accounts load in parallel: what a load adds is kept `Locked`.
+final class FrontMatterCache: Sendable {
     let file: URL
     private let stored: [String: Stored]
-    private var used: [String: Stored] = [:]
-    private var misses = 0
-    private let lock = NSLock()
+    private let loaded = Locked(Loaded())
 
-    struct Stored: Equatable {
+    /// What this load used of the file, and how many pages it parsed afresh.
+    private struct Loaded {
+        var used: [String: Stored] = [:]
+        var misses = 0
+    }
+
+    struct Stored: Equatable, Sendable {
         var page: StoredPage?
         var diagnostics: [Diagnostic]
     }
 
     /// A `SourcePage` without what the caller knows (path, place) or what is not front matter (the body, kept as
     /// its length in bytes: it is the end of the file).
-    struct StoredPage: Equatable {
+    struct StoredPage: Equatable, Sendable {
         var slug, title, date: String
         var summary, author, sme, lang: String?
         var industries, tags: [String]
@@ -47,7 +51,7 @@ final class FrontMatterCache: @unchecked Sendable {
     /// The page this file gave last time, or nil when it must be parsed (then `store` the result).
     func restore(key: String, file data: Data, sourcePath: String, origin: PageOrigin, kind: PageKind) -> Restored? {
         guard let hit = stored[key], let restored = hit.restored(file: data, sourcePath: sourcePath, origin: origin, kind: kind) else { return nil }
-        lock.withLock { used[key] = hit }
+        loaded.withLock { $0.used[key] = hit }
         return restored
     }
 
@@ -56,9 +60,9 @@ final class FrontMatterCache: @unchecked Sendable {
     func store(key: String, page: SourcePage?, diagnostics: [Diagnostic]) -> String? {
         let publish = page.map(\.readerFingerprint)
         let entry = Stored(page: page.map { StoredPage($0, publishFingerprint: publish ?? "") }, diagnostics: diagnostics)
-        lock.withLock {
-            misses += 1
-            used[key] = entry
+        loaded.withLock {
+            $0.misses += 1
+            $0.used[key] = entry
         }
         return publish
     }
@@ -68,7 +72,7 @@ final class FrontMatterCache: @unchecked Sendable {
     /// writes nothing for a few new parses: parsing a page or two again next time costs less than rewriting
     /// the cache of every page.
     func save(keepingUnused: Bool = false) {
-        lock.lock(); defer { lock.unlock() }
+        let (used, misses) = loaded.withLock { ($0.used, $0.misses) }
         guard keepingUnused ? misses > Self.fewParses : misses > 0 || used.count != stored.count else { return }
         let folder = file.deletingLastPathComponent()
         try? PrivateFolder.create(folder)

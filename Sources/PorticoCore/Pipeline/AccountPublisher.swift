@@ -20,7 +20,7 @@ public protocol AccountPublisher: Sendable {
 }
 
 /// Per-account writing: pages and assets, sealed or not.
-public protocol AccountSealing {
+public protocol AccountSealing: Sendable {
     func page(_ page: RenderedPage) throws -> Data
     /// Returns the output path (relative to the account root) and the bytes for an asset.
     func asset(_ data: Data, reference: AssetReference) throws -> (path: String, data: Data)

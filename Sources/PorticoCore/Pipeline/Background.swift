@@ -2,20 +2,21 @@ import Foundation
 
 /// Work started on another thread now and collected later: what a build needs at its end but can compute
 /// while the accounts render (the publish record), so the cores are not idle while it runs.
-final class Background<Value: Sendable>: @unchecked Sendable {
-    private var result: Value?
+final class Background<Value: Sendable>: Sendable {
+    private let result = Locked<Value?>(nil)
     private let done = DispatchGroup()
 
     init(_ work: @escaping @Sendable () -> Value) {
         done.enter()
-        DispatchQueue.global().async {
-            self.result = work()
-            self.done.leave()
+        DispatchQueue.global().async { [result, done] in
+            let value = work()
+            result.withLock { $0 = value }
+            done.leave()
         }
     }
 
     var value: Value {
         done.wait()
-        return result!
+        return result.current!
     }
 }

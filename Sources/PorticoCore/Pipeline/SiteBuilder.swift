@@ -126,7 +126,7 @@ public struct SiteBuilder: Sendable {
         let side = sideWork(plan: plan, accounts: accounts, fingerprints: portal.fingerprints.compactMapValues(\.publish),
                             latest: content.latestPublish)
         do {
-            let rendered = RenderedDiagnostics()
+            let rendered = RenderedDiagnostics([:])
             let markdownCache = MarkdownCache()
             let pages = try clock.time("render") {
                 try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log, keeping: kept,
@@ -152,7 +152,7 @@ public struct SiteBuilder: Sendable {
                 states[account.slug] = BuildState.AccountState(
                     directory: directory, fingerprint: fingerprints[account.slug] ?? "", pages: AccountRenderer.pageCount(of: account, portal: portal.config),
                     files: writer.files(in: directory), sources: content.sources[account.slug] ?? [],
-                    diagnostics: kept[account.slug]?.diagnostics ?? rendered[account.slug])
+                    diagnostics: kept[account.slug]?.diagnostics ?? rendered.current[account.slug] ?? [])
             }
             let totals = BuildCache.Totals(accounts: states.count, pages: pages, files: writer.filesWritten)
             let diagnostics = log.all
@@ -248,9 +248,9 @@ public struct SiteBuilder: Sendable {
         let knownAssets = Set(known.assets)
         let unreadablePages = Set(known.unreadable)
         let total = accounts.reduce(otherPages) { $0 + AccountRenderer.pageCount(of: $1, portal: portal.config) }
-        let counter = Counter()
-        _ = counter.add(otherPages)
-        let failures = ErrorBox()
+        let counter = Locked(0)
+        counter.withLock { $0 += otherPages }
+        let failures = Locked<[any Error]>([])
         let publisher = self.publisher
         let contentRoot = self.contentRoot
         let preview = self.preview
@@ -263,7 +263,7 @@ public struct SiteBuilder: Sendable {
                 writer.keep(directory, files: state.files)
                 log.report(contentsOf: state.diagnostics)
                 // Counted outside `progress?(…)`: an optional call skips evaluating its arguments when nil.
-                let done = counter.add(AccountRenderer.pageCount(of: account, portal: portal.config))
+                let done = counter.withLock { $0 += AccountRenderer.pageCount(of: account, portal: portal.config); return $0 }
                 progress?(done, total)
                 return
             }
@@ -271,7 +271,7 @@ public struct SiteBuilder: Sendable {
             let accountLog = DiagnosticLog()
             defer {
                 log.report(contentsOf: accountLog.all)
-                rendered?.record(account.slug, accountLog.all)
+                rendered?.withLock { $0[account.slug] = accountLog.all }
             }
             let log = accountLog
             guard let sealing = publisher.begin(account, theme: theme, log: log) else { return }
@@ -285,15 +285,15 @@ public struct SiteBuilder: Sendable {
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
                                            knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors,
                                            unreadablePages: unreadablePages, markdownCache: markdownCache)
-            let assetsShown = AssetSet()
+            let assetsShown = Locked(Set<AssetReference>())
             do {
                 try renderer.renderAll(log: log, concurrentPages: concurrentPages) { page in
                     try writer?.write(try sealing.page(page), to: "\(directory)/\(page.path)")
-                    assetsShown.insert(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) })
-                    let done = counter.increment()
+                    assetsShown.withLock { $0.formUnion(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) }) }
+                    let done = counter.withLock { $0 += 1; return $0 }
                     progress?(done, total)
                 }
-                var usedAssets = assetsShown.all
+                var usedAssets = assetsShown.current
                 // An account's own assets are all published; library assets only where a page shows them.
                 for path in account.account.assets {
                     if let output = LinkResolver.outputPath(ofAsset: path) {
@@ -306,11 +306,11 @@ public struct SiteBuilder: Sendable {
                     try writer?.write(bytes, to: "\(directory)/\(path)")
                 }
             } catch {
-                failures.record(error)
+                failures.withLock { $0.append(error) }
             }
         }
-        if let error = failures.first { throw error }
-        return counter.value
+        if let error = failures.current.first { throw error }
+        return counter.current
     }
 
     /// Writes the files at the site root and under `_portico/`; returns their paths.
@@ -334,32 +334,4 @@ public struct SiteBuilder: Sendable {
 }
 
 /// What rendering each account reported, by slug, collected from the threads that render them.
-final class RenderedDiagnostics: @unchecked Sendable {
-    private var bySlug: [String: [Diagnostic]] = [:]
-    private let lock = NSLock()
-    func record(_ slug: String, _ diagnostics: [Diagnostic]) { lock.lock(); bySlug[slug] = diagnostics; lock.unlock() }
-    subscript(slug: String) -> [Diagnostic] { lock.lock(); defer { lock.unlock() }; return bySlug[slug] ?? [] }
-}
-
-final class Counter: @unchecked Sendable {
-    private var count = 0
-    private let lock = NSLock()
-    func increment() -> Int { add(1) }
-    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; count += n; return count }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
-}
-
-final class ErrorBox: @unchecked Sendable {
-    private var errors: [any Error] = []
-    private let lock = NSLock()
-    func record(_ error: any Error) { lock.lock(); errors.append(error); lock.unlock() }
-    var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return errors.first }
-}
-
-/// The assets an account's pages show, collected from the threads that render them.
-final class AssetSet: @unchecked Sendable {
-    private var items = Set<AssetReference>()
-    private let lock = NSLock()
-    func insert(_ assets: [AssetReference]) { lock.lock(); items.formUnion(assets); lock.unlock() }
-    var all: Set<AssetReference> { lock.lock(); defer { lock.unlock() }; return items }
-}
+typealias RenderedDiagnostics = Locked<[String: [Diagnostic]]>

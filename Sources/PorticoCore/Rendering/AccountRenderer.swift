@@ -1,7 +1,7 @@
 import Foundation
 
 /// Stage 3: renders every page of one account through the theme.
-public struct AccountRenderer {
+public struct AccountRenderer: Sendable {
     public let portal: PortalConfig
     public let account: ResolvedAccount
     public let theme: Theme
@@ -69,7 +69,7 @@ public struct AccountRenderer {
     /// With `concurrentPages` (when only an account or two are rebuilt, so accounts alone cannot keep every
     /// core busy) articles are rendered and emitted from several threads, a batch at a time; `emit` must then
     /// be thread-safe. Diagnostics are reported in page order either way.
-    public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: (RenderedPage) throws -> Void) throws {
+    public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: @Sendable (RenderedPage) throws -> Void) throws {
         var cardsByLanguage: [Language: [String: TemplateMap]] = [:]
         let minutes = account.pages.map { page in
             markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? ReadingTime.minutes(page.source.body)
@@ -79,7 +79,7 @@ public struct AccountRenderer {
         searchTexts.reserveCapacity(account.pages.count)
         try withoutActuallyEscaping(emit) { emit in
             let cards = cardsByLanguage
-            let renderArticle = UncheckedSendable { (index: Int, log: DiagnosticLog) throws -> String in
+            let renderArticle = { @Sendable (index: Int, log: DiagnosticLog) throws -> String in
                 let (rendered, text) = article(account.pages[index], cards: cards[account.pages[index].language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
                 // Library pieces recur in many accounts; an account's own pages appear once.
@@ -87,14 +87,14 @@ public struct AccountRenderer {
                 return markdownCache.searchText(account.pages[index].source.sourcePath) { Self.searchText(text) }
             }
             guard concurrentPages else {
-                for index in account.pages.indices { searchTexts.append(try renderArticle.value(index, log)) }
+                for index in account.pages.indices { searchTexts.append(try renderArticle(index, log)) }
                 return
             }
             let batch = 64
             for start in stride(from: 0, to: account.pages.count, by: batch) {
                 let results = Array(start..<min(start + batch, account.pages.count)).concurrentMap { index in
                     let pageLog = DiagnosticLog()
-                    return (Result { try renderArticle.value(index, pageLog) }, pageLog.all)
+                    return (Result { try renderArticle(index, pageLog) }, pageLog.all)
                 }
                 for (text, diagnostics) in results {
                     log.report(contentsOf: diagnostics)

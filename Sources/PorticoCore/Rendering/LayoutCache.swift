@@ -3,7 +3,7 @@ import Foundation
 /// Article layouts by language and kind, rendered once per account with markers for title and body;
 /// article base contexts by language and section; related-page cards by language, depth and target; the
 /// feedback form's fields by language; reading times by language and minutes.
-final class LayoutCache {
+final class LayoutCache: Sendable {
     static let bodyMarker = "PORTICO-LAYOUT-BODY-9f2c71"
     static let titleMarker = "PORTICO-LAYOUT-TITLE-9f2c71"
     static let bodyMarkerBytes = Array(bodyMarker.utf8)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Resolves relative Markdown links and images of one page inside one account, reporting what is broken.
-struct LinkResolver {
+struct LinkResolver: Sendable {
     let account: ResolvedAccount
     /// Every Markdown file in the content folder (relative paths), published or not.
     let knownPages: Set<String>
