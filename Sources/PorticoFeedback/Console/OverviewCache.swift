@@ -17,7 +17,7 @@ final class OverviewCache: @unchecked Sendable {
     private let lock = NSLock()
 
     func totals(days: Int, now: Date,
-                compute: @escaping @Sendable () throws -> [String: ConsoleQueries.AccountTotals]) throws -> [String: ConsoleQueries.AccountTotals] {
+                compute: @escaping @Sendable () async throws -> [String: ConsoleQueries.AccountTotals]) async throws -> [String: ConsoleQueries.AccountTotals] {
         let (entry, refresh) = lock.withLock { () -> (Entry?, Bool) in
             guard let entry = entries[days] else { return (nil, false) }
             let stale = now.timeIntervalSince(entry.computedAt) > Self.maxAge || now < entry.computedAt
@@ -25,13 +25,13 @@ final class OverviewCache: @unchecked Sendable {
             return (entry, start)
         }
         guard let entry else {
-            let totals = try compute()
+            let totals = try await compute()
             lock.withLock { entries[days] = Entry(computedAt: now, totals: totals) }
             return totals
         }
         if refresh {
             Task.detached { [self] in
-                let totals = try? compute()
+                let totals = try? await compute()
                 lock.withLock {
                     if let totals { entries[days] = Entry(computedAt: now, totals: totals) }
                     refreshing.remove(days)

@@ -1,11 +1,6 @@
 import Foundation
 import GRDB
 
-public enum StoreError: Error, Equatable {
-    /// The (account, viewer, nonce) was stored before: a replay.
-    case duplicateNonce
-}
-
 /// The SQLite database (WAL, synchronous=FULL): submissions, workshop requests, their history and the notification outbox.
 /// A submission and its notification are written in one transaction, so neither exists without the other.
 public final class FeedbackStore: Sendable {
@@ -23,7 +18,18 @@ public final class FeedbackStore: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         if descriptor >= 0 { close(descriptor) }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        let migrator = Self.migrator
+        // Forward-only: a database a newer portico migrated is refused, not half understood.
+        let applied = try pool.read { db in try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : [] }
+        if applied.contains(where: { !migrator.migrations.contains($0) }) {
+            throw StoreError.schemaTooNew(applied: applied, known: migrator.migrations)
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// The migrations applied to this database, oldest first.
+    public func schemaVersions() async throws -> [String] {
+        try await pool.read { db in try Self.migrator.appliedMigrations(db) }
     }
 
     /// Stores a submission and its outbox entry; returns its id once committed.
