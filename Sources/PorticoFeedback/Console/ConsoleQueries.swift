@@ -159,7 +159,7 @@ public struct ConsoleQueries: Sendable {
     /// Feedback and workshop requests, newest first (at most `limit` of each kind).
     func items(_ query: ItemQuery, limit: Int = 200) throws -> [Item] {
         let (feedbackWhere, workshopWhere, values) = query.clauses
-        let arguments = StatementArguments(values.map { value -> any DatabaseValueConvertible in
+        let arguments = StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value {
             case .text(let text): text
             case .integer(let number): number

@@ -15,12 +15,11 @@ public final class FeedbackStore: Sendable {
         }
         // Made 0600 before SQLite opens it (an existing file keeps its mode): submissions are private, and SQLite
         // gives the -wal and -shm files the database's mode.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        if descriptor >= 0 { close(descriptor) }
+        createPrivately(path)
         pool = try DatabasePool(path: path, configuration: configuration)
         let migrator = Self.migrator
         // Forward-only: a database a newer portico migrated is refused, not half understood.
-        let applied = try pool.read { db in try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : [] }
+        let applied = try pool.read { db in try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : [] }
         if applied.contains(where: { !migrator.migrations.contains($0) }) {
             throw StoreError.schemaTooNew(applied: applied, known: migrator.migrations)
         }
@@ -127,4 +126,10 @@ public final class FeedbackStore: Sendable {
             return (pending, delivered)
         }
     }
+}
+
+/// Creates the file 0600 if it does not exist (outside the class: its `close()` would hide the C function's name).
+private func createPrivately(_ path: String) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor >= 0 { close(descriptor) }
 }

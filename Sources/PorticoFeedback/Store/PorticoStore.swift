@@ -1,4 +1,5 @@
 import Foundation
+import PorticoCore
 
 /// What the server and the console need from a database, as operations: `FeedbackStore` keeps them in SQLite (the
 /// default, one file beside one server), `PostgresStore` in PostgreSQL (shared by replicas). Each backend keeps its

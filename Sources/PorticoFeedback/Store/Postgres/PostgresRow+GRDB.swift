@@ -13,7 +13,7 @@ extension PostgresRow {
             case .int2, .int4, .int8: values[cell.columnName] = try cell.decode(Int64.self)
             case .bool: values[cell.columnName] = try cell.decode(Bool.self)
             case .float4, .float8: values[cell.columnName] = try cell.decode(Double.self)
-            case .numeric: values[cell.columnName] = Double(try cell.decode(String.self))
+            case .numeric: values[cell.columnName] = NSDecimalNumber(decimal: try cell.decode(Decimal.self)).doubleValue
             case .bytea: values[cell.columnName] = Data(try cell.decode(ByteBuffer.self).readableBytesView)
             case .timestamptz, .timestamp:
                 var buffer = cell.bytes!

@@ -79,7 +79,7 @@ extension PostgresStore {
     /// a submission nor a workshop request used it: a body signed for one endpoint is not accepted by the other,
     /// even when both arrive at once on two replicas.
     func claimNonce(_ db: PostgresConnection, accountPath: String, viewer: String, nonce: String) async throws {
-        try await execute("SELECT pg_advisory_xact_lock(hashtextextended(? || chr(31) || ? || chr(31) || ?, 0))",
+        try await execute("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(? || chr(31) || ? || chr(31) || ?, 0))",
                           [.text(accountPath), .text(viewer), .text(nonce)], on: db)
         let used: Bool = try await rows("""
             SELECT EXISTS (SELECT 1 FROM submission WHERE account_path = ? AND viewer = ? AND nonce = ?)

@@ -13,7 +13,7 @@ extension PostgresStore: StoreTables {
         try await transaction { db in
             for (table, rows) in tables where !rows.isEmpty {
                 let types = Dictionary(uniqueKeysWithValues: try await self.rows("""
-                    SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
+                    SELECT column_name::text AS column_name, data_type::text AS data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
                     """, [.text(table)], on: db).map { ($0["column_name"] as String, $0["data_type"] as String) })
                 let columns = Array(rows[0].columnNames)
                 // Under PostgreSQL's 65,535 parameters per statement.

@@ -76,7 +76,7 @@ public final class PostgresStore: PorticoStore {
     /// version this portico does not know. An advisory lock keeps two replicas from migrating at once.
     func migrate() async throws {
         try await transaction { connection in
-            try await self.execute("SELECT pg_advisory_xact_lock(7270110)", on: connection)
+            try await self.execute("SELECT 1 FROM pg_advisory_xact_lock(7270110)", on: connection)
             try await self.execute("""
                 CREATE TABLE IF NOT EXISTS portico_schema (version integer PRIMARY KEY, name text NOT NULL,
                                                            applied_at timestamptz NOT NULL DEFAULT now())

@@ -1,0 +1,91 @@
+"""Two `portico serve` replicas on one PostgreSQL database (docs/postgres.md): posts spread over both, one replica
+SIGKILLed mid-load; every 201 is stored exactly once, and a body accepted by one replica is refused by the other."""
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from databases import BACKEND, database_for
+from portico_client import Server, post, run_portico, submission
+
+pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="replicas share a PostgreSQL database (PORTICO_TEST_DB=postgres)")
+
+TOTAL = 1200
+WORKERS = 32
+KILL_AFTER = 400
+
+
+def replica(db, tmp_path, name):
+    server = Server(db, keys=None if name == "a" else str(tmp_path / "server-keys"))
+    server.stderr_path = str(tmp_path / f"replica-{name}.stderr")
+    return server
+
+
+def test_replicas_store_every_201_once_and_share_the_replay_guard(tmp_path):
+    db = str(tmp_path / "feedback.sqlite")
+    database_for(db)
+    requests = [submission(viewer="alice" if i % 2 else "bob", fields={"message": f"submission {i}"}) for i in range(TOTAL)]
+    a = replica(db, tmp_path, "a").start()
+    b = replica(db, tmp_path, "b").start()
+    try:
+        # One body, two replicas at once: exactly one stores it.
+        body, headers = submission(fields={"message": "twice"})
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(lambda server: post(server.base_url, body, headers)[0], [a, b]))
+        assert statuses == [201, 409], statuses
+
+        acknowledged, unanswered, lock = {}, [], threading.Lock()
+        answered = threading.Semaphore(0)
+
+        def send(index):
+            server = a if index % 2 else b
+            try:
+                status, payload, _ = post(server.base_url, *requests[index], timeout=30)
+            except OSError:  # replica a is gone: no answer, no promise
+                with lock:
+                    unanswered.append(index)
+                return
+            finally:
+                answered.release()
+            with lock:
+                if status == 201:
+                    acknowledged[index] = payload["id"]
+                else:
+                    unanswered.append(index)
+
+        def killer():
+            for _ in range(KILL_AFTER):
+                answered.acquire()
+            a.kill()
+
+        kill_thread = threading.Thread(target=killer)
+        kill_thread.start()
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(send, range(TOTAL)))
+        kill_thread.join()
+        assert unanswered, "the kill came after the last request; nothing was interrupted"
+
+        # Everything replica a acknowledged before it died is refused as a replay by replica b.
+        replayed = [index for index in acknowledged if index % 2][:20]
+        assert replayed, "replica a acknowledged nothing before the kill"
+        for index in replayed:
+            assert post(b.base_url, *requests[index])[0] == 409
+        # The rest, retried on the survivor: stored now, or recognised as stored before the kill.
+        for index in sorted(unanswered):
+            status, payload, _ = post(b.base_url, *requests[index])
+            assert status in (201, 409), (status, payload)
+            if status == 201:
+                acknowledged[index] = payload["id"]
+    finally:
+        a.stop()
+        b.stop()
+
+    rows = json.loads(run_portico("feedback", "export", "--format", "json", "--db", db).stdout)
+    by_message = {}
+    for row in rows:
+        by_message.setdefault(row["fields"]["message"], []).append(row["id"])
+    for index, id_ in acknowledged.items():
+        assert by_message.get(f"submission {index}") == [id_], f"submission {index} (id {id_}) is missing or duplicated"
+    assert len(rows) == TOTAL + 1
+    assert all(len(ids) == 1 for ids in by_message.values())
