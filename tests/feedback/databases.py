@@ -53,5 +53,7 @@ def query(path, sql):
         if text == "\x1e":
             return None
         return int(text) if text.lstrip("-").isdigit() else text
-    lines = psql(database_for(path), sql).splitlines()
+    output = psql(database_for(path), sql)
+    # split("\n"), not splitlines(): that also splits at \x1e, the NULL marker
+    lines = output[:-1].split("\n") if output else []
     return [tuple(value(cell) for cell in line.split("\x1f")) for line in lines]

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Whole tables of the SQLite store, for `portico db copy`.
-extension FeedbackStore: StoreTables {
+extension FeedbackStore {
     public func allRows(_ table: String) async throws -> [Row] {
         precondition(StoreSchema.tables.contains(table), "not a store table: \(table)")
         return try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(table)") }

@@ -3,7 +3,7 @@ import GRDB
 import PostgresNIO
 
 /// Whole tables of the PostgreSQL store, for `portico db copy`.
-extension PostgresStore: StoreTables {
+extension PostgresStore {
     public func allRows(_ table: String) async throws -> [Row] {
         precondition(StoreSchema.tables.contains(table), "not a store table: \(table)")
         return try await rows("SELECT * FROM \(table)")
