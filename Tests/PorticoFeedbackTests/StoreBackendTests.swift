@@ -81,8 +81,8 @@ import Testing
         try await store.assign(.feedback, id: id, to: "sam", actor: "lead", at: later)
         try await store.assign(.feedback, id: id, to: "sam", actor: "lead", at: later)       // no change, no event
         try await store.addNote(.feedback, id: id, note: "called them", actor: "sam", at: later)
-        #expect(try await store.resolve(id: id, note: "done", at: later.addingTimeInterval(1)))
-        #expect(try await store.resolve(id: 999_999, note: "x", at: later) == false)
+        #expect(try await store.resolve(id: id, note: "done", at: later.addingTimeInterval(1), actor: "cli"))
+        #expect(try await store.resolve(id: 999_999, note: "x", at: later, actor: "cli") == false)
         await #expect(throws: FollowUpError.emptyNote) { try await store.addNote(.feedback, id: id, note: "  ", actor: "sam", at: later) }
         await #expect(throws: FollowUpError.notFound(.workshop, id: 42)) { try await store.addNote(.workshop, id: 42, note: "x", actor: "sam", at: later) }
         let resolved = try #require(try await store.submission(id: id))
@@ -158,7 +158,8 @@ import Testing
         let retry = try await store.dueNotifications(at: Self.now.addingTimeInterval(5), limit: 10)
         #expect(retry.map(\.id) == [due[0].id] && retry[0].attempts == 1)
         try await store.markDelivered(due[0].id, at: Self.now.addingTimeInterval(6))
-        #expect(try await store.outboxCounts() == (0, 1))
+        let counts = try await store.outboxCounts()
+        #expect(counts.pending == 0 && counts.delivered == 1)
         #expect(try await store.dueNotifications(at: .distantFuture, limit: 10).isEmpty)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PorticoCore
 import Testing
 @testable import PorticoFeedback
 
@@ -16,7 +17,7 @@ import Testing
         try await store.insertReading(T.batch(viewer: "alice"), accountSlug: "acme", receivedAt: T.now)
         try await store.insertReading(T.batch(viewer: "bob"), accountSlug: "acme", receivedAt: T.now.addingTimeInterval(2))
         try await store.assign(.feedback, id: first, to: "sam", actor: "lead", at: T.now.addingTimeInterval(3))
-        #expect(try await store.resolve(id: first, note: "Called — ünïcode, 'quotes', \"double\"", at: T.now.addingTimeInterval(4)))
+        #expect(try await store.resolve(id: first, note: "Called — ünïcode, 'quotes', \"double\"", at: T.now.addingTimeInterval(4), actor: "cli"))
         try await store.changeWorkshopState(id: workshop, to: .scheduled, scheduledFor: Day(year: 2025, month: 6, day: 10), actor: "sam",
                                             note: nil, at: T.now.addingTimeInterval(5))
         try await store.createSession(key: "console.abc", value: Data([0, 1, 2, 255]), expiresAt: T.now.addingTimeInterval(3600))

@@ -110,7 +110,8 @@ struct WorkshopCommand: AsyncParsableCommand {
 
         func run() async throws {
             if let actor { try database.requireStaff(actor, option: "--as") }
-            let (id, next, day, actor, note) = (id, try WorkshopCommand.state(state), date.flatMap(Day.init), actor ?? "cli", note)
+            let next = try WorkshopCommand.state(state)
+            let (id, day, actor, note) = (id, date.flatMap(Day.init), actor ?? "cli", note)
             do {
                 let changed = try await FeedbackCommand.withStore(database.db) { store in
                     try await store.changeWorkshopState(id: id, to: next, scheduledFor: day, actor: actor, note: note, at: Date())

@@ -9,14 +9,16 @@ extension FeedbackStore {
     }
 
     public func insertAll(_ tables: [(table: String, rows: [Row])]) async throws {
-        try await pool.write { db in
-            for (table, rows) in tables {
-                for row in rows {
-                    let columns = Array(row.columnNames)
-                    try db.execute(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-                                   arguments: StatementArguments(columns.map { row[$0] as DatabaseValue }))
-                }
+        // GRDB rows are not Sendable; their values are.
+        let inserts = tables.flatMap { table, rows in
+            rows.map { row -> (sql: String, values: [DatabaseValue]) in
+                let columns = Array(row.columnNames)
+                return ("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                        columns.map { row[$0] as DatabaseValue })
             }
+        }
+        try await pool.write { db in
+            for insert in inserts { try db.execute(sql: insert.sql, arguments: StatementArguments(insert.values)) }
         }
     }
 }

@@ -26,6 +26,8 @@ public protocol PorticoStore: StoreTables {
     func submissions(_ filter: SubmissionFilter) async throws -> [StoredSubmission]
     func submission(id: Int64) async throws -> StoredSubmission?
     func changeFeedbackStatus(id: Int64, to status: SubmissionStatus, actor: String, note: String?, at date: Date) async throws
+    /// Marks a submission resolved with a note, recorded in its history; false when there is no such id.
+    func resolve(id: Int64, note: String, at date: Date, actor: String) async throws -> Bool
     func assign(_ kind: FollowUpKind, id: Int64, to staffID: String?, actor: String, at date: Date) async throws
     func addNote(_ kind: FollowUpKind, id: Int64, note: String, actor: String, at date: Date) async throws
     func history(_ kind: FollowUpKind, id: Int64) async throws -> [FollowUpEvent]
@@ -84,18 +86,6 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .schemaTooNew(let applied, let known):
             "the database's schema is newer than this portico knows (it has \(applied.filter { !known.contains($0) }.joined(separator: ", "))); "
                 + "run the portico that migrated it, or a newer one"
-        }
-    }
-}
-
-extension PorticoStore {
-    /// Marks a submission resolved with a note, recorded in its history; false when there is no such id.
-    public func resolve(id: Int64, note: String, at date: Date, actor: String = "cli") async throws -> Bool {
-        do {
-            try await changeFeedbackStatus(id: id, to: .resolved, actor: actor, note: note, at: date)
-            return true
-        } catch FollowUpError.notFound {
-            return false
         }
     }
 }

@@ -50,6 +50,15 @@ extension PostgresStore {
         }
     }
 
+    public func resolve(id: Int64, note: String, at date: Date, actor: String) async throws -> Bool {
+        do {
+            try await changeFeedbackStatus(id: id, to: .resolved, actor: actor, note: note, at: date)
+            return true
+        } catch FollowUpError.notFound {
+            return false
+        }
+    }
+
     public func assign(_ kind: FollowUpKind, id: Int64, to staffID: String?, actor: String, at date: Date) async throws {
         try await transaction { db in
             guard let row = try await self.rows("SELECT assignee FROM \(kind.table) WHERE id = ? FOR UPDATE", [.int64(id)], on: db).first else {

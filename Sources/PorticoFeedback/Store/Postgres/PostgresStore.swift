@@ -28,7 +28,8 @@ public final class PostgresStore: PorticoStore {
     init(url: PostgresURL, logger: Logger = Logger(label: "portico.postgres")) {
         self.url = url
         self.logger = logger
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        // postgres-nio's own background log stays off: it warns about every lease made before `run()` has started.
+        let client = PostgresClient(configuration: url.clientConfiguration)
         self.client = client
         runner = Task { await client.run() }
     }
@@ -41,7 +42,7 @@ public final class PostgresStore: PorticoStore {
     // MARK: running SQL
 
     /// Runs `body` in one transaction on one connection; rolls back and rethrows the body's own error.
-    func transaction<Result: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
