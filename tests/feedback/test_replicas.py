@@ -89,3 +89,52 @@ def test_replicas_store_every_201_once_and_share_the_replay_guard(tmp_path):
         assert by_message.get(f"submission {index}") == [id_], f"submission {index} (id {id_}) is missing or duplicated"
     assert len(rows) == TOTAL + 1
     assert all(len(ids) == 1 for ids in by_message.values())
+
+
+def test_a_console_session_made_on_one_replica_holds_on_the_other(tmp_path):
+    from console_client import Visitor, staff_link
+    db = str(tmp_path / "feedback.sqlite")
+    database_for(db)
+    with replica(db, tmp_path, "a") as a, replica(db, tmp_path, "b") as b:
+        on_a = Visitor(a)
+        assert on_a.sign_in(staff_link("ada"))[0] == 303
+        on_b = Visitor(b)
+        on_b.cookie = on_a.cookie
+        status, text, _, _ = on_b.get("/console")
+        assert status == 200 and "Acme Corp" in text
+        # Signing out on one replica ends the session on both.
+        assert on_b.post("/console/sign-out", {})[0] == 303
+        on_a_again = Visitor(a)
+        on_a_again.cookie = on_a.cookie
+        assert on_a_again.get("/console")[0] == 401
+
+
+def test_each_notification_is_delivered_once_by_one_of_the_replicas(tmp_path):
+    import os
+    import sys
+    import time
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+    import webhook_receiver
+    from databases import query
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    receiver = webhook_receiver.Receiver(secret)
+    db = str(tmp_path / "feedback.sqlite")
+    database_for(db)
+    env = {"PORTICO_WEBHOOK_URL": receiver.url, "PORTICO_WEBHOOK_SECRET": secret}
+    try:
+        a, b = replica(db, tmp_path, "a"), replica(db, tmp_path, "b")
+        a.env.update(env)
+        b.env.update(env)
+        with a, b:
+            for i in range(40):
+                assert post((a if i % 2 else b).base_url, *submission(fields={"message": f"n{i}"}))[0] == 201
+            for _ in range(600):   # bounded wait for both outboxes (each polls every second)
+                if query(db, "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == [(0,)]:
+                    break
+                time.sleep(0.1)
+            assert query(db, "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == [(0,)]
+        ids = [headers["webhook-id"] for _, _, headers in receiver.deliveries]
+        assert all(verified for verified, _, _ in receiver.deliveries)
+        assert len(ids) == 40 and len(set(ids)) == 40, sorted(ids)
+    finally:
+        receiver.close()
