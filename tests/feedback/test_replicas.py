@@ -72,7 +72,10 @@ def test_replicas_store_every_201_once_and_share_the_replay_guard(tmp_path, thro
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(send, range(TOTAL)))
         kill_thread.join()
-        assert unanswered, "the kill came after the last request; nothing was interrupted"
+        assert a.process.poll() is not None, "replica a was not killed"
+        if not proxy:
+            # (nginx sends what replica a refused to connect to on to replica b, so there may be nothing to retry.)
+            assert unanswered, "the kill came after the last request; nothing was interrupted"
 
         # What was acknowledged before the kill (by replica a among others) is refused as a replay by replica b.
         replayed = sorted(acknowledged)[:40]
