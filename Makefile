@@ -38,8 +38,13 @@ test-js:
 	$(PYTHON) tests/tools/make_gate_vectors.py --check
 	node --test tests/js/
 
+# With PORTICO_TEST_POSTGRES_URL set (.ci/run starts a cluster), the server suite runs a second time on PostgreSQL.
 test-python:
 	PORTICO_BIN=$(abspath $(PORTICO)) $(PYTHON) -m pytest tests -q -p no:cacheprovider
+	@if [ -n "$$PORTICO_TEST_POSTGRES_URL" ]; then \
+	  echo "tests/feedback again, on PostgreSQL"; \
+	  PORTICO_TEST_DB=postgres PORTICO_BIN=$(abspath $(PORTICO)) $(PYTHON) -m pytest tests/feedback -q -p no:cacheprovider; \
+	else echo "PORTICO_TEST_POSTGRES_URL is not set: the server suite ran on SQLite only (.ci/run starts PostgreSQL)"; fi
 
 # The libFuzzer harness over front matter, the Markdown renderer and its post-passes (see scripts/fuzz.sh):
 # 30 s in `make test`, ten minutes in `make fuzz` (FUZZ_SECONDS sets another length).

@@ -8,7 +8,7 @@ public struct PorticoCommand: AsyncParsableCommand {
         discussion: "Exit codes: 0 ok, 1 content errors, 2 a PORTICO_TODAY that is not a date, 3 internal error, 64 usage.",
         version: "0.1.0 (\(Allocator.name))",
         subcommands: [Init.self, Build.self, Check.self, Preview.self, New.self, DigestCommand.self, TokenCommand.self,
-                      Serve.self, FeedbackCommand.self, WorkshopCommand.self, EngagementCommand.self, ReportCommand.self])
+                      Serve.self, DbCommand.self, FeedbackCommand.self, WorkshopCommand.self, EngagementCommand.self, ReportCommand.self])
 
     public init() {}
 }

@@ -30,6 +30,12 @@ import Testing
         #expect(failure(valid.merging(["message": .string("")]) { _, b in b })?.field == "fields.message")
     }
 
+    @Test func textWithANULCharacterIsRefusedSayingSo() throws {
+        let refused = try #require(failure(valid.merging(["message": .string("a\u{0}b")]) { _, b in b }))
+        #expect(refused.field == "fields.message" && refused.detail.contains("NUL character"))
+        #expect(failure(valid.merging(["message": .string("a\u{1}b")]) { _, b in b }) == nil)
+    }
+
     @Test func ratingIsAWholeNumberFromOneToFive() {
         #expect(failure(valid.merging(["rating": .integer(5)]) { _, b in b }) == nil)
         #expect(failure(valid.merging(["rating": .number(3.0)]) { _, b in b }) == nil)

@@ -21,20 +21,20 @@ import Testing
         let cache = OverviewCache(), calls = Counter()
         let start = Date(timeIntervalSince1970: 1_000_000)
         let compute: @Sendable () throws -> [String: ConsoleQueries.AccountTotals] = { [self] in totals(calls.next()) }
-        #expect(try cache.totals(days: 30, now: start, compute: compute)["acme"]?.current.seconds == 1)
-        #expect(try cache.totals(days: 30, now: start.addingTimeInterval(10), compute: compute)["acme"]?.current.seconds == 1)
+        #expect(try await cache.totals(days: 30, now: start, compute: compute)["acme"]?.current.seconds == 1)
+        #expect(try await cache.totals(days: 30, now: start.addingTimeInterval(10), compute: compute)["acme"]?.current.seconds == 1)
         #expect(calls.count == 1)
         // another period is its own entry
-        #expect(try cache.totals(days: 7, now: start, compute: compute)["acme"]?.current.seconds == 2)
+        #expect(try await cache.totals(days: 7, now: start, compute: compute)["acme"]?.current.seconds == 2)
         // past maxAge: the stale totals now, one refresh behind them, however many ask meanwhile
         let later = start.addingTimeInterval(OverviewCache.maxAge + 1)
-        #expect(try cache.totals(days: 30, now: later, compute: compute)["acme"]?.current.seconds == 1)
-        #expect(try cache.totals(days: 30, now: later, compute: compute)["acme"]?.current.seconds == 1)
+        #expect(try await cache.totals(days: 30, now: later, compute: compute)["acme"]?.current.seconds == 1)
+        #expect(try await cache.totals(days: 30, now: later, compute: compute)["acme"]?.current.seconds == 1)
         for _ in 0..<200 where calls.count < 3 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(calls.count == 3)
         var refreshed = 0
         for _ in 0..<200 {
-            refreshed = try cache.totals(days: 30, now: later, compute: compute)["acme"]?.current.seconds ?? 0
+            refreshed = try await cache.totals(days: 30, now: later, compute: compute)["acme"]?.current.seconds ?? 0
             if refreshed == 3 { break }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -16,6 +16,8 @@ import urllib.request
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from databases import database_for, mapped
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURE = os.path.join(ROOT, "tests", "feedback", "fixture", "content")
 PORTICO_BIN = os.environ.get("PORTICO_BIN", os.path.join(ROOT, ".build", "debug", "portico"))
@@ -89,6 +91,7 @@ def post(base_url, body, headers, timeout=30, forwarded_for=None):
 
 
 def run_portico(*args, check=True, cwd=None):
+    args = [mapped(arg) for arg in args]
     result = subprocess.run([PORTICO_BIN, *args], env=ENV, cwd=cwd, capture_output=True, text=True, timeout=300)
     if check and result.returncode != 0:
         raise AssertionError(f"portico {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
@@ -114,7 +117,8 @@ class Server:
     def __init__(self, db, content=FIXTURE, limits=("--viewer-limit", "1000000", "--ip-limit", "1000000", "--reading-limit", "1000000"), keys=None,
                  extra=(), env=None):
         self.keys = keys or build_keys(os.path.join(os.path.dirname(db), "server-keys"), content)
-        self.args = [PORTICO_BIN, "serve", "--content", content, "--host", "127.0.0.1", "--port", "0", "--db", db,
+        self.db = database_for(db)
+        self.args = [PORTICO_BIN, "serve", "--content", content, "--host", "127.0.0.1", "--port", "0", "--db", self.db,
                      "--server-keys", self.keys, *limits, *extra]
         self.env = {**SERVE_ENV, **(env or {})}
         self.stderr_path = db + ".stderr"

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from console_client import Visitor, staff_link, token_of
+from databases import mapped
 from portico_client import FIXTURE, Server, account_path, post, submission
 
 
@@ -177,7 +178,7 @@ def test_report_lists_what_waits_for_each_person_and_their_accounts(tmp_path):
         body, headers = submission(slug="acme", viewer="alice", fields={"rating": 4, "message": "Report me", "workshop": False})
         assert post(server.base_url, body, headers)[0] == 201
     out = tmp_path / "reports"
-    result = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", db, "--since", "last-month", "--out", str(out)],
+    result = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", mapped(db), "--since", "last-month", "--out", str(out)],
                             env=ENV, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = dict(line.split("\t")[:2] for line in result.stdout.splitlines())
@@ -190,7 +191,7 @@ def test_report_lists_what_waits_for_each_person_and_their_accounts(tmp_path):
     grace = next(out.glob("report-grace-*.txt")).read_text()
     assert "Report me" not in grace and "Acme Corp" in grace
     assert "Acme Corp" not in next(out.glob("report-mia-*.txt")).read_text()
-    bad = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", db, "--since", "yesterday-ish"],
+    bad = subprocess.run([PORTICO_BIN, "report", "--content", FIXTURE, "--db", mapped(db), "--since", "yesterday-ish"],
                          env=ENV, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "--since" in bad.stderr
 
@@ -231,7 +232,7 @@ def test_inbox_moves_a_workshop_request_through_its_pipeline_and_the_cli_agrees(
         for text in ["POC proposed", "Budget confirmed", "POC on the Shenzhen line", "2025-07-15", "Ada Lovelace", "Grace Hopper"]:
             assert text in page, text
     number = workshop.rsplit("/", 1)[1]
-    shown = subprocess.run([PORTICO_BIN, "workshop", "show", number, "--content", FIXTURE, "--db", db],
+    shown = subprocess.run([PORTICO_BIN, "workshop", "show", number, "--content", FIXTURE, "--db", mapped(db)],
                            env=ENV, capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0, shown.stderr
     for text in ["poc-proposed", "scheduled", "held", "Budget confirmed", "ada", "grace"]:

@@ -5,6 +5,7 @@ import shutil
 import urllib.error
 import urllib.request
 
+from databases import query
 from portico_client import FIXTURE, Server, run_portico, submission
 
 
@@ -104,8 +105,5 @@ def test_feedback_list_shows_assignee_and_resolve_records_history(tmp_path):
     listing = rows(run_portico("feedback", "list", "--db", db).stdout)
     assert [(r["ID"], r["ASSIGNEE"], r["STATUS"]) for r in listing] == [("1", "-", "open")]
     run_portico("feedback", "resolve", "1", "--note", "Called", "--db", db)
-    import sqlite3
-    with sqlite3.connect(db) as connection:
-        events = connection.execute(
-            "SELECT actor, action, from_value, to_value, note FROM follow_up_event WHERE item_kind = 'feedback' ORDER BY id").fetchall()
+    events = query(db, "SELECT actor, action, from_value, to_value, note FROM follow_up_event WHERE item_kind = 'feedback' ORDER BY id")
     assert events == [("reader", "created", None, "open", None), ("cli", "state", "open", "resolved", "Called")]

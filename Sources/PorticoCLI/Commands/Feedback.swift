@@ -3,13 +3,13 @@ import Foundation
 import PorticoCore
 import PorticoFeedback
 
-struct FeedbackCommand: ParsableCommand {
+struct FeedbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "feedback", abstract: "Read and follow up reader feedback.",
                                                     subcommands: [List.self, Export.self, Resolve.self])
 
     struct Selection: ParsableArguments {
         @OptionGroup var project: ProjectOptions
-        @Option(name: .customLong("db"), help: "The SQLite database `portico serve` writes (default: feedback.sqlite beside the content folder).") var dbOption: String?
+        @Option(name: .customLong("db"), help: "The database `portico serve` writes: a SQLite path (default: feedback.sqlite beside the content folder) or postgres://….") var dbOption: String?
         var db: String { project.database(dbOption) }
         @Option(name: .long, help: "Only this account (slug or path).") var account: String?
         @Option(name: .long, help: "Only submissions received on or after this date (YYYY-MM-DD, UTC).") var since: String?
@@ -31,27 +31,41 @@ struct FeedbackCommand: ParsableCommand {
             return filter
         }
 
-        func store() throws -> FeedbackStore { try FeedbackCommand.openStore(db) }
     }
 
-    /// The database `portico serve` writes, or exit 1 with why not.
-    static func openStore(_ db: String) throws -> FeedbackStore {
-        guard FileManager.default.fileExists(atPath: db) else {
-            Terminal.error("error: no database at \(db) (run `portico serve`, or pass --db)")
+    /// Runs `body` on the database `portico serve` writes (closed after), or exits 1 saying why it cannot be opened.
+    static func withStore<Result>(_ db: String, _ body: (any PorticoStore) async throws -> Result) async throws -> Result {
+        let location: StoreLocation
+        do { location = try StoreLocation(db) } catch {
+            Terminal.error("error: --db: \(error)")
             throw Exit.contentErrors
         }
-        do { return try FeedbackStore(path: db) } catch {
-            Terminal.error("error: cannot open \(db): \(error)")
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            Terminal.error("error: no database at \(path) (run `portico serve`, or pass --db)")
             throw Exit.contentErrors
+        }
+        let store: any PorticoStore
+        do { store = try await location.open() } catch {
+            Terminal.error("error: cannot open \(location): \(error)")
+            throw Exit.contentErrors
+        }
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List submissions, oldest first (spam hidden unless --status spam/all).")
         @OptionGroup var selection: Selection
 
-        func run() throws {
-            let rows = try selection.store().submissions(selection.filter())
+        func run() async throws {
+            let filter = try selection.filter()
+            let rows = try await FeedbackCommand.withStore(selection.db) { try await $0.submissions(filter) }
             print(["ID", "RECEIVED", "ACCOUNT", "PAGE", "VIEWER", "SME", "ASSIGNEE", "STATUS", "FIELDS"].joined(separator: "\t"))
             let formatter = ISO8601DateFormatter()
             for row in rows {
@@ -68,29 +82,30 @@ struct FeedbackCommand: ParsableCommand {
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write submissions to standard output as CSV or JSON.")
         @OptionGroup var selection: Selection
         @Option(name: .long, help: "csv or json.") var format: String = "csv"
 
-        func run() throws {
+        func run() async throws {
             guard let format = SubmissionExport.Format(rawValue: format) else { throw ValidationError("--format must be csv or json") }
-            let rows = try selection.store().submissions(selection.filter())
+            let filter = try selection.filter()
+            let rows = try await FeedbackCommand.withStore(selection.db) { try await $0.submissions(filter) }
             FileHandle.standardOutput.write(Data(SubmissionExport.render(rows, as: format).utf8))
         }
     }
 
-    struct Resolve: ParsableCommand {
+    struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark a submission followed up, with a note (kept in its history, by `cli`).")
         @OptionGroup var project: ProjectOptions
-        @Option(name: .customLong("db"), help: "The SQLite database (default: feedback.sqlite beside the content folder).") var dbOption: String?
+        @Option(name: .customLong("db"), help: "The database: a SQLite path (default: feedback.sqlite beside the content folder) or postgres://….") var dbOption: String?
         var db: String { project.database(dbOption) }
         @Argument(help: "The submission id (from `feedback list`).") var id: Int64
         @Option(name: .long, help: "What was done.") var note: String
 
-        func run() throws {
-            let store = try Selection.parse(["--db", db, "--content", project.content]).store()
-            guard try store.resolve(id: id, note: note, at: Date()) else {
+        func run() async throws {
+            let (id, note) = (id, note)
+            guard try await FeedbackCommand.withStore(db, { try await $0.resolve(id: id, note: note, at: Date(), actor: "cli") }) else {
                 Terminal.error("error: no submission \(id) in \(db)")
                 throw Exit.contentErrors
             }

@@ -3,7 +3,7 @@ import Foundation
 import PorticoCore
 import PorticoFeedback
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write an email-ready HTML and a plain-text report for each member of staff: their accounts' activity, what waits for them, quiet accounts.")
@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let log = DiagnosticLog()
         let (portal, accounts) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: log)
         if log.hasErrors {
@@ -39,14 +39,8 @@ struct ReportCommand: ParsableCommand {
             Terminal.error(staff.map { "error: no staff `\($0)` in portal.yml" } ?? "error: portal.yml has no `staff:` entries (see docs/console.md)")
             throw Exit.contentErrors
         }
-        let db = project.database(dbOption)
-        guard FileManager.default.fileExists(atPath: db) else {
-            Terminal.error("error: no database at \(db) (run `portico serve`, or pass --db)")
-            throw Exit.contentErrors
-        }
-        let store: FeedbackStore, theme: ConsoleTheme
+        let theme: ConsoleTheme
         do {
-            store = try FeedbackStore(path: db)
             theme = try ConsoleTheme(overrides: templates.map { [URL(fileURLWithPath: $0)] } ?? [])
         } catch {
             Terminal.error("error: \(error)")
@@ -56,9 +50,15 @@ struct ReportCommand: ParsableCommand {
         let from = Date(timeIntervalSince1970: TimeInterval(Self.start(since, today: today)!.ordinal) * 86_400)
         let folder = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for member in people {
-            let report = try StaffReport.make(store: store, theme: theme, portal: portal, accounts: accounts, member: member, since: from,
-                                              now: Date(), consoleURL: ConsoleAddress.base(of: portal))
+        let reports = try await FeedbackCommand.withStore(project.database(dbOption)) { store in
+            var reports: [(StaffMember, StaffReport)] = []
+            for member in people {
+                reports.append((member, try await StaffReport.make(store: store, theme: theme, portal: portal, accounts: accounts, member: member,
+                                                                   since: from, now: Date(), consoleURL: ConsoleAddress.base(of: portal))))
+            }
+            return reports
+        }
+        for (member, report) in reports {
             let base = folder.appendingPathComponent("report-\(member.id)-\(today)")
             try report.html.write(to: base.appendingPathExtension("html"), atomically: true, encoding: .utf8)
             try report.text.write(to: base.appendingPathExtension("txt"), atomically: true, encoding: .utf8)

@@ -19,7 +19,10 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var project: ProjectOptions
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Port to listen on (0 picks a free one; the chosen port is printed).") var port = 8099
-    @Option(name: .customLong("db"), help: "The SQLite database (default: feedback.sqlite beside the content folder).") var dbOption: String?
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The database: a SQLite file (PATH or sqlite:PATH; default: feedback.sqlite beside the content folder) or postgres://user@host:port/database.",
+        discussion: "Missing migrations are applied at start; a database migrated by a newer portico is refused (docs/postgres.md)."))
+    var dbOption: String?
     var db: String { project.database(dbOption) }
     @Option(name: .customLong("server-keys"), help: "The key file `portico build` writes (default: .portico/server-keys).")
     var serverKeys: String?
@@ -39,6 +42,7 @@ struct Serve: AsyncParsableCommand {
     var forwardedHeader = "x-forwarded-for"
 
     func validate() throws {
+        do { _ = try StoreLocation(db) } catch { throw ValidationError("--db: \(error)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard maxBody > 0, viewerLimit > 0, ipLimit > 0, readingLimit > 0 else { throw ValidationError("--max-body and the limits must be positive") }
         for proxy in trustedProxies where AddressRange(proxy) == nil {
@@ -56,7 +60,9 @@ struct Serve: AsyncParsableCommand {
             Terminal.error("warning: PORTICO_SECRET is set but serve never reads it; unset it in the server's environment")
         }
         let keysFile = serverKeys.map { URL(fileURLWithPath: $0) } ?? ServerKeyFile.defaultLocation(project: project.projectURL)
-        var configuration = ServerConfiguration(host: host, port: port, contentRoot: project.contentURL, serverKeysFile: keysFile, databasePath: db)
+        let location = try StoreLocation(db)
+        let databasePath = if case .sqlite(let path) = location { path } else { db }
+        var configuration = ServerConfiguration(host: host, port: port, contentRoot: project.contentURL, serverKeysFile: keysFile, databasePath: databasePath)
         configuration.maxBodyBytes = maxBody
         configuration.viewerLimit = RateLimit(burst: viewerLimit, per: 60)
         configuration.readingViewerLimit = RateLimit(burst: readingLimit, per: 60)
@@ -84,25 +90,36 @@ struct Serve: AsyncParsableCommand {
             // Written straight to the descriptor, unbuffered: scripts wait for this line.
             FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
         }
+        let store: any PorticoStore
+        do { store = try await location.open() } catch {
+            Terminal.error("error: cannot open \(location): \(error)")
+            throw Exit.contentErrors
+        }
         let server: FeedbackServer
-        do { server = try FeedbackServer(configuration) } catch let problems as ContentProblems {
+        do { server = try FeedbackServer(configuration, store: store) } catch let problems as ContentProblems {
+            await store.close()
             Terminal.print(problems.diagnostics, contentFolder: project.contentURL)
             Terminal.error("error: \(project.content) has errors; fix them before serving")
             throw Exit.contentErrors
         } catch let problem as ServerKeyFileError {
+            await store.close()
             Terminal.error("error: \(problem)")
             throw Exit.contentErrors
         } catch let problem as ConsoleTheme.LoadError {
+            await store.close()
             Terminal.error("error: \(problem)")
             throw Exit.contentErrors
         } catch {
-            Terminal.error("error: cannot open \(db): \(error)")
+            await store.close()
+            Terminal.error("error: \(error)")
             throw Exit.contentErrors
         }
         do { try await buildApplication(server: server).runService() } catch {
+            await store.close()
             Terminal.error("internal error: \(error)")
             throw Exit.internalError
         }
+        await store.close()
     }
 
     /// PORTICO_WEBHOOK_SECRET signs; PORTICO_WEBHOOK_URL, when set, replaces portal.yml's URL. A webhook without

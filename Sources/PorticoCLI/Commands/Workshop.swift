@@ -3,7 +3,7 @@ import Foundation
 import PorticoCore
 import PorticoFeedback
 
-struct WorkshopCommand: ParsableCommand {
+struct WorkshopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workshop", abstract: "Follow up workshop requests: list, show, move along the pipeline, assign.",
         discussion: "Pipeline: requested → scheduled (with --date) → held → poc-proposed → won | lost; closed from any open state (docs/workshops.md).",
@@ -11,9 +11,9 @@ struct WorkshopCommand: ParsableCommand {
 
     struct Database: ParsableArguments {
         @OptionGroup var project: ProjectOptions
-        @Option(name: .customLong("db"), help: "The SQLite database `portico serve` writes (default: feedback.sqlite beside the content folder).") var dbOption: String?
+        @Option(name: .customLong("db"), help: "The database `portico serve` writes: a SQLite path (default: feedback.sqlite beside the content folder) or postgres://….") var dbOption: String?
 
-        func store() throws -> FeedbackStore { try FeedbackCommand.openStore(project.database(dbOption)) }
+        var db: String { project.database(dbOption) }
 
         /// `id` must be a staff id of portal.yml's `staff:`.
         func requireStaff(_ id: String, option: String) throws {
@@ -39,17 +39,18 @@ struct WorkshopCommand: ParsableCommand {
         return Exit.contentErrors
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List workshop requests, oldest first (open ones unless --state).")
         @OptionGroup var database: Database
         @Option(name: .long, help: "Only this account (slug or path).") var account: String?
         @Option(name: .long, help: "A state (requested, scheduled, held, poc-proposed, won, lost, closed), or all (default: the open ones).") var state: String?
         @Option(name: .long, help: "Only those assigned to this staff id.") var assignee: String?
 
-        func run() throws {
+        func run() async throws {
             var filter = WorkshopFilter(account: account, states: WorkshopState.open, assignee: assignee)
             if let state { filter.states = state == "all" ? Swift.Set(WorkshopState.allCases) : [try WorkshopCommand.state(state)] }
-            let rows = try database.store().workshopRequests(filter)
+            let chosen = filter
+            let rows = try await FeedbackCommand.withStore(database.db) { try await $0.workshopRequests(chosen) }
             print(["ID", "RECEIVED", "ACCOUNT", "PAGE", "VIEWER", "STATE", "DATE", "SME", "ASSIGNEE", "PARTICIPANTS", "TOPIC"].joined(separator: "\t"))
             let formatter = ISO8601DateFormatter()
             for row in rows {
@@ -60,14 +61,17 @@ struct WorkshopCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one workshop request and its history.")
         @OptionGroup var database: Database
         @Argument(help: "The request id (from `workshop list`).") var id: Int64
 
-        func run() throws {
-            let store = try database.store()
-            guard let request = try store.workshopRequest(id: id) else { throw WorkshopCommand.refuse(.notFound(.workshop, id: id)) }
+        func run() async throws {
+            let id = id
+            let (found, history) = try await FeedbackCommand.withStore(database.db) { store in
+                (try await store.workshopRequest(id: id), try await store.history(.workshop, id: id))
+            }
+            guard let request = found else { throw WorkshopCommand.refuse(.notFound(.workshop, id: id)) }
             let formatter = ISO8601DateFormatter()
             let lines: [(String, String)] = [
                 ("id", String(request.id)), ("state", request.state.rawValue), ("date", request.scheduledFor?.description ?? "-"),
@@ -80,7 +84,7 @@ struct WorkshopCommand: ParsableCommand {
             ]
             for (label, value) in lines { print("\(label):".padding(toLength: 17, withPad: " ", startingAt: 0) + value) }
             print("history:")
-            for event in try store.history(.workshop, id: id) {
+            for event in history {
                 var change = event.action
                 if event.fromValue != nil || event.toValue != nil { change += " \(event.fromValue ?? "-") → \(event.toValue ?? "-")" }
                 if let note = event.note { change += " (\(note))" }
@@ -89,7 +93,7 @@ struct WorkshopCommand: ParsableCommand {
         }
     }
 
-    struct Set: ParsableCommand {
+    struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move a workshop request to another state (recorded in its history).")
         @OptionGroup var database: Database
         @Argument(help: "The request id.") var id: Int64
@@ -104,12 +108,14 @@ struct WorkshopCommand: ParsableCommand {
             if date != nil, next != .scheduled { throw ValidationError("--date goes only with `scheduled` (the day the workshop takes place)") }
         }
 
-        func run() throws {
+        func run() async throws {
             if let actor { try database.requireStaff(actor, option: "--as") }
-            let store = try database.store()
+            let next = try WorkshopCommand.state(state)
+            let (id, day, actor, note) = (id, date.flatMap(Day.init), actor ?? "cli", note)
             do {
-                let changed = try store.changeWorkshopState(id: id, to: try WorkshopCommand.state(state), scheduledFor: date.flatMap(Day.init),
-                                                            actor: actor ?? "cli", note: note, at: Date())
+                let changed = try await FeedbackCommand.withStore(database.db) { store in
+                    try await store.changeWorkshopState(id: id, to: next, scheduledFor: day, actor: actor, note: note, at: Date())
+                }
                 print("Workshop request \(id) is \(changed.state.rawValue)" + (changed.state == .scheduled ? " for \(changed.scheduledFor!)." : "."))
             } catch let error as FollowUpError {
                 throw WorkshopCommand.refuse(error)
@@ -117,7 +123,7 @@ struct WorkshopCommand: ParsableCommand {
         }
     }
 
-    struct Assign: ParsableCommand {
+    struct Assign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Assign a workshop request to a staff member (portal.yml `staff:`), or --none.")
         @OptionGroup var database: Database
         @Argument(help: "The request id.") var id: Int64
@@ -129,11 +135,12 @@ struct WorkshopCommand: ParsableCommand {
             if (staffID == nil) == !none { throw ValidationError("give either a STAFF_ID or --none") }
         }
 
-        func run() throws {
+        func run() async throws {
             if let staffID { try database.requireStaff(staffID, option: "STAFF_ID") }
             if let actor { try database.requireStaff(actor, option: "--as") }
+            let (id, staffID, actor) = (id, staffID, actor ?? "cli")
             do {
-                try database.store().assign(.workshop, id: id, to: staffID, actor: actor ?? "cli", at: Date())
+                try await FeedbackCommand.withStore(database.db) { try await $0.assign(.workshop, id: id, to: staffID, actor: actor, at: Date()) }
                 print(staffID.map { "Workshop request \(id) is assigned to \($0)." } ?? "Workshop request \(id) is unassigned.")
             } catch let error as FollowUpError {
                 throw WorkshopCommand.refuse(error)

@@ -11,10 +11,9 @@ import PorticoGate
 struct ConsoleController: Sendable {
     let configuration: ServerConfiguration
     let directory: DirectoryHolder
-    let store: FeedbackStore
+    let store: any PorticoStore
     let theme: ConsoleTheme
     let overview: OverviewCache
-    var queries: ConsoleQueries { ConsoleQueries(store: store) }
 
     static let sessionLength: Duration = .seconds(12 * 3600)
     static let quietDays = 30
@@ -23,7 +22,7 @@ struct ConsoleController: Sendable {
         let group = router.group("console")
             .add(middleware: SessionMiddleware(sessionStorage: sessions, defaultSessionExpiration: Self.sessionLength))
             .add(middleware: ConsoleHeaders())
-        group.get { request, context in try await page(request, context) { staff, language in try overview(request, staff, language) } }
+        group.get { request, context in try await page(request, context) { staff, language in try await overview(request, staff, language) } }
         group.get("console.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: ByteBuffer(bytes: theme.stylesheet)))
@@ -32,12 +31,12 @@ struct ConsoleController: Sendable {
         group.post("sign-in") { request, context in try await signIn(request, context) }
         group.post("sign-out") { request, context in try await signOut(request, context) }
         group.get("accounts/:slug") { request, context in
-            try await page(request, context) { staff, language in try account(context.parameters.get("slug") ?? "", staff, language, request) }
+            try await page(request, context) { staff, language in try await account(context.parameters.get("slug") ?? "", staff, language, request) }
         }
-        group.get("inbox") { request, context in try await page(request, context) { staff, language in try inbox(staff, language) } }
+        group.get("inbox") { request, context in try await page(request, context) { staff, language in try await inbox(staff, language) } }
         group.get("items/:kind/:id") { request, context in
             try await page(request, context) { staff, language in
-                try item(kind: context.parameters.get("kind") ?? "", id: context.parameters.get("id", as: Int64.self), staff, language, request)
+                try await item(kind: context.parameters.get("kind") ?? "", id: context.parameters.get("id", as: Int64.self), staff, language, request)
             }
         }
         group.post("items/:kind/:id") { request, context in try await act(request, context) }
@@ -89,7 +88,7 @@ struct ConsoleController: Sendable {
 
     /// Runs `render` for a signed-in person, or shows the sign-in page.
     func page(_ request: Request, _ context: FeedbackRequestContext,
-              _ render: (ConsoleAccess, Language) throws -> Response) async throws -> Response {
+              _ render: (ConsoleAccess, Language) async throws -> Response) async throws -> Response {
         let language = language(request, context)
         if let lang = request.uri.queryParameters["lang"].flatMap({ Language(tag: String($0)) }), var session = context.sessions.session {
             session.language = lang.rawValue
@@ -101,7 +100,7 @@ struct ConsoleController: Sendable {
             return html(theme.render("sign-in", values), status: .unauthorized)
         }
         do {
-            return try render(staff, language)
+            return try await render(staff, language)
         } catch let error as ConsoleError {
             return message(error.status, error.titleKey, detail: error.detail.isEmpty ? text("notFound", language) : error.detail, language, staff: staff)
         }
@@ -142,12 +141,14 @@ struct ConsoleController: Sendable {
         return values
     }
 
-    func overview(_ request: Request, _ staff: ConsoleAccess, _ language: Language) throws -> Response {
+    func overview(_ request: Request, _ staff: ConsoleAccess, _ language: Language) async throws -> Response {
         let snapshot = directory.current
         let days = request.uri.queryParameters["days"].flatMap { Int(String($0)) }.map { min(max($0, 1), 365) } ?? 30
         let now = configuration.clock(), today = configuration.today()
-        let queries = queries
-        let totals = try overview.totals(days: days, now: now) { try queries.accountTotals(from: now.addingTimeInterval(-Double(days) * 86_400), to: now) }
+        let store = store
+        let totals = try await overview.totals(days: days, now: now) {
+            try await store.accountTotals(from: now.addingTimeInterval(-Double(days) * 86_400), to: now)
+        }
         let quietSince = now.addingTimeInterval(-Double(Self.quietDays) * 86_400)
         var rows = snapshot.accounts.values.filter { staff.sees($0.config.slug) }.map { entry -> OverviewRow in
             let total = totals[entry.config.slug] ?? ConsoleQueries.AccountTotals()
@@ -170,20 +171,19 @@ struct ConsoleController: Sendable {
         return html(theme.render("accounts", values))
     }
 
-    func account(_ slug: String, _ staff: ConsoleAccess, _ language: Language, _ request: Request) throws -> Response {
+    func account(_ slug: String, _ staff: ConsoleAccess, _ language: Language, _ request: Request) async throws -> Response {
         let snapshot = directory.current
         // Another account's page answers exactly like one that does not exist.
         guard staff.sees(slug), let entry = snapshot.account(slug: slug) else { throw ConsoleError.notFound }
         let days = request.uri.queryParameters["days"].flatMap { Int(String($0)) }.map { min(max($0, 1), 365) } ?? 90
         let from = configuration.clock().addingTimeInterval(-Double(days) * 86_400)
-        let (readers, pages) = try queries.reading(account: slug, from: from)
-        let seen = try queries.lastSeen(account: slug)
+        let (readers, pages) = try await store.accountReading(account: slug, from: from)
+        let seen = try await store.lastSeen(account: slug)
         let byViewer = Dictionary(readers.map { ($0.viewer, $0) }, uniquingKeysWith: { first, _ in first })
         let viewers = entry.config.viewers.sorted { (byViewer[$0.id]?.seconds ?? 0, $1.id) > (byViewer[$1.id]?.seconds ?? 0, $0.id) }
         var topics: [String: Int] = [:]
         for page in pages { for tag in entry.pages[page.page]?.tags ?? [] { topics[tag, default: 0] += page.seconds } }
-        let items = try queries.items(feedbackWhere: "account_slug = ? AND status <> 'spam'", workshopWhere: "account_slug = ?",
-                                      arguments: [slug], limit: 50)
+        let items = try await store.items(.account(slug), limit: 50)
         var values = base(language, staff: staff)
         values["title"] = .string(entry.config.name[language])
         values["navAccounts"] = true
@@ -210,13 +210,9 @@ struct ConsoleController: Sendable {
         return html(theme.render("account", values))
     }
 
-    func inbox(_ staff: ConsoleAccess, _ language: Language) throws -> Response {
+    func inbox(_ staff: ConsoleAccess, _ language: Language) async throws -> Response {
         let snapshot = directory.current
-        let open = ConsoleQueries.openWorkshopStates.map { "'\($0)'" }.joined(separator: ",")
-        let mine = "(assignee = ? OR (assignee IS NULL AND ? <> '' AND LOWER(sme_email) = LOWER(?)))"
-        let email = staff.member.email ?? ""
-        let items = try queries.items(feedbackWhere: "status = 'open' AND \(mine)", workshopWhere: "state IN (\(open)) AND \(mine)",
-                                      arguments: [staff.member.id, email, email])
+        let items = try await store.items(.assignedTo(staffID: staff.member.id, email: staff.member.email ?? ""), limit: 200)
             .filter { staff.sees($0.account) }
         var values = base(language, staff: staff)
         values["title"] = .string(text("inboxTitle", language))
@@ -226,8 +222,8 @@ struct ConsoleController: Sendable {
         return html(theme.render("inbox", values))
     }
 
-    func item(kind: String, id: Int64?, _ staff: ConsoleAccess, _ language: Language, _ request: Request) throws -> Response {
-        guard let found = try find(kind: kind, id: id), staff.sees(found.account) else { throw ConsoleError.notFound }
+    func item(kind: String, id: Int64?, _ staff: ConsoleAccess, _ language: Language, _ request: Request) async throws -> Response {
+        guard let found = try await find(kind: kind, id: id), staff.sees(found.account) else { throw ConsoleError.notFound }
         let snapshot = directory.current
         var values = base(language, staff: staff)
         values["title"] = .string(text(found.kind == .workshop ? "workshopTitle" : "feedbackTitle", language) + " #\(found.id)")
@@ -244,7 +240,7 @@ struct ConsoleController: Sendable {
             })
             values["mayReassign"] = true
         }
-        let history = try store.history(found.kind == .workshop ? .workshop : .feedback, id: found.id)
+        let history = try await store.history(found.kind == .workshop ? .workshop : .feedback, id: found.id)
         values["history"] = .list(history.map { event in
             ["at": .string(Self.dateText(event.at)), "actor": .string(snapshot.portal.staffMember(event.actor)?.name ?? event.actor),
              "action": .string(text("action-\(event.action)", language)),
@@ -266,10 +262,9 @@ struct ConsoleController: Sendable {
         }
     }
 
-    func find(kind: String, id: Int64?) throws -> ConsoleQueries.Item? {
+    func find(kind: String, id: Int64?) async throws -> ConsoleQueries.Item? {
         guard let id, let kind = ConsoleQueries.Item.Kind(rawValue: kind) else { return nil }
-        return try queries.items(feedbackWhere: kind == .feedback ? "id = ?" : nil, workshopWhere: kind == .workshop ? "id = ?" : nil,
-                                 arguments: [id]).first
+        return try await store.items(.one(kind, id), limit: 1).first
     }
 
     func nextStates(_ item: ConsoleQueries.Item) -> [String] {
@@ -285,7 +280,7 @@ struct ConsoleController: Sendable {
         let language = language(request, context)
         guard let staff = signedIn(context) else { return redirect("/console/sign-in") }
         let kind = context.parameters.get("kind") ?? "", id = context.parameters.get("id", as: Int64.self)
-        guard let found = try find(kind: kind, id: id), staff.sees(found.account) else {
+        guard let found = try await find(kind: kind, id: id), staff.sees(found.account) else {
             return message(.notFound, "notFoundTitle", detail: text("notFound", language), language, staff: staff)
         }
         guard let form = await FormBody.read(request) else {
@@ -302,17 +297,17 @@ struct ConsoleController: Sendable {
                 if found.kind == .workshop {
                     guard let state = WorkshopState(rawValue: target) else { return redirect(back + "?error=" + escape(text("pickState", language))) }
                     let date = form["date"].flatMap { $0.isEmpty ? nil : Day($0) }
-                    _ = try store.changeWorkshopState(id: found.id, to: state, scheduledFor: date, actor: actor, note: note, at: now)
+                    _ = try await store.changeWorkshopState(id: found.id, to: state, scheduledFor: date, actor: actor, note: note, at: now)
                 } else {
                     guard let status = SubmissionStatus(rawValue: target) else { return redirect(back + "?error=" + escape(text("pickState", language))) }
-                    try store.changeFeedbackStatus(id: found.id, to: status, actor: actor, note: note, at: now)
+                    try await store.changeFeedbackStatus(id: found.id, to: status, actor: actor, note: note, at: now)
                 }
                 return redirect(back + "?done=state")
             case "note":
                 guard let note = form["note"]?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty, note.count <= 4000 else {
                     return redirect(back + "?error=" + escape(text("noteEmpty", language)))
                 }
-                try store.addNote(followUp, id: found.id, note: note, actor: actor, at: now)
+                try await store.addNote(followUp, id: found.id, note: note, actor: actor, at: now)
                 return redirect(back + "?done=note")
             case "assign":
                 guard staff.mayReassign(assignee: found.assignee, smeEmail: found.smeEmail) else {
@@ -322,7 +317,7 @@ struct ConsoleController: Sendable {
                 if let target, !ConsoleAccess.assignable(on: found.account, in: directory.current.portal).contains(where: { $0.id == target }) {
                     return redirect(back + "?error=" + escape(text("notAssignable", language)))
                 }
-                try store.assign(followUp, id: found.id, to: target, actor: actor, at: now)
+                try await store.assign(followUp, id: found.id, to: target, actor: actor, at: now)
                 return redirect(back + "?done=assign")
             default:
                 return message(.badRequest, "badRequestTitle", detail: text("badForm", language), language, staff: staff)

@@ -1,26 +1,27 @@
 import Foundation
 import GRDB
 
-/// The console's reads over the feedback database: per-account activity, readers, pieces, the timeline and
+/// The console's reads over the SQLite database: per-account activity, readers, pieces, the timeline and
 /// the inbox. Each is one or two indexed queries, so the pages stay fast at 100,000s of reading events.
-struct ConsoleQueries: Sendable {
+/// (`PostgresStore+Console` answers the same operations on PostgreSQL.)
+public struct ConsoleQueries: Sendable {
     let store: FeedbackStore
 
     /// Workshop states that still wait for someone (the rest are outcomes).
     static let openWorkshopStates = ["requested", "scheduled", "held", "poc-proposed"]
 
-    struct Reading: Sendable, Equatable {
-        var seconds = 0
-        var readers = 0
-        var pieces = 0
+    public struct Reading: Sendable, Equatable {
+        public var seconds = 0
+        public var readers = 0
+        public var pieces = 0
     }
 
-    struct AccountTotals: Sendable {
-        var current = Reading()
-        var previous = Reading()
-        var lastActivity: Date?
-        var openFeedback = 0
-        var openWorkshops = 0
+    public struct AccountTotals: Sendable, Equatable {
+        public var current = Reading()
+        public var previous = Reading()
+        public var lastActivity: Date?
+        public var openFeedback = 0
+        public var openWorkshops = 0
     }
 
     /// Per account slug: reading in [from, to) and in the period of the same length before it, last activity
@@ -60,17 +61,17 @@ struct ConsoleQueries: Sendable {
         }
     }
 
-    struct ReaderRow: Sendable {
-        var viewer: String
-        var lastSeen: Date?
-        var seconds: Int
-        var pieces: Int
+    public struct ReaderRow: Sendable, Equatable {
+        public var viewer: String
+        public var lastSeen: Date?
+        public var seconds: Int
+        public var pieces: Int
     }
 
-    struct PageRow: Sendable {
-        var page: String
-        var seconds: Int
-        var readers: Int
+    public struct PageRow: Sendable, Equatable {
+        public var page: String
+        public var seconds: Int
+        public var readers: Int
     }
 
     /// One account's readers and pieces since `from`.
@@ -107,27 +108,64 @@ struct ConsoleQueries: Sendable {
         }
     }
 
-    struct Item: Sendable {
-        enum Kind: String, Sendable { case feedback, workshop }
-        var kind: Kind
-        var id: Int64
-        var account: String
-        var receivedAt: Date
-        var viewer: String
-        var page: String
+    public struct Item: Sendable, Equatable {
+        public enum Kind: String, Sendable { case feedback, workshop }
+        public var kind: Kind
+        public var id: Int64
+        public var account: String
+        public var receivedAt: Date
+        public var viewer: String
+        public var page: String
         /// The workshop's topic, or the feedback's fields as one line.
-        var summary: String
-        var state: String
-        var assignee: String?
-        var smeName: String?
-        var smeEmail: String?
-        var scheduledFor: String?
+        public var summary: String
+        public var state: String
+        public var assignee: String?
+        public var smeName: String?
+        public var smeEmail: String?
+        public var scheduledFor: String?
     }
 
-    /// Feedback and workshop requests, newest first, filtered by the `WHERE` fragment given for each table (both
-    /// take `arguments`); a nil fragment leaves that table out.
-    func items(feedbackWhere: String?, workshopWhere: String?, arguments: StatementArguments, limit: Int = 200) throws -> [Item] {
-        try store.pool.read { db in
+    /// Which feedback and workshop requests a console page lists.
+    public enum ItemQuery: Sendable, Equatable {
+        /// One account's timeline (everything but spam).
+        case account(String)
+        /// The open items assigned to this staff id, or unassigned with this SME e-mail (the inbox).
+        case assignedTo(staffID: String, email: String)
+        /// Every open item (the staff report filters them).
+        case open
+        /// One item.
+        case one(Item.Kind, Int64)
+
+        public enum Argument: Sendable, Equatable { case text(String), integer(Int64) }
+
+        /// The `WHERE` fragment for each table (nil leaves that table out), with `?` for each argument, in order;
+        /// plain SQL that both backends run.
+        public var clauses: (feedback: String?, workshop: String?, arguments: [Argument]) {
+            let open = ConsoleQueries.openWorkshopStates.map { "'\($0)'" }.joined(separator: ",")
+            switch self {
+            case .account(let slug):
+                return ("account_slug = ? AND status <> 'spam'", "account_slug = ?", [.text(slug)])
+            case .assignedTo(let staffID, let email):
+                let mine = "(assignee = ? OR (assignee IS NULL AND ? <> '' AND LOWER(sme_email) = LOWER(?)))"
+                return ("status = 'open' AND \(mine)", "state IN (\(open)) AND \(mine)", [.text(staffID), .text(email), .text(email)])
+            case .open:
+                return ("status = 'open'", "state IN (\(open))", [])
+            case .one(let kind, let id):
+                return (kind == .feedback ? "id = ?" : nil, kind == .workshop ? "id = ?" : nil, [.integer(id)])
+            }
+        }
+    }
+
+    /// Feedback and workshop requests, newest first (at most `limit` of each kind).
+    func items(_ query: ItemQuery, limit: Int = 200) throws -> [Item] {
+        let (feedbackWhere, workshopWhere, values) = query.clauses
+        let arguments = StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .text(let text): text
+            case .integer(let number): number
+            }
+        })
+        return try store.pool.read { db in
             let feedback = try feedbackWhere.map { feedbackWhere in try Row.fetchAll(db, sql: """
                 SELECT id, account_slug, received_at, viewer, page, fields, status, assignee, sme_name, sme_email
                 FROM submission WHERE \(feedbackWhere) ORDER BY received_at DESC, id DESC LIMIT \(limit)

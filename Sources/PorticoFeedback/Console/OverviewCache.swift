@@ -21,7 +21,7 @@ final class OverviewCache: Sendable {
     private let state = Locked(State())
 
     func totals(days: Int, now: Date,
-                compute: @escaping @Sendable () throws -> [String: ConsoleQueries.AccountTotals]) throws -> [String: ConsoleQueries.AccountTotals] {
+                compute: @escaping @Sendable () async throws -> [String: ConsoleQueries.AccountTotals]) async throws -> [String: ConsoleQueries.AccountTotals] {
         let (entry, refresh) = state.withLock { state -> (Entry?, Bool) in
             guard let entry = state.entries[days] else { return (nil, false) }
             let stale = now.timeIntervalSince(entry.computedAt) > Self.maxAge || now < entry.computedAt
@@ -29,13 +29,13 @@ final class OverviewCache: Sendable {
             return (entry, start)
         }
         guard let entry else {
-            let totals = try compute()
+            let totals = try await compute()
             state.withLock { $0.entries[days] = Entry(computedAt: now, totals: totals) }
             return totals
         }
         if refresh {
             Task.detached { [self] in
-                let totals = try? compute()
+                let totals = try? await compute()
                 state.withLock { state in
                     if let totals { state.entries[days] = Entry(computedAt: now, totals: totals) }
                     state.refreshing.remove(days)

@@ -11,17 +11,15 @@ public struct StaffReport {
     /// Items waiting for this person (what the summary line counts).
     public let openItems: Int
 
-    public static func make(store: FeedbackStore, theme: ConsoleTheme, portal: PortalConfig, accounts: [AccountConfig],
-                            member: StaffMember, since: Date, now: Date, consoleURL: String) throws -> StaffReport {
-        let queries = ConsoleQueries(store: store)
+    public static func make(store: any PorticoStore, theme: ConsoleTheme, portal: PortalConfig, accounts: [AccountConfig],
+                            member: StaffMember, since: Date, now: Date, consoleURL: String) async throws -> StaffReport {
         let access = ConsoleAccess(member: member)
         let language = portal.languages.first ?? .en
         let strings = theme.strings(language)
-        let totals = try queries.accountTotals(from: since, to: now)
+        let totals = try await store.accountTotals(from: since, to: now)
         let quietSince = now.addingTimeInterval(-Double(ConsoleController.quietDays) * 86_400)
         let mine = accounts.filter { access.sees($0.slug) }.sorted { $0.slug < $1.slug }
-        let open = ConsoleQueries.openWorkshopStates.map { "'\($0)'" }.joined(separator: ",")
-        let items = try queries.items(feedbackWhere: "status = 'open'", workshopWhere: "state IN (\(open))", arguments: [], limit: 10_000)
+        let items = try await store.items(.open, limit: 10_000)
             .filter { access.sees($0.account) && access.isMine(assignee: $0.assignee, smeEmail: $0.smeEmail) }
         let day = ConsoleController.dateText
         var context: TemplateMap = [

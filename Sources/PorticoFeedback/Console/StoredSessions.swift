@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 import Hummingbird
 
 /// hummingbird-auth's session storage kept in the feedback database (`console_session`), so that sessions
 /// outlive a restart or a SIGHUP and, with a shared database, are the same on every replica.
 public struct StoredSessions: PersistDriver {
-    let store: FeedbackStore
+    let store: any PorticoStore
     let clock: @Sendable () -> Date
 
-    public init(store: FeedbackStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any PorticoStore, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.clock = clock
     }
@@ -20,10 +19,8 @@ public struct StoredSessions: PersistDriver {
         let data = try JSONEncoder().encode(value)
         let expiry = expires.map { clock().addingTimeInterval(TimeInterval($0.components.seconds)) }
         do {
-            try await store.pool.write { db in
-                try db.execute(sql: "INSERT INTO console_session (key, value, expires_at) VALUES (?, ?, ?)", arguments: [key, data, expiry])
-            }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            try await store.createSession(key: key, value: data, expiresAt: expiry)
+        } catch StoreError.duplicateSession {
             throw PersistError.duplicate
         }
     }
@@ -31,17 +28,8 @@ public struct StoredSessions: PersistDriver {
     public func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let data = try JSONEncoder().encode(value)
         let expiry = expires.map { clock().addingTimeInterval(TimeInterval($0.components.seconds)) }
-        try await store.pool.write { db in
-            if let expiry {
-                try db.execute(sql: "INSERT INTO console_session (key, value, expires_at) VALUES (?, ?, ?) "
-                               + "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
-                               arguments: [key, data, expiry])
-            } else {
-                // No new expiry: an existing session keeps its own.
-                try db.execute(sql: "INSERT INTO console_session (key, value, expires_at) VALUES (?, ?, NULL) "
-                               + "ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, data])
-            }
-        }
+        // No new expiry: an existing session keeps its own.
+        try await store.setSession(key: key, value: data, expiresAt: expiry)
     }
 
     public func get<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> Object? {
@@ -50,29 +38,21 @@ public struct StoredSessions: PersistDriver {
 
     public func getWithTTL<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
         let now = clock()
-        let row = try await store.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT value, expires_at FROM console_session WHERE key = ?", arguments: [key])
-        }
-        guard let row else { return nil }
-        let expires: Date? = row["expires_at"]
+        guard let (data, expires) = try await store.session(key: key) else { return nil }
         if let expires, expires <= now {
             try await remove(key: key)
             return nil
         }
-        let data: Data = row["value"]
         guard let object = try? JSONDecoder().decode(type, from: data) else { return nil }
         return (object, expires.map { .seconds(Int64($0.timeIntervalSince(now))) })
     }
 
     public func remove(key: String) async throws {
-        try await store.pool.write { db in try db.execute(sql: "DELETE FROM console_session WHERE key = ?", arguments: [key]) }
+        try await store.removeSession(key: key)
     }
 
     /// Drops every expired session (called now and then by the server).
     public func sweep() async throws {
-        let now = clock()
-        try await store.pool.write { db in
-            try db.execute(sql: "DELETE FROM console_session WHERE expires_at IS NOT NULL AND expires_at <= ?", arguments: [now])
-        }
+        try await store.removeSessions(expiredAt: clock())
     }
 }

@@ -11,7 +11,8 @@ enum FieldSchemas {
             return .integer(required: rule.required, description: description,
                             maximum: (range.upperBound, exclusive: false), minimum: (range.lowerBound, exclusive: false))
         case .text(let minLength, let maxLength):
-            return .string(required: rule.required, description: description, minLength: minLength == 0 ? nil : minLength, maxLength: maxLength)
+            return .string(required: rule.required, description: description, minLength: minLength == 0 ? nil : minLength, maxLength: maxLength,
+                           pattern: FieldValidator.noNULPattern)
         case .choice(let allowed):
             return .string(required: rule.required, description: description, allowedValues: allowed.map { AnyCodable($0) })
         case .checkbox(let mustBeTrue):

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// retried later with exponential backoff, forever. Entries live in the database, so a restart resumes
 /// where it stopped. Without a signing secret nothing is sent: entries wait.
 public struct OutboxDeliverer: Service {
-    let store: FeedbackStore
+    let store: any PorticoStore
     let webhook: @Sendable () -> URL?
     let secret: WebhookSecret?
     let client: any WebhookClient
@@ -14,7 +14,7 @@ public struct OutboxDeliverer: Service {
     let clock: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: FeedbackStore, webhook: @escaping @Sendable () -> URL?, secret: WebhookSecret?, client: any WebhookClient,
+    public init(store: any PorticoStore, webhook: @escaping @Sendable () -> URL?, secret: WebhookSecret?, client: any WebhookClient,
                 pollInterval: Duration = .seconds(1), clock: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "portico.outbox")) {
         self.store = store
@@ -50,7 +50,7 @@ public struct OutboxDeliverer: Service {
             return 0
         }
         var delivered = 0
-        for entry in try await store.dueNotifications(at: clock()) {
+        for entry in try await store.dueNotifications(at: clock(), limit: 50) {
             do {
                 let body = Data(entry.payload.utf8)
                 let headers = secret.headers(id: "portico-\(entry.id)", timestamp: clock(), body: body)

@@ -9,7 +9,7 @@ import PorticoCore
 public struct FeedbackServer: Sendable {
     public let configuration: ServerConfiguration
     public let directory: DirectoryHolder
-    public let store: FeedbackStore
+    public let store: any PorticoStore
     public let consoleTheme: ConsoleTheme
 
     /// Loads the server key file (throws `ServerKeyFileError`) and content (throws `ContentProblems`), opens the database.
@@ -23,7 +23,18 @@ public struct FeedbackServer: Sendable {
         consoleTheme = try ConsoleTheme(overrides: configuration.consoleTemplateFolders)
     }
 
-    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore) throws {
+    /// The same over a store opened already (`portico serve --db postgres://…`).
+    public init(_ configuration: ServerConfiguration, store: any PorticoStore) throws {
+        self.configuration = configuration
+        let log = DiagnosticLog()
+        let loaded = try FeedbackDirectory.load(configuration, log: log)
+        for warning in log.warnings { configuration.logger.warning("\(warning)") }
+        directory = DirectoryHolder(loaded)
+        self.store = store
+        consoleTheme = try ConsoleTheme(overrides: configuration.consoleTemplateFolders)
+    }
+
+    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: any PorticoStore) throws {
         self.configuration = configuration
         self.directory = directory
         self.store = store

@@ -10,11 +10,11 @@ import PorticoGate
 struct EngagementController: Sendable {
     let configuration: ServerConfiguration
     let directory: DirectoryHolder
-    let store: FeedbackStore
+    let store: any PorticoStore
     let addressLimiter: RateLimiter
     let viewerLimiter: RateLimiter
 
-    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: FeedbackStore, addressLimiter: RateLimiter) {
+    init(configuration: ServerConfiguration, directory: DirectoryHolder, store: any PorticoStore, addressLimiter: RateLimiter) {
         self.configuration = configuration
         self.directory = directory
         self.store = store

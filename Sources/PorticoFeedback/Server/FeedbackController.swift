@@ -6,7 +6,7 @@ import PorticoCore
 /// before the 201. A ticked `workshop` box stores a workshop request with the submission.
 struct FeedbackController: Sendable {
     let gate: ReaderGate
-    let store: FeedbackStore
+    let store: any PorticoStore
 
     /// The feedback form's field that asks for a workshop (a checkbox of that name in `feedback.fields`).
     static let workshopField = "workshop"

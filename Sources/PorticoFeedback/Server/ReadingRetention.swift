@@ -5,14 +5,14 @@ import ServiceLifecycle
 /// Enforces `engagement.retention_days`: at start and then every `interval`, deletes reading events whose view
 /// started longer ago, and replay-guard rows past the window in which their batch could still be accepted.
 public struct ReadingRetention: Service {
-    let store: FeedbackStore
+    let store: any PorticoStore
     let retentionDays: @Sendable () -> Int
     let clockSkew: Int
     let interval: Duration
     let clock: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: FeedbackStore, retentionDays: @escaping @Sendable () -> Int, clockSkew: Int, interval: Duration,
+    public init(store: any PorticoStore, retentionDays: @escaping @Sendable () -> Int, clockSkew: Int, interval: Duration,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "portico.retention")) {
         self.store = store
         self.retentionDays = retentionDays

@@ -6,7 +6,7 @@ import PorticoCore
 /// (state `requested`), its `created` event and its notification in one transaction before the 201.
 struct WorkshopController: Sendable {
     let gate: ReaderGate
-    let store: FeedbackStore
+    let store: any PorticoStore
 
     func submit(_ request: Request, context: FeedbackRequestContext) async -> Response {
         await gate.respond(to: request, context: context, what: "workshop request", pages: .articleOrHome) { try await accept($0) }

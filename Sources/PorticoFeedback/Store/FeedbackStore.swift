@@ -1,11 +1,6 @@
 import Foundation
 import GRDB
 
-public enum StoreError: Error, Equatable {
-    /// The (account, viewer, nonce) was stored before: a replay.
-    case duplicateNonce
-}
-
 /// The SQLite database (WAL, synchronous=FULL): submissions, workshop requests, their history and the notification outbox.
 /// A submission and its notification are written in one transaction, so neither exists without the other.
 public final class FeedbackStore: Sendable {
@@ -25,11 +20,21 @@ public final class FeedbackStore: Sendable {
         }
         // Made 0600 before SQLite opens it (an existing file keeps its mode): submissions are private, and SQLite
         // gives the -wal and -shm files the database's mode.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        if descriptor >= 0 { close(descriptor) }
+        createPrivately(path)
         pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = Self.migrator
+        // Forward-only: a database a newer portico migrated is refused, not half understood.
+        let applied = try pool.read { db in try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : [] }
+        if applied.contains(where: { !migrator.migrations.contains($0) }) {
+            throw StoreError.schemaTooNew(applied: applied, known: migrator.migrations)
+        }
+        try migrator.migrate(pool)
         ingest = Self.groupCommit(pool)
-        try Self.migrator.migrate(pool)
+    }
+
+    /// The migrations applied to this database, oldest first.
+    public func schemaVersions() async throws -> [String] {
+        try await pool.read { db in try Self.migrator.appliedMigrations(db) }
     }
 
     /// Stores a submission and its outbox entry; returns its id once committed.
@@ -127,4 +132,10 @@ public final class FeedbackStore: Sendable {
             return (pending, delivered)
         }
     }
+}
+
+/// Creates the file 0600 if it does not exist (outside the class: its `close()` would hide the C function's name).
+private func createPrivately(_ path: String) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor >= 0 { close(descriptor) }
 }

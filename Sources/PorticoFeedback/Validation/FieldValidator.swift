@@ -1,5 +1,8 @@
 /// Checks a submission's `fields` against the form's rules.
 public struct FieldValidator: Sendable {
+    /// The text fields' JSON Schema pattern: anything but U+0000 (which the validator refuses).
+    static let noNULPattern = "^[^\\u0000]*$"
+
     public let rules: [FieldRule]
 
     public init(rules: [FieldRule]) { self.rules = rules }
@@ -37,6 +40,10 @@ public struct FieldValidator: Sendable {
                 throw ValidationFailure(field: field, "`\(rule.name)` is \(length) characters long; the limit is \(maxLength)")
             }
             if length < minLength { throw ValidationFailure(field: field, "`\(rule.name)` is required and must not be empty") }
+            // PostgreSQL's text cannot hold U+0000, and no reader types it: refused on every backend alike.
+            if text.unicodeScalars.contains("\u{0}") {
+                throw ValidationFailure(field: field, "`\(rule.name)` contains a NUL character (U+0000); remove it")
+            }
             return value
         case .choice(let allowed):
             guard case .string(let text) = value, allowed.contains(text) else {
