@@ -9,7 +9,9 @@ import re
 import secrets
 import signal
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 import urllib.error
 import urllib.request
 
@@ -161,3 +163,49 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def load_until_killed(requests, url_for, kill_after, kill, workers=32):
+    """Posts every request from `workers` threads and calls `kill` once `kill_after` have been answered.
+    Returns ({index: id} of the 201s, [indexes that got no 201]): no answer is no promise."""
+    acknowledged, unanswered, lock = {}, [], threading.Lock()
+    answered = threading.Semaphore(0)
+
+    def send(index):
+        try:
+            status, payload, _ = post(url_for(index), *requests[index], timeout=30)
+        except (OSError, ValueError):  # the server is gone (through nginx: a 502 page, not JSON)
+            with lock:
+                unanswered.append(index)
+            return
+        finally:
+            answered.release()
+        with lock:
+            if status == 201:
+                acknowledged[index] = payload["id"]
+            else:
+                unanswered.append(index)
+
+    def killer():
+        for _ in range(kill_after):
+            answered.acquire()
+        kill()
+
+    kill_thread = threading.Thread(target=killer)
+    kill_thread.start()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(send, range(len(requests))))
+    kill_thread.join()
+    return acknowledged, unanswered
+
+
+def assert_each_stored_once(db, acknowledged, total):
+    """Every acknowledged `submission {index}` is in the store exactly once, with the id it was answered with."""
+    rows = json.loads(run_portico("feedback", "export", "--format", "json", "--db", db).stdout)
+    by_message = {}
+    for row in rows:
+        by_message.setdefault(row["fields"]["message"], []).append(row["id"])
+    for index, id_ in acknowledged.items():
+        assert by_message.get(f"submission {index}") == [id_], f"submission {index} (id {id_}) is missing or duplicated"
+    assert len(rows) == total
+    assert all(len(ids) == 1 for ids in by_message.values())

@@ -1,17 +1,15 @@
 """Two `portico serve` replicas on one PostgreSQL database (docs/postgres.md), reached directly or through Debian's
 nginx: posts spread over both, one replica SIGKILLed mid-load; every 201 is stored exactly once, a body accepted by
 one replica is refused by the other, console sessions and webhook deliveries hold across them."""
-import json
 import os
 import shutil
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from databases import BACKEND, database_for
 from nginx_proxy import Nginx
-from portico_client import Server, post, run_portico, submission
+from portico_client import Server, assert_each_stored_once, load_until_killed, post, submission
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="replicas share a PostgreSQL database (PORTICO_TEST_DB=postgres)")
 
@@ -43,35 +41,8 @@ def test_replicas_store_every_201_once_and_share_the_replay_guard(tmp_path, thro
             statuses = sorted(pool.map(lambda server: post(server.base_url, body, headers)[0], [a, b]))
         assert statuses == [201, 409], statuses
 
-        acknowledged, unanswered, lock = {}, [], threading.Lock()
-        answered = threading.Semaphore(0)
-
-        def send(index):
-            url = proxy.base_url if proxy else (a if index % 2 else b).base_url
-            try:
-                status, payload, _ = post(url, *requests[index], timeout=30)
-            except (OSError, ValueError):  # replica a is gone: no answer, no promise (through nginx: a 502 page, not JSON)
-                with lock:
-                    unanswered.append(index)
-                return
-            finally:
-                answered.release()
-            with lock:
-                if status == 201:
-                    acknowledged[index] = payload["id"]
-                else:
-                    unanswered.append(index)
-
-        def killer():
-            for _ in range(KILL_AFTER):
-                answered.acquire()
-            a.kill()
-
-        kill_thread = threading.Thread(target=killer)
-        kill_thread.start()
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(send, range(TOTAL)))
-        kill_thread.join()
+        url_for = (lambda index: proxy.base_url) if proxy else (lambda index: (a if index % 2 else b).base_url)
+        acknowledged, unanswered = load_until_killed(requests, url_for, KILL_AFTER, a.kill, workers=WORKERS)
         assert a.process.poll() is not None, "replica a was not killed"
         if not proxy:
             # (nginx sends what replica a refused to connect to on to replica b, so there may be nothing to retry.)
@@ -94,14 +65,7 @@ def test_replicas_store_every_201_once_and_share_the_replay_guard(tmp_path, thro
         a.stop()
         b.stop()
 
-    rows = json.loads(run_portico("feedback", "export", "--format", "json", "--db", db).stdout)
-    by_message = {}
-    for row in rows:
-        by_message.setdefault(row["fields"]["message"], []).append(row["id"])
-    for index, id_ in acknowledged.items():
-        assert by_message.get(f"submission {index}") == [id_], f"submission {index} (id {id_}) is missing or duplicated"
-    assert len(rows) == TOTAL + 1
-    assert all(len(ids) == 1 for ids in by_message.values())
+    assert_each_stored_once(db, acknowledged, TOTAL + 1)
 
 
 def test_a_console_session_made_on_one_replica_holds_on_the_other(tmp_path):
