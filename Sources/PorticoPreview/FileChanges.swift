@@ -13,11 +13,6 @@ enum FileChanges: Sendable, Equatable {
             self = .paths(paths)
         }
     }
-
-    /// In the form `PreviewSite.rebuild(changed:)` takes: nil is everything.
-    var changed: Set<String>? {
-        if case .paths(let paths) = self { paths } else { nil }
-    }
 }
 
 /// The preview's wake-ups: inotify on Linux, polling where inotify cannot be had (or with `--poll`, for file

@@ -80,8 +80,9 @@ public struct PreviewServer: Sendable {
 
     /// Sleeps until `feed` reports a change; what is saved during a rebuild is reported once it is done.
     func watch(_ feed: ChangeFeed) async {
-        for await changes in feed.changes {
-            _ = try? await site.rebuild(changed: changes.changed)
+        // What changed is the build plan's to find (its input stamp); a wake-up only says that something did.
+        for await _ in feed.changes {
+            _ = try? await site.rebuild()
             await reload.send("reload")
         }
     }

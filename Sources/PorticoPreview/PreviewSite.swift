@@ -35,9 +35,9 @@ public actor PreviewSite {
     }
 
     /// Rebuilds on the build's own plan, as `portico build` does: only the accounts whose inputs changed are read
-    /// and rendered (so `changed`, what the watcher saw, only says that something did). Returns the accounts rendered.
+    /// and rendered. Returns the accounts rendered.
     @discardableResult
-    public func rebuild(changed: Set<String>? = nil) throws -> Set<String> {
+    public func rebuild() throws -> Set<String> {
         let log = DiagnosticLog()
         let summary = try builder.build(log: log)
         switch summary.scope {
