@@ -23,7 +23,7 @@ core=Sources/PorticoCore
 sources=(
   Tests/Fuzz/FuzzPortico.swift
   $core/Content/FrontMatterParser.swift $core/Content/SimpleFrontMatter.swift $core/Content/SourcePage.swift
-  $core/Content/Day.swift $core/Content/Identifier.swift
+  $core/Support/Day.swift $core/Support/Identifier.swift $core/Support/Locked.swift $core/Support/ByteSearch.swift
   $core/Config/YAMLReader.swift $core/Config/PortalConfig.swift $core/Config/FollowUpConfig.swift
   $core/Diagnostics/Diagnostic.swift $core/Diagnostics/CharacterColumns.swift
   $core/Markdown/MarkdownRenderer.swift $core/Markdown/ReferenceDefinitions.swift $core/Markdown/SourceText.swift
