@@ -25,6 +25,7 @@ import Testing
     @Test func theEngagementEndpointSitsBesideFeedback() {
         #expect(FeedbackConfig(endpoint: "https://fb.example.com/v1/feedback").engagementEndpoint == "https://fb.example.com/v1/engagement")
         #expect(FeedbackConfig(endpoint: "https://example.com/api/v1/feedback").engagementEndpoint == "https://example.com/api/v1/engagement")
-        #expect(FeedbackConfig(endpoint: "https://example.com/hooks/fb").engagementEndpoint == "https://example.com/hooks/engagement")
+        #expect(FeedbackConfig(endpoint: "https://example.com/api/v1/feedback/").engagementEndpoint == "https://example.com/api/v1/engagement")
+        #expect(FeedbackConfig(endpoint: "https://example.com/hooks").engagementEndpoint == "https://example.com/hooks/v1/engagement")
     }
 }

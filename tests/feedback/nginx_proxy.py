@@ -1,5 +1,6 @@
 """Debian's nginx in front of `portico serve` replicas, for the replica tests: round robin, a replica that stops
-answering is skipped for 30 s, and a POST is never retried on another replica (it is not idempotent)."""
+answering is skipped for 30 s, and a POST is never retried on another replica (it is not idempotent). Or, with
+`site`, serving a built site with the snippet the build writes (`_portico/nginx.conf`), as docs/hosting.md says."""
 import os
 import shutil
 import signal
@@ -15,10 +16,22 @@ def free_port():
 
 
 class Nginx:
-    def __init__(self, folder, servers):
+    def __init__(self, folder, servers=(), site=None):
         self.folder, self.port = str(folder), free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        upstreams = "".join(f"    server {s.host}:{s.port} max_fails=1 fail_timeout=30s;\n" for s in servers)
+        members = "".join(f"    server {s.host}:{s.port} max_fails=1 fail_timeout=30s;\n" for s in servers)
+        upstream = f"  upstream portico {{\n{members}  }}\n" if servers else ""
+        if site:
+            body = f"""    root {site};
+    include {site}/_portico/nginx.conf;
+"""
+        else:
+            body = """    location / {
+      proxy_pass http://portico;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_next_upstream error timeout;
+    }
+"""
         temp = "".join(f"  {kind}_temp_path {self.folder}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         # As root, the workers would become `nobody`, who cannot enter pytest's private folders.
         user = "user root;\n" if os.geteuid() == 0 else ""
@@ -30,16 +43,10 @@ error_log {self.folder}/error.log;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
-{temp}  upstream portico {{
-{upstreams}  }}
-  server {{
+  types {{ text/html html; text/javascript js; text/css css; application/octet-stream bin; }}
+{temp}{upstream}  server {{
     listen 127.0.0.1:{self.port};
-    location / {{
-      proxy_pass http://portico;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_next_upstream error timeout;
-    }}
-  }}
+{body}  }}
 }}
 """)
         self.process = None

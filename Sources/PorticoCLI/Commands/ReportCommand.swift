@@ -54,7 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
             var reports: [(StaffMember, StaffReport)] = []
             for member in people {
                 reports.append((member, try await StaffReport.make(store: store, theme: theme, portal: portal, accounts: accounts, member: member,
-                                                                   since: from, now: Date(), consoleURL: ConsoleAddress.base(of: portal))))
+                                                                   since: from, now: Date(), consoleURL: portal.feedback.serverBase)))
             }
             return reports
         }

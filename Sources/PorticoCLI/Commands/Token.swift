@@ -72,7 +72,7 @@ struct TokenCommand: ParsableCommand {
             let expires = Day.today().adding(days: days)
             let token = StaffLink.token(secret: secret, staff: id, expires: expires)
             Terminal.error("Valid until \(expires). The server verifies it once a build has written \(id)'s key into the server key file.")
-            print("\(ConsoleAddress.base(of: portal))/console/sign-in?t=\(token)")
+            print("\(portal.feedback.serverBase)/console/sign-in?t=\(token)")
         }
 
         func find(_ access: AccessList) throws -> AccessList.Entry {

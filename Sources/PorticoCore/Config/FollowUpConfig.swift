@@ -60,12 +60,20 @@ extension PortalConfig {
 }
 
 extension FeedbackConfig {
-    /// Where pages send reading signals: the feedback server's `/v1/engagement`, beside `/v1/feedback` (behind
-    /// the same proxy prefix, if any).
-    public var engagementEndpoint: String {
-        let feedbackPath = "/v1/feedback"
-        if endpoint.hasSuffix(feedbackPath) { return String(endpoint.dropLast(feedbackPath.count)) + "/v1/engagement" }
-        guard let slash = endpoint.lastIndex(of: "/") else { return "/v1/engagement" }
-        return String(endpoint[..<slash]) + "/engagement"
+    /// The `portico serve` that `endpoint` names: the endpoint without its `/v1/feedback` (and a trailing slash).
+    /// The workshop form, the reading signals and the console are beside it, behind the same proxy prefix, if any.
+    /// An endpoint that does not end in `/v1/feedback` is taken as that base itself.
+    public var serverBase: String {
+        var base = endpoint
+        if base.hasSuffix("/") { base.removeLast() }
+        if base.hasSuffix(Self.feedbackPath) { base.removeLast(Self.feedbackPath.count) }
+        return base
     }
+
+    static let feedbackPath = "/v1/feedback"
+
+    /// Where pages send reading signals.
+    public var engagementEndpoint: String { serverBase + "/v1/engagement" }
+    /// Where the workshop form posts.
+    public var workshopEndpoint: String { serverBase + "/v1/workshop" }
 }

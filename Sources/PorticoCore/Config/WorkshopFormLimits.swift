@@ -7,12 +7,3 @@ public enum WorkshopFormLimits {
     public static let participants: ClosedRange<Int> = 1...200
     public static let notesMax = 2000
 }
-
-extension FeedbackConfig {
-    /// Where the workshop form posts: beside the feedback endpoint (`…/v1/feedback` → `…/v1/workshop`), on the same server.
-    public var workshopEndpoint: String {
-        let feedbackPath = "/v1/feedback"
-        let base = endpoint.hasSuffix(feedbackPath) ? String(endpoint.dropLast(feedbackPath.count)) : endpoint
-        return base + "/v1/workshop"
-    }
-}

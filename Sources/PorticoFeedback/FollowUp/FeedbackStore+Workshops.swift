@@ -45,24 +45,9 @@ extension FeedbackStore {
     }
 
     public func workshopRequests(_ filter: WorkshopFilter = WorkshopFilter()) throws -> [WorkshopRequest] {
-        if filter.states.isEmpty { return [] }
-        var conditions = ["state IN (\(filter.states.map { _ in "?" }.joined(separator: ",")))"]
-        var arguments = StatementArguments(filter.states.map(\.rawValue).sorted())
-        if let account = filter.account {
-            conditions.append("(account_slug = ? OR account_path = ?)")
-            arguments += [account, account]
-        }
-        if let assignee = filter.assignee {
-            conditions.append("assignee = ?")
-            arguments += [assignee]
-        }
-        if let since = filter.since {
-            conditions.append("received_at >= ?")
-            arguments += [since]
-        }
+        guard let clause = filter.clause else { return [] }
         return try pool.read { db in
-            try WorkshopRequest.fetchAll(db, sql: "SELECT * FROM workshop_request WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",
-                                         arguments: arguments)
+            try WorkshopRequest.fetchAll(db, sql: "SELECT * FROM workshop_request WHERE \(clause.sql) ORDER BY id", arguments: clause.statementArguments)
         }
     }
 

@@ -58,7 +58,7 @@ public struct FeedbackServer: Sendable {
         let gate = ReaderGate(configuration: configuration, directory: directory)
         let controller = FeedbackController(gate: gate, store: store)
         let workshops = WorkshopController(gate: gate, store: store)
-        let engagement = EngagementController(configuration: configuration, directory: directory, store: store, addressLimiter: gate.addressLimiter)
+        let engagement = EngagementController(gate: gate, store: store)
         let directory = self.directory
         router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
         router.post(RouterPath(ReadingEnvelope.path)) { request, context in await engagement.record(request, context: context) }

@@ -5,7 +5,8 @@ import NIOCore
 import PorticoCore
 import PorticoGate
 
-/// The checks every signed reader request passes (`/v1/feedback`, `/v1/workshop`), in an order that tells an
+/// The checks every signed reader request passes (`/v1/feedback`, `/v1/workshop`, and with its own proof and
+/// budget `/v1/engagement`), in an order that tells an
 /// unauthenticated client nothing about accounts or viewers: content type, body cap, JSON, envelope, proof,
 /// viewer standing, then the viewer's rate limit and the clock skew. One gate serves every endpoint, so a reader's
 /// budget and an address's failures count across them.
@@ -23,22 +24,39 @@ struct ReaderGate: Sendable {
     }
 
     /// A reader whose proof verified, and what they sent.
-    struct Authenticated {
+    struct Authenticated: AuthenticatedReader {
         var body: Data
         var envelope: SubmissionEnvelope
         var snapshot: FeedbackDirectory
         var account: FeedbackDirectory.AccountEntry
         var viewer: FeedbackDirectory.ViewerEntry
         var now: Date
+
+        var limitKey: String { "\(account.path)\0\(viewer.viewer.id)" }
+        var timestamp: Int64 { envelope.timestamp }
+        static func clockProblem(_ failure: ValidationFailure) -> Problem { .invalid(failure) }
+        static let timestampField = "timestamp"
     }
 
     /// The answer for `request`: `accept`'s response, or the problem any check (its own included) threw.
     func respond(to request: Request, context: FeedbackRequestContext, what: String, pages: EnvelopeParser.PageRule = .article,
                  accept: (Authenticated) async throws -> Response) async -> Response {
+        await answer(request, context: context, what: what) { client in
+            let now = configuration.clock()
+            return try await accept(admit(client: client, now: now, viewerLimiter: viewerLimiter) {
+                try await authenticate(request, pages: pages, now: now)
+            })
+        }
+    }
+
+    /// `handle`'s response for the client that sent `request`, a thrown problem as itself, and anything else as a 500
+    /// that says the `what` was not stored.
+    func answer(_ request: Request, context: FeedbackRequestContext, what: String,
+                handle: (_ client: String) async throws -> Response) async -> Response {
         let client = ClientAddress.resolve(peer: context.peerAddress, headers: request.headers,
                                            trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
         do {
-            return try await accept(admit(request, client: client, pages: pages))
+            return try await handle(client)
         } catch let problem as Problem {
             return problem.response()
         } catch {
@@ -47,23 +65,23 @@ struct ReaderGate: Sendable {
         }
     }
 
-    private func admit(_ request: Request, client: String, pages: EnvelopeParser.PageRule) async throws -> Authenticated {
-        let now = configuration.clock()
-        let reader: Authenticated
+    /// The checks after the proof's: a failure to `authenticate` is charged to the client's address (so a flood of
+    /// junk from one address, or through one proxy, never turns away a reader whose proof verifies), a verified
+    /// reader to their own viewer budget, then their timestamp must be within the clock skew.
+    func admit<Reader: AuthenticatedReader>(client: String, now: Date, viewerLimiter: RateLimiter,
+                                            authenticate: () async throws -> Reader) async throws -> Reader {
+        let reader: Reader
         do {
-            reader = try await authenticate(request, pages: pages, now: now)
+            reader = try await authenticate()
         } catch let problem as Problem {
-            // Only failures draw on the address's bucket: a flood of junk from one address (or through
-            // one proxy) never turns away a reader whose proof verifies.
             if let wait = addressLimiter.take(client, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
             throw problem
         }
-        if let wait = viewerLimiter.take("\(reader.account.path)\0\(reader.viewer.viewer.id)", now: now) {
-            throw Problem.rateLimited(retryAfter: wait, who: "viewer")
-        }
+        if let wait = viewerLimiter.take(reader.limitKey, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "viewer") }
         let skew = Int64(configuration.clockSkew)
-        guard abs(reader.envelope.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
-            throw Problem.invalid(ValidationFailure(field: "timestamp", "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
+        guard abs(reader.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
+            throw Reader.clockProblem(ValidationFailure(field: Reader.timestampField,
+                                                        "`timestamp` is more than \(skew) s away from the server's clock; check the device's clock"))
         }
         return reader
     }
@@ -144,6 +162,17 @@ struct ReaderGate: Sendable {
             throw tooLarge
         }
     }
+}
+
+/// What the gate's checks after the proof need from a reader, whichever proof they sent.
+protocol AuthenticatedReader {
+    /// The viewer's rate-limit bucket: their account's path and their id.
+    var limitKey: String { get }
+    /// When the reader says they sent the request (Unix seconds).
+    var timestamp: Int64 { get }
+    /// The problem for a timestamp outside the clock skew.
+    static func clockProblem(_ failure: ValidationFailure) -> Problem
+    static var timestampField: String { get }
 }
 
 extension Problem {

@@ -70,20 +70,9 @@ public final class FeedbackStore: Sendable {
     }
 
     public func submissions(_ filter: SubmissionFilter = SubmissionFilter()) throws -> [StoredSubmission] {
-        var conditions = ["status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ",")))"]
-        var arguments = StatementArguments(filter.statuses.map(\.rawValue).sorted())
-        if let account = filter.account {
-            conditions.append("(account_slug = ? OR account_path = ?)")
-            arguments += [account, account]
-        }
-        if let since = filter.since {
-            conditions.append("received_at >= ?")
-            arguments += [since]
-        }
-        if filter.statuses.isEmpty { return [] }
+        guard let clause = filter.clause else { return [] }
         return try pool.read { db in
-            try StoredSubmission.fetchAll(db, sql: "SELECT * FROM submission WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",
-                                          arguments: arguments)
+            try StoredSubmission.fetchAll(db, sql: "SELECT * FROM submission WHERE \(clause.sql) ORDER BY id", arguments: clause.statementArguments)
         }
     }
 
@@ -138,4 +127,15 @@ public final class FeedbackStore: Sendable {
 private func createPrivately(_ path: String) {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
     if descriptor >= 0 { close(descriptor) }
+}
+
+extension FilterClause {
+    var statementArguments: StatementArguments {
+        StatementArguments(values.map { value -> any DatabaseValueConvertible in
+            switch value {
+            case .text(let text): text
+            case .date(let date): date
+            }
+        })
+    }
 }

@@ -6,19 +6,8 @@ import PostgresNIO
 /// The account team's reads and changes, on PostgreSQL (the SQLite twins are in FollowUp/FeedbackStore+*.swift).
 extension PostgresStore {
     public func submissions(_ filter: SubmissionFilter) async throws -> [StoredSubmission] {
-        if filter.statuses.isEmpty { return [] }
-        var conditions = ["status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ",")))"]
-        var arguments: [PostgresArgument] = filter.statuses.map(\.rawValue).sorted().map { .text($0) }
-        if let account = filter.account {
-            conditions.append("(account_slug = ? OR account_path = ?)")
-            arguments += [.text(account), .text(account)]
-        }
-        if let since = filter.since {
-            conditions.append("received_at >= ?")
-            arguments.append(.date(since))
-        }
-        return try await rows("SELECT * FROM submission WHERE \(conditions.joined(separator: " AND ")) ORDER BY id", arguments)
-            .map(StoredSubmission.init(row:))
+        guard let clause = filter.clause else { return [] }
+        return try await rows("SELECT * FROM submission WHERE \(clause.sql) ORDER BY id", clause.postgresArguments).map(StoredSubmission.init(row:))
     }
 
     public func submission(id: Int64) async throws -> StoredSubmission? {
@@ -86,23 +75,8 @@ extension PostgresStore {
     }
 
     public func workshopRequests(_ filter: WorkshopFilter) async throws -> [WorkshopRequest] {
-        if filter.states.isEmpty { return [] }
-        var conditions = ["state IN (\(filter.states.map { _ in "?" }.joined(separator: ",")))"]
-        var arguments: [PostgresArgument] = filter.states.map(\.rawValue).sorted().map { .text($0) }
-        if let account = filter.account {
-            conditions.append("(account_slug = ? OR account_path = ?)")
-            arguments += [.text(account), .text(account)]
-        }
-        if let assignee = filter.assignee {
-            conditions.append("assignee = ?")
-            arguments.append(.text(assignee))
-        }
-        if let since = filter.since {
-            conditions.append("received_at >= ?")
-            arguments.append(.date(since))
-        }
-        return try await rows("SELECT * FROM workshop_request WHERE \(conditions.joined(separator: " AND ")) ORDER BY id", arguments)
-            .map(WorkshopRequest.init(row:))
+        guard let clause = filter.clause else { return [] }
+        return try await rows("SELECT * FROM workshop_request WHERE \(clause.sql) ORDER BY id", clause.postgresArguments).map(WorkshopRequest.init(row:))
     }
 
     public func workshopRequest(id: Int64) async throws -> WorkshopRequest? {

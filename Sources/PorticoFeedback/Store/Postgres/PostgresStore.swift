@@ -149,3 +149,14 @@ struct Microseconds: PostgresNonThrowingEncodable {
         byteBuffer.writeInteger(value)
     }
 }
+
+extension FilterClause {
+    var postgresArguments: [PostgresArgument] {
+        values.map { value in
+            switch value {
+            case .text(let text): .text(text)
+            case .date(let date): .date(date)
+            }
+        }
+    }
+}
