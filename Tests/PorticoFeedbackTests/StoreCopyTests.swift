@@ -33,12 +33,48 @@ import Testing
         let original = try await TableDigest.of(source)
         #expect(original.map(\.table) == StoreSchema.tables && original.allSatisfy { $0.rows > 0 })
         let destination = try FeedbackStore(path: Fixture.databasePath())
-        #expect(try await StoreCopy.copy(from: source, to: destination) == original)
+        // One row per page: every table's key order (reading_batch's has three columns) is walked page by page.
+        #expect(try await StoreCopy.copy(from: source, to: destination, pageSize: 1) == original)
         #expect(try destination.submissions() == source.submissions())
         // Ids continue after the copied ones.
         #expect(try await T.insert(destination, T.submission()) == 3)
         // A destination with rows is refused before anything is written.
         await #expect(throws: StoreCopyError.self) { try await StoreCopy.copy(from: source, to: destination) }
+    }
+
+    struct Interrupted: Error {}
+
+    /// What `filling` inserted before it threw is gone: the destination is as empty as it was.
+    static func anInterruptedFillLeavesNothing(_ source: any PorticoStore, _ destination: any PorticoStore) async throws {
+        await #expect(throws: Interrupted.self) {
+            try await destination.filling { insert in
+                for table in StoreSchema.tables {
+                    try await source.forEachPage(of: table, size: 1) { rows in try await insert(table, rows) }
+                }
+                if destination is FeedbackStore {
+                    #expect(try await destination.page(of: "submission", after: nil, limit: 10).count == 2, "SQLite commits page by page")
+                }
+                throw Interrupted()
+            }
+        }
+        for digest in try await TableDigest.of(destination) { #expect(digest.rows == 0, "\(digest.table)") }
+        // And a copy into it afterwards works.
+        #expect(try await StoreCopy.copy(from: source, to: destination) == TableDigest.of(source))
+    }
+
+    @Test func anInterruptedCopyIntoSQLiteLeavesItEmpty() async throws {
+        let source = try FeedbackStore(path: Fixture.databasePath())
+        try await Self.fill(source)
+        try await Self.anInterruptedFillLeavesNothing(source, try FeedbackStore(path: Fixture.databasePath()))
+    }
+
+    @Test(.enabled(if: TestDatabases.postgresURL != nil, TestDatabases.skipReason))
+    func anInterruptedCopyIntoPostgresLeavesItEmpty() async throws {
+        let source = try FeedbackStore(path: Fixture.databasePath())
+        try await Self.fill(source)
+        let postgres = try await PostgresStore.open(try await TestDatabases.freshPostgresDatabase())
+        defer { Task { await postgres.close() } }
+        try await Self.anInterruptedFillLeavesNothing(source, postgres)
     }
 
     @Test func aChecksumChangesWithAnyValueButNotWithRowOrColumnOrder() throws {
@@ -58,7 +94,7 @@ import Testing
         let original = try await TableDigest.of(sqlite)
         let postgres = try await PostgresStore.open(try await TestDatabases.freshPostgresDatabase())
         defer { Task { await postgres.close() } }
-        #expect(try await StoreCopy.copy(from: sqlite, to: postgres) == original)
+        #expect(try await StoreCopy.copy(from: sqlite, to: postgres, pageSize: 1) == original)
         #expect(try await postgres.submissions(SubmissionFilter()) == sqlite.submissions(SubmissionFilter()))
         #expect(try await postgres.history(.feedback, id: 1) == sqlite.history(.feedback, id: 1))
         #expect(try await postgres.session(key: "console.abc")?.value == Data([0, 1, 2, 255]))
@@ -66,7 +102,7 @@ import Testing
         #expect(try await T.insert(postgres, T.submission(at: T.now.addingTimeInterval(0.000_456_7))) == 3)
         let onPostgres = try await TableDigest.of(postgres)
         let back = try FeedbackStore(path: Fixture.databasePath())
-        #expect(try await StoreCopy.copy(from: postgres, to: back) == onPostgres)
+        #expect(try await StoreCopy.copy(from: postgres, to: back, pageSize: 1) == onPostgres)
         #expect(try await back.items(.open, limit: 100) == postgres.items(.open, limit: 100))
         await #expect(throws: StoreCopyError.self) { try await StoreCopy.copy(from: back, to: postgres) }
     }

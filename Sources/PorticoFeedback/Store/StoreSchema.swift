@@ -11,4 +11,19 @@ public enum StoreSchema {
 
     /// The tables, in an order where every row's references come before it (what `portico db copy` follows).
     public static let tables = ["submission", "workshop_request", "follow_up_event", "outbox", "reading_event", "reading_batch", "console_session"]
+
+    /// Each table's primary key: `portico db copy` reads a table page by page in this order.
+    static let keys: [String: [String]] = [
+        "submission": ["id"], "workshop_request": ["id"], "follow_up_event": ["id"], "outbox": ["id"], "reading_event": ["id"],
+        "reading_batch": ["account_path", "viewer", "nonce"], "console_session": ["key"],
+    ]
+
+    /// The statement for one page of `table` in key order, after a given key when `afterAKey`: its `?` are the key's
+    /// values, then the page size.
+    static func pageQuery(_ table: String, afterAKey: Bool) -> String {
+        guard let key = keys[table] else { preconditionFailure("not a store table: \(table)") }
+        let columns = key.joined(separator: ", ")
+        let after = afterAKey ? " WHERE (\(columns)) > (\(key.map { _ in "?" }.joined(separator: ", ")))" : ""
+        return "SELECT * FROM \(table)\(after) ORDER BY \(columns) LIMIT ?"
+    }
 }

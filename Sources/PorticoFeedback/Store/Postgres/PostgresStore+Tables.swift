@@ -4,18 +4,30 @@ import PostgresNIO
 
 /// Whole tables of the PostgreSQL store, for `portico db copy`.
 extension PostgresStore {
-    public func allRows(_ table: String) async throws -> [Row] {
-        precondition(StoreSchema.tables.contains(table), "not a store table: \(table)")
-        return try await rows("SELECT * FROM \(table)")
+    public func page(of table: String, after: [DatabaseValue]?, limit: Int) async throws -> [Row] {
+        let key = try (after ?? []).map { value -> PostgresArgument in
+            switch value.storage {
+            case .int64(let number): return .int64(number)
+            case .string(let text): return .text(text)
+            default: throw CopyValueError(column: "key of \(table)", value: value, type: "a key")
+            }
+        }
+        return try await rows(StoreSchema.pageQuery(table, afterAKey: after != nil), key + [.int(limit)])
     }
 
-    public func insertAll(_ tables: [(table: String, rows: [Row])]) async throws {
+    /// One transaction: the pages are inserted as they are read, and committed together.
+    public func filling(_ fill: (_ insert: (_ table: String, _ rows: [Row]) async throws -> Void) async throws -> Void) async throws {
         try await transaction { db in
-            for (table, rows) in tables where !rows.isEmpty {
-                let types = Dictionary(uniqueKeysWithValues: try await self.rows("""
-                    SELECT column_name::text AS column_name, data_type::text AS data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
-                    """, [.text(table)], on: db).map { ($0["column_name"] as String, $0["data_type"] as String) })
-                let columns = Array(rows[0].columnNames)
+            var columnTypes: [String: [String: String]] = [:]
+            try await fill { table, rows in
+                guard let first = rows.first else { return }
+                if columnTypes[table] == nil {
+                    columnTypes[table] = Dictionary(uniqueKeysWithValues: try await self.rows("""
+                        SELECT column_name::text AS column_name, data_type::text AS data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
+                        """, [.text(table)], on: db).map { ($0["column_name"] as String, $0["data_type"] as String) })
+                }
+                let types = columnTypes[table]!
+                let columns = Array(first.columnNames)
                 // Under PostgreSQL's 65,535 parameters per statement.
                 let perStatement = max(1, 30_000 / columns.count)
                 for start in stride(from: 0, to: rows.count, by: perStatement) {
@@ -28,10 +40,10 @@ extension PostgresStore {
                     try await self.execute("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
                                            + Array(repeating: tuple, count: chunk.count).joined(separator: ", "), arguments, on: db)
                 }
-                if types["id"] != nil {
-                    // Identities continue after the copied ids.
-                    try await self.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT MAX(id) FROM \(table)))", on: db)
-                }
+            }
+            for (table, types) in columnTypes where types["id"] != nil {
+                // Identities continue after the copied ids.
+                try await self.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT MAX(id) FROM \(table)))", on: db)
             }
         }
     }
