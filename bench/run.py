@@ -413,8 +413,10 @@ class Bench:
                     events.get_nowait()
                 with open(target, "ab") as f:
                     f.write(f"\nPreview edit {trial + 1}: a new sentence.\n".encode())
+                cpu_before = self.process_cpu(process.pid)
                 saved = time.perf_counter()
                 arrived = self.wait_for(events, lambda l: l == b"data: reload", 300, "the reload event")
+                cpu = self.process_cpu(process.pid) - cpu_before
                 # The page a tab reloads: it must show this save (a later answer counts only once it does).
                 marker = f"Preview edit {trial + 1}:".encode()
                 while True:
@@ -428,8 +430,9 @@ class Bench:
                     time.sleep(0.005)
                 result["latencies"].append(arrived - saved)
                 result["served"].append(served - saved)
+                result.setdefault("cpu", []).append(cpu)
                 log(f"  preview trial {trial + 1}: reload after {1000 * (arrived - saved):.0f} ms, "
-                    f"page served after {1000 * (served - saved):.0f} ms (load {os.getloadavg()[0]:.2f})")
+                    f"page served after {1000 * (served - saved):.0f} ms, preview CPU {1000 * cpu:.0f} ms (load {os.getloadavg()[0]:.2f})")
             result["load"] = os.getloadavg()
             result["rss"] = self.peak_rss(process.pid)
             sock.close()
@@ -448,6 +451,13 @@ class Bench:
                     process.wait()
             rmtree(tmp)
         return result
+
+    @staticmethod
+    def process_cpu(pid):
+        """User + system CPU seconds a process has used so far (/proc/PID/stat): the work a save costs, which a
+        busy machine stretches in wall time but not in CPU time."""
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     @staticmethod
     def http_get(port, path):
@@ -785,6 +795,10 @@ def preview_lines(corpus, preview):
         for name, values in (("save → `data: reload`", lat), ("save → edited page served", served)):
             out.append(f"| {name} | {1000 * statistics.median(values):.0f} | {1000 * percentile(values, 95):.0f} | "
                        f"{1000 * min(values):.0f} | {1000 * max(values):.0f} |")
+        cpu = preview.get("cpu", [])
+        if cpu:
+            out.append(f"| the preview's CPU time per save (user + system) | {1000 * statistics.median(cpu):.0f} | "
+                       f"{1000 * percentile(cpu, 95):.0f} | {1000 * min(cpu):.0f} | {1000 * max(cpu):.0f} |")
         out.append(f"\nInitial build until serving {fmt(preview.get('startup'), '.1f')} s; preview peak RSS "
                    f"{fmt(preview.get('rss'), '.0f')} MiB; answers that still showed the page before the save: "
                    f"{preview.get('stale', 0)}; load average at the end {' '.join(f'{x:.2f}' for x in preview.get('load', ()))}.")
