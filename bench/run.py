@@ -13,6 +13,7 @@ drift on the machine hits them all alike; the table shows medians. See bench/REA
 """
 import argparse
 import datetime
+import http.client
 import json
 import os
 import platform
@@ -142,6 +143,11 @@ class Corpus:
             industry = re.search(r"^industry:\s*(\S+)", config, re.M).group(1)
             lists[slug] = md_files(os.path.join(accounts, slug)) + [p for p, inds in library.items() if industry in inds]
         return lists
+
+    def preview_url(self, path):
+        """Where `portico preview` serves an account page: /<account>/<kind>/<file name without .md>/."""
+        parts = os.path.relpath(path, self.content).split(os.sep)
+        return f"/{parts[1]}/{parts[2]}/{parts[-1][:-3]}/"
 
     def edit_target(self, index=0):
         slug = sorted(self.lists)[index % len(self.lists)]
@@ -353,7 +359,8 @@ class Bench:
         return list_search.report_lines(result, len(corpus.lists[slug]))
 
     def preview(self, corpus, trials):
-        """Time from saving one account page to the `data: reload` server-sent event of `portico preview`."""
+        """Time from saving one account page to the `data: reload` server-sent event of `portico preview`, and to
+        the edited page served with the saved text (asked for as soon as the event arrives, as a tab does)."""
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -366,9 +373,10 @@ class Bench:
                                    start_new_session=True)
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(l) for l in iter(process.stdout.readline, b"")], daemon=True).start()
-        result = {"port": port, "latencies": [], "error": None}
+        result = {"port": port, "latencies": [], "served": [], "stale": 0, "error": None}
         events = queue.Queue()
         target = corpus.edit_target(1)
+        url = corpus.preview_url(target)
         original = open(target, "rb").read()
         try:
             deadline = time.time() + 900
@@ -396,16 +404,36 @@ class Bench:
             threading.Thread(target=read_events, daemon=True).start()
             self.wait_for(events, lambda l: l.startswith(b": connected"), 30, "the events stream's first comment")
             time.sleep(2.0)  # let the watcher take its first snapshot
+            status, _ = self.http_get(port, url)
+            if status != 200:
+                raise RuntimeError(f"GET {url} answered {status} before any edit")
             for trial in range(trials):
                 time.sleep(random.uniform(0.5, 1.0))  # a random phase against the 250 ms poll
                 while not events.empty():
                     events.get_nowait()
                 with open(target, "ab") as f:
                     f.write(f"\nPreview edit {trial + 1}: a new sentence.\n".encode())
+                cpu_before = self.process_cpu(process.pid)
                 saved = time.perf_counter()
                 arrived = self.wait_for(events, lambda l: l == b"data: reload", 300, "the reload event")
+                cpu = self.process_cpu(process.pid) - cpu_before
+                # The page a tab reloads: it must show this save (a later answer counts only once it does).
+                marker = f"Preview edit {trial + 1}:".encode()
+                while True:
+                    status, body = self.http_get(port, url)
+                    served = time.perf_counter()
+                    if status == 200 and marker in body:
+                        break
+                    result["stale"] += 1
+                    if served - saved > 300:
+                        raise RuntimeError(f"GET {url} never showed save {trial + 1} (last answer {status})")
+                    time.sleep(0.005)
                 result["latencies"].append(arrived - saved)
-                log(f"  preview trial {trial + 1}: reload after {1000 * (arrived - saved):.0f} ms")
+                result["served"].append(served - saved)
+                result.setdefault("cpu", []).append(cpu)
+                log(f"  preview trial {trial + 1}: reload after {1000 * (arrived - saved):.0f} ms, "
+                    f"page served after {1000 * (served - saved):.0f} ms, preview CPU {1000 * cpu:.0f} ms (load {os.getloadavg()[0]:.2f})")
+            result["load"] = os.getloadavg()
             result["rss"] = self.peak_rss(process.pid)
             sock.close()
         except Exception as error:  # keep the rest of the bench going
@@ -423,6 +451,24 @@ class Bench:
                     process.wait()
             rmtree(tmp)
         return result
+
+    @staticmethod
+    def process_cpu(pid):
+        """User + system CPU seconds a process has used so far (/proc/PID/stat): the work a save costs, which a
+        busy machine stretches in wall time but not in CPU time."""
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def http_get(port, path):
+        """(status, body) of one GET on a fresh connection."""
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        try:
+            connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
 
     @staticmethod
     def wait_for(events, predicate, timeout, what):
@@ -685,18 +731,7 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
         out.append("")
 
     if preview is not None:
-        out.append("## Preview latency (save one account page → `data: reload`)\n")
-        lat = preview.get("latencies", [])
-        if lat:
-            out.append(f"`portico preview --content <corpus>/content` on the {corpus.pages:,}-page corpus, {len(lat)} saves "
-                       f"(append a sentence to one account page, at a random moment; the preview wakes on inotify):\n")
-            out.append("| median ms | min ms | max ms | initial build until serving s | preview peak RSS MiB |")
-            out.append("|---:|---:|---:|---:|---:|")
-            out.append(f"| {1000 * statistics.median(lat):.0f} | {1000 * min(lat):.0f} | {1000 * max(lat):.0f} | "
-                       f"{fmt(preview.get('startup'), '.1f')} | {fmt(preview.get('rss'), '.0f')} |")
-        if preview.get("error"):
-            out.append(f"\nPreview run failed: `{preview['error']}`")
-        out.append("")
+        out += preview_lines(corpus, preview)
 
     if lists is not None:
         out += lists
@@ -744,6 +779,43 @@ def report(args, bench, corpus, results, scaling, preview, feedback, profile, st
                 out.append(f"| {name} @{accounts} accounts | {i + 1} | {s['wall']:.3f} | {s['cpu']:.2f} | {s['rss']:.0f} | {s['rc']} |")
     out.append("\n</details>\n")
     return "\n".join(out)
+
+
+def preview_lines(corpus, preview):
+    """The report's preview section."""
+    out = []
+    out.append("## Preview latency (save one account page → `data: reload` and → the edited page served)\n")
+    lat = preview.get("latencies", [])
+    if lat:
+        out.append(f"`portico preview --content <corpus>/content` on the {corpus.pages:,}-page corpus, {len(lat)} saves "
+                   f"(append a sentence to one account page, at a random moment; the preview wakes on inotify):\n")
+        served = preview.get("served", [])
+        out.append("| | p50 ms | p95 ms | min ms | max ms |")
+        out.append("|---|---:|---:|---:|---:|")
+        for name, values in (("save → `data: reload`", lat), ("save → edited page served", served)):
+            out.append(f"| {name} | {1000 * statistics.median(values):.0f} | {1000 * percentile(values, 95):.0f} | "
+                       f"{1000 * min(values):.0f} | {1000 * max(values):.0f} |")
+        cpu = preview.get("cpu", [])
+        if cpu:
+            out.append(f"| the preview's CPU time per save (user + system) | {1000 * statistics.median(cpu):.0f} | "
+                       f"{1000 * percentile(cpu, 95):.0f} | {1000 * min(cpu):.0f} | {1000 * max(cpu):.0f} |")
+        out.append(f"\nInitial build until serving {fmt(preview.get('startup'), '.1f')} s; preview peak RSS "
+                   f"{fmt(preview.get('rss'), '.0f')} MiB; answers that still showed the page before the save: "
+                   f"{preview.get('stale', 0)}; load average at the end {' '.join(f'{x:.2f}' for x in preview.get('load', ()))}.")
+        if served:
+            p50, p95 = statistics.median(served), percentile(served, 95)
+            out.append(f"- save → served page p50 {1000 * p50:.0f} ms (target ≤ 200): {verdict(p50 <= 0.2)}; "
+                       f"p95 {1000 * p95:.0f} ms (target ≤ 400): {verdict(p95 <= 0.4)}")
+    if preview.get("error"):
+        out.append(f"\nPreview run failed: `{preview['error']}`")
+    out.append("")
+    return out
+
+
+def percentile(values, share):
+    """The nearest-rank percentile (`share` in 0…100)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, -(-share * len(ordered) // 100) - 1))] if ordered else None
 
 
 def scaling_per_page(scaling):
@@ -826,6 +898,8 @@ def main():
     parser.add_argument("--no-feedback", action="store_true")
     parser.add_argument("--no-lists", action="store_true", help="skip the list and search-index step")
     parser.add_argument("--only-lists", action="store_true", help="run only the list and search-index step (prints it)")
+    parser.add_argument("--only-preview", action="store_true",
+                        help="run only the preview latency step on the full corpus (--preview-trials saves; prints it)")
     parser.add_argument("--only-console", action="store_true",
                         help="run only bench/console_bench.py (console pages and engagement ingest, issue 15); prints it, appends to --results if given")
     parser.add_argument("--profile", dest="profile", action="store_true", default=None, help="run the callgrind profile (default: on, off with --quick)")
@@ -862,6 +936,16 @@ def main():
     log(f"work folder {work}; {CORES} cores; portico {args.portico}; {args.rounds} rounds")
     bench = Bench(args, work)
     stamp = binary_stamp(args.portico)
+    if args.only_preview:
+        try:
+            corpus = Corpus(os.path.join(work, f"corpus-{base}"), base)
+            log(f"preview latency ({args.preview_trials} saves)")
+            preview = bench.preview(corpus, args.preview_trials)
+            print("\n".join(preview_lines(corpus, preview)))
+        finally:
+            if not (args.keep or args.workdir):
+                shutil.rmtree(work, ignore_errors=True)
+        return
     if args.only_lists:
         try:
             corpus = Corpus(os.path.join(work, f"corpus-{base}"), base)

@@ -11,6 +11,8 @@ public actor PreviewSite {
     private(set) var accounts: [ResolvedAccount] = []
     private(set) public var diagnostics: [Diagnostic] = []
     private(set) public var version = 0
+    /// The last build's state and front-matter cache, kept between rebuilds (their files are written too).
+    let memory = BuildMemory()
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { RebuildExecutor.shared.asUnownedSerialExecutor() }
 
@@ -30,6 +32,7 @@ public actor PreviewSite {
         var builder = SiteBuilder(contentRoot: contentRoot, themeFolders: themeFolders, output: output,
                                   options: BuildOptions(drafts: true, future: true), publisher: PlainPublisher(script: script), preview: true)
         builder.cache = BuildCache(folder: cacheFolder)
+        builder.cache?.memory = memory
         builder.commitsWithErrors = true
         return builder
     }

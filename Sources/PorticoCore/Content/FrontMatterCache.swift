@@ -10,6 +10,7 @@ final class FrontMatterCache: Sendable {
     let file: URL
     private let stored: [String: Stored]
     private let loaded = Locked(Loaded())
+    private let memory: BuildMemory?
 
     /// What this load used of the file, and how many pages it parsed afresh.
     private struct Loaded {
@@ -43,9 +44,18 @@ final class FrontMatterCache: Sendable {
 
     static let fewParses = 16
 
-    init(folder: URL) {
+    /// What the file holds, from `memory` while it still mirrors the file.
+    init(folder: URL, memory: BuildMemory? = nil) {
         file = folder.appendingPathComponent("front-matter.cache")
-        stored = (try? Data(contentsOf: file)).flatMap { FrontMatterCacheFile.decode($0, binary: Self.binary) } ?? [:]
+        self.memory = memory
+        if let remembered = memory?.frontMatter(at: file) {
+            stored = remembered
+        } else {
+            let data = FileBytes.contents(of: file.path)
+            if data != nil { memory?.countFileRead() }
+            stored = data.flatMap { FrontMatterCacheFile.decode($0, binary: Self.binary) } ?? [:]
+            if !stored.isEmpty { memory?.remember(stored, at: file) }
+        }
     }
 
     /// The page this file gave last time, or nil when it must be parsed (then `store` the result).
@@ -77,7 +87,9 @@ final class FrontMatterCache: Sendable {
         let folder = file.deletingLastPathComponent()
         try? PrivateFolder.create(folder)
         let entries = keepingUnused ? stored.merging(used) { _, new in new } : used
-        try? FrontMatterCacheFile.encode(entries, binary: Self.binary).write(to: file, options: .atomic)
+        if (try? FrontMatterCacheFile.encode(entries, binary: Self.binary).write(to: file, options: .atomic)) != nil {
+            memory?.remember(entries, at: file)
+        }
         // The JSON cache of earlier versions is never read again.
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("front-matter.json"))
     }

@@ -1,6 +1,8 @@
 import Foundation
 
 /// Library pieces appear in many accounts; their Markdown is parsed and rendered once per build.
+/// A build may also start from the entries an earlier build left (`earlier`: the preview's last rebuild of the
+/// same accounts), covering the accounts' own pages too: a save then renders only the Markdown that changed.
 ///
 /// The only thing an account changes in a piece's HTML is where its links point. So an entry keeps the
 /// links found in the first rendering and what each was rewritten to; another account reuses the HTML when
@@ -9,19 +11,34 @@ import Foundation
 public final class MarkdownCache: Sendable {
     struct Entry: Sendable {
         let markdown: String
+        /// The same Markdown renders alike only under the same settings (an edited portal.yml or theme may change them).
+        let settings: MarkdownRenderer.Settings
         let rendered: RenderedMarkdown
         let links: [MarkdownLink]
         let rewrites: [String?]
     }
 
     private let entries = Locked<[String: Entry]>([:])
+    private let earlier: [String: Entry]
+    /// Whether accounts' own pages go through the cache too, not only library pieces.
+    let coversAccountPages: Bool
     private let renders = Locked(0)
     // By source path: within one build a path's Markdown, and so its plain text, is the same in every account
     // (link rewrites change URLs, never text).
     private let minutes = LockedMemo<Int>()
     private let searchTexts = LockedMemo<String>()
 
-    public init() {}
+    public convenience init() {
+        self.init(earlier: [:], coversAccountPages: false)
+    }
+
+    init(earlier: [String: Entry], coversAccountPages: Bool) {
+        self.earlier = earlier
+        self.coversAccountPages = coversAccountPages
+    }
+
+    /// What this build rendered or took from `earlier`, for the next build to start from.
+    var entriesForNextBuild: [String: Entry] { entries.current }
 
     /// Reading time of a source page's Markdown, computed once per build.
     func readingMinutes(_ key: String, markdown: String) -> Int {
@@ -33,8 +50,10 @@ public final class MarkdownCache: Sendable {
         searchTexts.value(key, make: make)
     }
 
-    func entry(_ key: String, markdown: String) -> Entry? {
-        guard let entry = entries.withLock({ $0[key] }), entry.markdown == markdown else { return nil }
+    func entry(_ key: String, markdown: String, settings: MarkdownRenderer.Settings) -> Entry? {
+        if let entry = entries.withLock({ $0[key] }) { return entry.markdown == markdown && entry.settings == settings ? entry : nil }
+        guard let entry = earlier[key], entry.markdown == markdown, entry.settings == settings else { return nil }
+        store(entry, for: key)
         return entry
     }
 
@@ -55,7 +74,8 @@ public final class MarkdownCache: Sendable {
 extension MarkdownRenderer {
     /// Renders through `cache` under `key` (a source path): see `MarkdownCache`.
     public func render(_ markdown: String, key: String, cache: MarkdownCache, rewrite: (MarkdownLink) -> String?) -> RenderedMarkdown {
-        if let entry = cache.entry(key, markdown: markdown) {
+        let settings = self.settings
+        if let entry = cache.entry(key, markdown: markdown, settings: settings) {
             let rewrites = entry.links.map(rewrite)
             if rewrites == entry.rewrites { return entry.rendered }
             // Links were already rewritten once for this account: replay those answers, in order.
@@ -72,7 +92,7 @@ extension MarkdownRenderer {
             rewrites.append(result)
             return result
         }
-        cache.store(MarkdownCache.Entry(markdown: markdown, rendered: rendered, links: links, rewrites: rewrites), for: key)
+        cache.store(MarkdownCache.Entry(markdown: markdown, settings: settings, rendered: rendered, links: links, rewrites: rewrites), for: key)
         return rendered
     }
 }

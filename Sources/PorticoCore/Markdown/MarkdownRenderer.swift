@@ -50,6 +50,17 @@ public struct MarkdownRenderer: Sendable {
         Self.registerExtensions
     }
 
+    /// Everything besides the Markdown that the rendered HTML depends on.
+    struct Settings: Equatable, Sendable {
+        var unsafeHTML, headingIDs, themeFriendlyHTML: Bool
+        var extensions: [String]
+        var reservedIDs: Set<String>
+    }
+
+    var settings: Settings {
+        Settings(unsafeHTML: unsafeHTML, headingIDs: headingIDs, themeFriendlyHTML: themeFriendlyHTML, extensions: extensions, reservedIDs: reservedIDs)
+    }
+
     private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
     private static let parseLock = NSLock()
 

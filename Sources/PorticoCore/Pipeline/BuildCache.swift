@@ -10,6 +10,8 @@ public struct BuildCache: Sendable {
     /// A file changed less than this long (ns) before a build's scan of its inputs counts as changed in the
     /// next build whatever its metadata says (see `InputStamp`). Tests that edit files at once lower it.
     public var racyWindow = InputStamp.racyWindow
+    /// Where a long-running process keeps the state and the front-matter cache between builds (the preview).
+    public var memory: BuildMemory?
 
     public init(project: URL) {
         folder = project.appendingPathComponent(".portico/cache")
@@ -38,18 +40,31 @@ public struct BuildCache: Sendable {
     }
 
     func load(for output: URL) -> BuildState? {
-        guard let data = FileBytes.contents(of: file(for: output).path), let state = BuildState(data: data),
-              state.output == output.standardizedFileURL.path else { return nil }
+        let file = file(for: output)
+        var state = memory?.state(at: file)
+        if state == nil, let data = FileBytes.contents(of: file.path) {
+            memory?.countFileRead()
+            state = BuildState(data: data)
+        }
+        guard let state, state.summary.output == output.standardizedFileURL.path else { return nil }
+        memory?.remember(state, at: file)
         return state
     }
 
     func save(_ state: BuildState, for output: URL) {
         try? PrivateFolder.create(folder)
-        try? state.data.write(to: file(for: output), options: .atomic)
+        let file = file(for: output)
+        do {
+            try state.data.write(to: file, options: .atomic)
+            memory?.remember(state, at: file)
+        } catch {
+            memory?.remember(nil, at: file)
+        }
     }
 
     public func remove(for output: URL) {
         try? FileManager.default.removeItem(at: file(for: output))
+        memory?.remember(nil, at: file(for: output))
     }
 }
 

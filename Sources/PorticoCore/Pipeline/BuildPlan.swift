@@ -6,7 +6,7 @@ import Foundation
 /// carries the plan out, the same way for a full build, a build with nothing changed and a one-account edit.
 struct BuildPlan {
     /// The last build of this output, when there is one to reuse account folders from (by fingerprint).
-    let previous: BuildState?
+    let previous: BuildState.Summary?
     /// The accounts to read; nil: every account (then nothing is kept without its fingerprint saying so).
     private(set) var reading: Set<String>?
 
@@ -22,7 +22,7 @@ struct BuildPlan {
 
     /// `changed`: the content paths changed since the last build (nil when unknown). Reading only some accounts
     /// needs every change to be inside their folders, and the last build to vouch for the whole output.
-    init(previous: BuildState?, changed: Set<String>?, output: URL, publishLog: PublishLog?, accessDigest: String?, strict: Bool) {
+    init(previous: BuildState.Summary?, changed: Set<String>?, output: URL, publishLog: PublishLog?, accessDigest: String?, strict: Bool) {
         self.previous = previous
         guard let previous, let changed, let slugs = Self.accounts(owning: changed), slugs.isSubset(of: previous.accounts.keys),
               Self.vouches(previous, output: output, publishLog: publishLog, accessDigest: accessDigest) else { return }
@@ -35,7 +35,7 @@ struct BuildPlan {
     }
 
     /// Whether the output still holds what the last build left there, and nothing else happened since.
-    private static func vouches(_ previous: BuildState, output: URL, publishLog: PublishLog?, accessDigest: String?) -> Bool {
+    private static func vouches(_ previous: BuildState.Summary, output: URL, publishLog: PublishLog?, accessDigest: String?) -> Bool {
         for account in previous.accounts.values where FileKind.at(output.path + "/" + account.directory) != .directory { return false }
         // The site root and `_portico/` hold what the build wrote there and nothing else.
         guard previous.outputState == OutputState.digest(output: output, shared: previous.shared) else { return false }

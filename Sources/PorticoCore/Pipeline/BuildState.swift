@@ -9,25 +9,30 @@ import Foundation
 struct BuildState: Equatable {
     static let format = "portico-build-state-1"
 
-    /// The output folder, standardized.
-    var output: String
-    /// By slug.
-    var accounts: [String: AccountState]
-    var totals: BuildCache.Totals
-    /// Everything the build reported, for a build that finds nothing changed.
-    var diagnostics: [Diagnostic]
-    /// What links could point at when the build read every account.
-    var known: BuildCache.KnownFiles
-    /// Files the build wrote at the site root and under `_portico/`.
-    var shared: [String]
-    /// `OutputState.digest` of the output after the commit.
-    var outputState: String
-    /// `LatestPublishMark.digest` of what the build published; empty when it recorded no publish.
-    var publishDigest: String
-    /// `AccessHistoryFile.digest` of the access history the build left; empty when it checked none.
-    var accessDigest: String
+    /// Everything but the input stamp, stored as JSON.
+    var summary: Summary
     /// The inputs as the build found them before reading them (`InputStamp.unusable` when they could not be stamped).
     var inputs: InputStamp
+
+    struct Summary: Codable, Equatable, Sendable {
+        /// The output folder, standardized.
+        var output: String
+        /// By slug.
+        var accounts: [String: AccountState]
+        var totals: BuildCache.Totals
+        /// Everything the build reported, for a build that finds nothing changed.
+        var diagnostics: [Diagnostic]
+        /// What links could point at when the build read every account.
+        var known: BuildCache.KnownFiles
+        /// Files the build wrote at the site root and under `_portico/`.
+        var shared: [String]
+        /// `OutputState.digest` of the output after the commit.
+        var outputState: String
+        /// `LatestPublishMark.digest` of what the build published; empty when it recorded no publish.
+        var publishDigest: String
+        /// `AccessHistoryFile.digest` of the access history the build left; empty when it checked none.
+        var accessDigest: String
+    }
 
     struct AccountState: Codable, Equatable, Sendable {
         /// The account's folder in the output.
@@ -41,55 +46,30 @@ struct BuildState: Equatable {
         var diagnostics: [Diagnostic]
     }
 
-    private struct Stored: Codable {
-        var output: String
-        var accounts: [String: AccountState]
-        var totals: BuildCache.Totals
-        var diagnostics: [Diagnostic]
-        var known: BuildCache.KnownFiles
-        var shared: [String]
-        var outputState: String
-        var publishDigest: String
-        var accessDigest: String
-    }
-
     var data: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(Stored(output: output, accounts: accounts, totals: totals, diagnostics: diagnostics, known: known,
-                                               shared: shared, outputState: outputState, publishDigest: publishDigest,
-                                               accessDigest: accessDigest))) ?? Data()
+        let json = (try? encoder.encode(summary)) ?? Data()
         var out = Data("\(Self.format)\n\(json.count)\n".utf8)
         out.append(json)
         out.append(inputs.text ?? InputStamp.unusable.text ?? Data())
         return out
     }
 
-    /// nil for any other format or a damaged file.
+    /// nil for any other format (an older portico's state: the next build reads everything) or a damaged file.
     init?(data: Data) {
         guard let formatEnd = data.firstIndex(of: 10), String(decoding: data[..<formatEnd], as: UTF8.self) == Self.format else { return nil }
         let rest = data[(formatEnd + 1)...]
         guard let countEnd = rest.firstIndex(of: 10), let count = Int(String(decoding: rest[..<countEnd], as: UTF8.self)),
               count >= 0, countEnd + 1 + count <= data.endIndex else { return nil }
         let jsonEnd = countEnd + 1 + count
-        guard let stored = try? JSONDecoder().decode(Stored.self, from: data[(countEnd + 1)..<jsonEnd]),
+        guard let summary = try? JSONDecoder().decode(Summary.self, from: data[(countEnd + 1)..<jsonEnd]),
               let inputs = InputStamp(text: Data(data[jsonEnd...])) else { return nil }
-        self.init(output: stored.output, accounts: stored.accounts, totals: stored.totals, diagnostics: stored.diagnostics,
-                  known: stored.known, shared: stored.shared, outputState: stored.outputState, publishDigest: stored.publishDigest,
-                  accessDigest: stored.accessDigest, inputs: inputs)
+        self.init(summary: summary, inputs: inputs)
     }
 
-    init(output: String, accounts: [String: AccountState], totals: BuildCache.Totals, diagnostics: [Diagnostic], known: BuildCache.KnownFiles,
-         shared: [String], outputState: String, publishDigest: String, accessDigest: String, inputs: InputStamp) {
-        self.output = output
-        self.accounts = accounts
-        self.totals = totals
-        self.diagnostics = diagnostics
-        self.known = known
-        self.shared = shared
-        self.outputState = outputState
-        self.publishDigest = publishDigest
-        self.accessDigest = accessDigest
+    init(summary: Summary, inputs: InputStamp) {
+        self.summary = summary
         self.inputs = inputs
     }
 }

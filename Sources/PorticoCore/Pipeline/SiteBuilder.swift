@@ -13,7 +13,8 @@ public struct BuildSummary: Sendable {
     /// The accounts this build read (all of them unless the plan read only some) and those it rendered.
     public var read: [ResolvedAccount] = []
     public var rendered: Set<String> = []
-    /// Library pieces rendered and how many Markdown renderings they took (once each when every account shares it).
+    /// Library pieces rendered and how many Markdown renderings they took (once each when every account shares it);
+    /// with a `BuildMemory` and only some accounts read, their own pages are counted too.
     public var libraryRenders: (pieces: Int, renders: Int) = (0, 0)
 }
 
@@ -69,7 +70,7 @@ public struct SiteBuilder: Sendable {
     /// Also returns what loading and resolving each account reported, by slug; `only` limits the accounts loaded.
     func loadAndResolve(log: DiagnosticLog, only: Set<String>?) -> (Portal, [ResolvedAccount], [String: [Diagnostic]]) {
         var loader = ContentLoader(root: contentRoot)
-        loader.frontMatterCache = cache.map { FrontMatterCache(folder: $0.folder) }
+        loader.frontMatterCache = cache.map { FrontMatterCache(folder: $0.folder, memory: $0.memory) }
         var portal = loader.load(into: log, only: only)
         if let baseURL = options.baseURL { portal.config.baseURL = baseURL }
         let resolver = AccountResolver(portal: portal, options: options)
@@ -127,7 +128,7 @@ public struct SiteBuilder: Sendable {
                             latest: content.latestPublish)
         do {
             let rendered = RenderedDiagnostics([:])
-            let markdownCache = MarkdownCache()
+            let markdownCache = cache?.memory?.markdownCache(readsEverything: plan.readsEverything) ?? MarkdownCache()
             let pages = try clock.time("render") {
                 try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log, keeping: kept,
                                    rendered: rendered, markdownCache: markdownCache, otherPages: unread.values.reduce(0) { $0 + $1.pages },
@@ -156,11 +157,13 @@ public struct SiteBuilder: Sendable {
             }
             let totals = BuildCache.Totals(accounts: states.count, pages: pages, files: writer.filesWritten)
             let diagnostics = log.all
+            cache?.memory?.remember(markdownCache)
             try clock.time("commit") {
                 try commit(writer, record: record, digest: digest, json: json, history: history) {
-                    BuildState(output: output.standardizedFileURL.path, accounts: states, totals: totals, diagnostics: diagnostics, known: known,
-                               shared: shared, outputState: OutputState.digest(output: output, shared: shared), publishDigest: digest ?? "",
-                               accessDigest: history?.digest ?? "", inputs: inputs ?? .unusable)
+                    BuildState(summary: .init(output: output.standardizedFileURL.path, accounts: states, totals: totals, diagnostics: diagnostics,
+                                              known: known, shared: shared, outputState: OutputState.digest(output: output, shared: shared),
+                                              publishDigest: digest ?? "", accessDigest: history?.digest ?? ""),
+                               inputs: inputs ?? .unusable)
                 }
             }
             return BuildSummary(accounts: totals.accounts, pages: pages, files: totals.files, warnings: log.warnings.count,
@@ -176,7 +179,7 @@ public struct SiteBuilder: Sendable {
     func makePlan(inputs: InputStamp?) -> BuildPlan {
         let previous = cache?.load(for: output)
         let changed = cache.flatMap { cache in previous.flatMap { inputs?.changedContent(since: $0.inputs, racyWindow: cache.racyWindow) } }
-        return BuildPlan(previous: previous, changed: changed, output: output, publishLog: publishLog, accessDigest: access?.file.digest(),
+        return BuildPlan(previous: previous?.summary, changed: changed, output: output, publishLog: publishLog, accessDigest: access?.file.digest(),
                          strict: options.strict)
     }
 

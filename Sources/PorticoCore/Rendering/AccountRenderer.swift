@@ -211,7 +211,7 @@ public struct AccountRenderer: Sendable {
                                                                     column: link.column), found)
             return destination
         }
-        let body = if let markdownCache, source.origin == .library {
+        let body = if let markdownCache, source.origin == .library || markdownCache.coversAccountPages {
             markdown.render(markdownText, key: source.sourcePath, cache: markdownCache, rewrite: rewrite)
         } else {
             markdown.render(markdownText, rewrite: rewrite)
