@@ -154,6 +154,7 @@
     return connect().then(function (db) {
       return new Promise(function (ok, no) {
         var t = db.transaction('keys', mode), q = fn(t.objectStore('keys'));
+        if (mode === 'readonly' && q) q.onsuccess = function () { ok(q.result); };   // a read waits for no commit
         t.oncomplete = function () { ok(q && q.result); };
         t.onabort = t.onerror = function () { no(t.error); };
       });
@@ -196,7 +197,15 @@
   // ---- gate ----
   // Marks in the page's performance timeline (bench/first_open.py reads them): where a first open spends its time.
   function mark(name) { try { G.performance.mark('portico:' + name); } catch (_) {} }
-  function show(state) {
+  // The gate page's notice is hidden until the script knows what to say, so a page that opens at once never lays out
+  // or paints it; "working" is shown only if opening takes longer than SLOW_MS.
+  var SLOW_MS = 300, decided = false;
+  function show(state) {   // the gate page's body may not be parsed yet when the script runs from its head
+    var p = parsed();
+    if (p) return p.then(function () { show(state); });
+    if (state === 'working' ? decided : !(decided = true)) return;
+    var box = doc.getElementById('portico-gate');
+    if (box) box.hidden = false;
     $$('#portico-gate [data-state]').forEach(function (e) { e.hidden = e.getAttribute('data-state') !== state; });
   }
 
@@ -208,8 +217,7 @@
       path: path, device: 'device\n' + path,
       get tab() { return tab || (tab = 'tab\n' + tabId() + '\n' + path); }   // Web Storage is slow the first time: when needed
     };
-    show('working');
-    G.setTimeout(function () { dropLegacy(path); }, 0);   // a task of its own: Web Storage is slow the first time
+    G.setTimeout(function () { show('working'); }, SLOW_MS);
     m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
     if (m) history.replaceState(history.state, '', location.pathname + location.search);
     if (ring.v !== VERSION || page.v !== VERSION) {
@@ -560,15 +568,20 @@
     ring = ring || readJSON('portico-keyring');
     page = page || readJSON('portico-page');
     if (ring && page) {
-      connect().catch(function () {});   // opens while the keys are made
-      gate(ring, page).catch(function () { show('damaged'); });
+      // a stored session is read at once: the key store opens while the page is parsed. A magic link needs it only
+      // after the page is shown, and opening it first would hold the decryption up.
+      if (!/(^#|&)k=/.test(location.hash)) connect().catch(function () {});
+      gate(ring, page).catch(function () { show('damaged'); })
+        // a task of its own once the page is shown or refused: Web Storage is slow the first time (~5 ms a store)
+        .then(function () { G.setTimeout(function () { dropLegacy(ring.a); }, 0); });
       // a link pasted into this tab only changes the hash: start again with it
       G.addEventListener('hashchange', function () { if (/(^#|&)k=/.test(location.hash)) location.reload(); });
     }
     else enhance(null);
   }
-  // The theme's gate page loads this script async after the keyring and payload: both are complete when it runs, and
-  // the gate starts at once, whether or not the stylesheet has arrived. Loaded before them, it waits until they are.
+  // The theme's gate page has this script inline in its head, after the keyring and payload and before the stylesheet:
+  // it runs while the page is parsed, before any layout or paint of the gate page, and the page is swapped in once the
+  // rest is parsed. A theme that loads it before them (or as a file) still works: it waits until they are parsed.
   mark('start');
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
