@@ -82,6 +82,7 @@ def test_a_key_store_that_does_not_answer_shows_the_working_notice(driver, fixtu
         driver.get(url(fixture_server, alpha, ARTICLE))
         T.wait_for(driver, lambda d: d.find_element(By.ID, "portico-gate").is_displayed(), what="the working notice")
         assert T.gate_state(driver) == "working"
+        driver.get("about:blank")
     finally:
         driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
 

@@ -25,8 +25,9 @@
   function raw(k) { return typeof k === 'string' ? unb64(k) : k; }   // base64 text or bytes
 
   // ---- crypto ----
-  async function hkdf(ikm, info, n) {
-    var k = await S.importKey('raw', bytes(ikm), 'HKDF', false, ['deriveBits']);
+  function hkdfKey(ikm) { return S.importKey('raw', bytes(ikm), 'HKDF', false, ['deriveBits']); }
+  async function hkdf(ikm, info, n) {   // ikm: bytes, or an HKDF CryptoKey (one import for several derivations)
+    var k = isKey(ikm) ? ikm : await hkdfKey(ikm);
     return new Uint8Array(await S.deriveBits(
       { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('portico/v1'), info: enc.encode(info) }, k, n * 8));
   }
@@ -46,14 +47,12 @@
   }
 
   // ---- format ----
+  // Each WebCrypto call is a trip to another thread and back through this page's task queue: independent ones at once.
   async function deriveFromToken(token, kc) {
     var t = unb64(token);
     if (t.length !== 16) throw new Error('token');
-    return {
-      keyId: b64u(await hkdf(t, 'id\0' + kc, 9)),
-      wrapKeyB64: b64(await hkdf(t, 'wrap', 32)),
-      feedbackKeyB64: b64(await hkdf(t, 'feedback\0' + kc, 32))
-    };
+    var k = await hkdfKey(t), d = await Promise.all([hkdf(k, 'id\0' + kc, 9), hkdf(k, 'wrap', 32), hkdf(k, 'feedback\0' + kc, 32)]);
+    return { keyId: b64u(d[0]), wrapKeyB64: b64(d[1]), feedbackKeyB64: b64(d[2]) };
   }
   async function keyCheck(kB64) { return b64u(await hkdf(unb64(kB64), 'check', 12)); }
   async function unwrap(entry, wrapKeyB64, path) {   // -> {k, v, n, x}
@@ -64,10 +63,11 @@
   async function aesKey(k) { return isKey(k) ? k : hkdf(unb64(k), 'aes-gcm', 32); }
   // What a browser keeps: non-extractable keys, usable here, never readable as bytes by any script.
   async function sessionKeys(kB64, fkB64) {
-    return {
-      aes: await S.importKey('raw', await hkdf(unb64(kB64), 'aes-gcm', 32), 'AES-GCM', false, ['decrypt']),
-      fk: await S.importKey('raw', unb64(fkB64), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-    };
+    var k = await Promise.all([
+      hkdf(unb64(kB64), 'aes-gcm', 32).then(function (b) { return S.importKey('raw', b, 'AES-GCM', false, ['decrypt']); }),
+      S.importKey('raw', unb64(fkB64), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    ]);
+    return { aes: k[0], fk: k[1] };
   }
   async function decryptPage(page, key, path) {
     return new TextDecoder('utf-8', { fatal: true }).decode(unpad(
@@ -234,8 +234,8 @@
       if (!e) return show('invalid');
       try {
         o = await unwrap(e, d.wrapKeyB64, path);
-        if (await keyCheck(o.k) !== ring.kc) throw 0;
-        var keys = await sessionKeys(o.k, d.feedbackKeyB64);
+        var checked = await Promise.all([keyCheck(o.k), sessionKeys(o.k, d.feedbackKeyB64)]), keys = checked[1];
+        if (checked[0] !== ring.kc) throw 0;
       } catch (_) { return show('damaged'); }
       s = { aes: keys.aes, fk: keys.fk, kc: ring.kc, v: o.v, n: o.n, x: o.x };
       book = async function () {
