@@ -579,9 +579,9 @@
     }
     else enhance(null);
   }
-  // The theme's gate page loads this script async in its head, after the keyring and payload and before the stylesheet
-  // (or inline there): it runs as soon as it is here, while the notice it hides costs no layout, and the page is swapped
-  // in once the rest is parsed. A theme that loads it before them still works: it waits until they are parsed.
+  // The theme's gate page has this script inline in its head, after the keyring and payload and before the stylesheet
+  // (or loads it async there): it runs while the page is parsed, the notice it hides costs no layout, and the page is
+  // swapped in once the rest is parsed. A theme that loads it before them still works: it waits until they are parsed.
   mark('start');
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
