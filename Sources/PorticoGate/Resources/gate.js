@@ -154,7 +154,6 @@
     return connect().then(function (db) {
       return new Promise(function (ok, no) {
         var t = db.transaction('keys', mode), q = fn(t.objectStore('keys'));
-        if (mode === 'readonly' && q) q.onsuccess = function () { ok(q.result); };   // a read waits for no commit
         t.oncomplete = function () { ok(q && q.result); };
         t.onabort = t.onerror = function () { no(t.error); };
       });
