@@ -36,6 +36,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import portico_testlib as T  # noqa: E402  (Chromium flags, _headers parsing)
 
 CONTENT = os.path.join(ROOT, "content")
@@ -57,6 +58,7 @@ window.__porticoText = null;
     var m = document.getElementById('main');
     if (m && m.textContent.indexOf(want[location.pathname.split('/').slice(-3, -1).join('/')] || '\\u0000') >= 0) {
       window.__porticoText = performance.now();
+      performance.mark('probe:text');   // in the trace too (--trace)
       obs.disconnect();
     }
   }
@@ -165,6 +167,32 @@ def trial(gated_url, plain_url, fragment, probe, order):
     return out
 
 
+def traced_trial(gated_url, plain_url, fragment, probe, folder):
+    """One trial of each variant under Chrome's trace; prints where the main thread's time goes."""
+    import first_open_trace as FT
+    for variant in ("gated", "plain"):
+        driver = T.chromium()
+        tracer = FT.Tracer(driver)
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": probe})
+            base = gated_url if variant == "gated" else plain_url
+            # a renderer started during a trace joins it late (its first ~100 ms are missing): start the site's renderer
+            # first, on a file of no account (no key store, no session, nothing of the page cached)
+            driver.get(base.split("/", 3)[0] + "//" + base.split("/", 3)[2] + "/robots.txt")
+            for step, page in (("first", FIRST), ("next", NEXT)):
+                tracer.start()
+                driver.get(base + page + ("#" + fragment if variant == "gated" and step == "first" else ""))
+                wait(driver, variant + " " + step)
+                events = tracer.stop()
+                FT.save(folder, variant + "-" + step, events)
+                print("\n".join(FT.summary(events, variant + " " + step)), flush=True)
+                if step == "first":
+                    T.wait_for(driver, lambda d: d.execute_script(SETTLED_JS), 30, variant + " page to settle")
+        finally:
+            tracer.close()
+            driver.quit()
+
+
 def med(rows, variant, step, key):
     values = [r[variant][step][key] for r in rows if r[variant][step].get(key) is not None]
     return statistics.median(values) if values else None
@@ -234,6 +262,7 @@ def main():
     parser.add_argument("--portico", default=os.environ.get("PORTICO_BIN", os.path.join(ROOT, ".build", "debug", "portico")))
     parser.add_argument("--trials", type=int, default=15, help="fresh browser starts per variant (default 15)")
     parser.add_argument("--results", help="write the section into this Markdown file (between first-open markers)")
+    parser.add_argument("--trace", metavar="DIR", help="one traced trial per variant instead: Chrome traces into DIR, summaries printed")
     parser.add_argument("--note", default="", help="a remark for the report line (e.g. the commit measured)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="portico-first-open-")
@@ -252,6 +281,10 @@ def main():
                 want[page.strip("/")] = last_paragraph(f.read())
         probe = PROBE % json.dumps(want)
         gated_url, plain_url = sites[0].base + path + "/", sites[1].base + ACCOUNT + "/"
+        if args.trace:
+            os.makedirs(args.trace, exist_ok=True)
+            traced_trial(gated_url, plain_url, fragment, probe, args.trace)
+            return
         rows = []
         for i in range(args.trials):
             order = ("gated", "plain") if i % 2 == 0 else ("plain", "gated")

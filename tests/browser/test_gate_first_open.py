@@ -1,7 +1,11 @@
 """In real Chromium: what the gate does to show a page sooner (issue 17, "the gate's first open";
-docs/design/gate-format.md, "Browser flow"). The page is decrypted and shown before anything is
-written to IndexedDB, the stylesheet the gate page loaded is kept across the swap, and a tab record
-unused for a day opens nothing, as when the sweep ran first. Timings are in bench/first_open.py."""
+docs/design/gate-format.md, "Browser flow"). gate.js is inline in the gate page's head, before the
+stylesheet; the gate's notice stays hidden unless the page does not open at once; the page is
+decrypted and shown before anything is written to IndexedDB, the stylesheet the gate page loaded is kept
+across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. Timings
+are in bench/first_open.py."""
+import os
+
 from selenium.webdriver.common.by import By
 
 import portico_testlib as T
@@ -31,12 +35,66 @@ def url(server, acct, rel="", token=None):
     return "%s/%s/%s%s" % (server.base, acct.path, rel, ("#k=" + token) if token else "")
 
 
+def wait_for_article(driver):
+    """Until the fixture's first article is in place of the gate page."""
+    T.wait_for(driver, lambda d: "MARKERTITLEALPHA1" in d.execute_script(
+        "var h = document.querySelector('h1'); return h ? h.textContent : ''"), what="the article, unlocked")
+
+
+# Before any page script: whether the gate's notice was ever shown (in the page as parsed, or unhidden later).
+WATCH_NOTICE = """
+window.__noticeShown = false;
+new MutationObserver(function () {
+  var g = document.getElementById('portico-gate');
+  if (g && !g.hidden) window.__noticeShown = true;
+}).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+"""
+
+
+def test_a_magic_link_opens_the_page_without_fetching_the_script_or_showing_the_notice(driver, fixture_server, fixture_site, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_NOTICE})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        wait_for_article(driver)
+        assert driver.execute_script("return window.__noticeShown") is False
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+    fetched = driver.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert not [n for n in fetched if n.endswith("/gate.js")], fetched
+    # the script the gate page ran is the shipped gate.js, byte for byte (the CSP names its hash), inline in the head
+    # after the keyring and payload and before the stylesheet (which would hold up a script after it)
+    with open(os.path.join(fixture_site.site, alpha.path, ARTICLE, "index.html"), encoding="utf-8") as f:
+        head = f.read().split("</head>")[0]
+    with open(os.path.join(fixture_site.site, "_portico", "gate.js"), encoding="utf-8") as f:
+        shipped = f.read()
+    script = head.find("<script>" + shipped + "</script>")
+    assert script >= 0
+    assert head.index('id="portico-page"') < script < head.index('rel="stylesheet"')
+
+
+def test_a_locked_page_shows_its_notice(driver, fixture_server, alpha):
+    driver.get(url(fixture_server, alpha, ARTICLE))
+    assert T.settle(driver) == "locked"
+    assert driver.find_element(By.ID, "portico-gate").is_displayed()
+    assert driver.find_element(By.CSS_SELECTOR, '[data-state="locked"]').is_displayed()
+
+
+def test_a_key_store_that_does_not_answer_shows_the_working_notice(driver, fixture_server, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": STALLED_KEY_STORE})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE))
+        T.wait_for(driver, lambda d: d.find_element(By.ID, "portico-gate").is_displayed(), what="the working notice")
+        assert T.gate_state(driver) == "working"
+        driver.get("about:blank")
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+
+
 def test_the_magic_link_shows_the_page_while_the_key_store_has_not_answered(driver, fixture_server, alpha):
     added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": STALLED_KEY_STORE})
     try:
         driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
-        T.wait_for(driver, lambda d: "MARKERTITLEALPHA1" in d.execute_script(
-            "var h = document.querySelector('h1'); return h ? h.textContent : ''"), what="the article, unlocked")
+        wait_for_article(driver)
         assert T.gate_state(driver) == "unlocked"
         assert "#k=" not in driver.current_url
         # the session is stored only once the key store answers: not yet
@@ -97,8 +155,7 @@ def test_a_link_followed_before_the_session_is_stored_waits_for_it(driver, fixtu
     added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DELAYED_KEY_STORE})
     try:
         driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
-        T.wait_for(driver, lambda d: "MARKERTITLEALPHA1" in d.execute_script(
-            "var h = document.querySelector('h1'); return h ? h.textContent : ''"), what="the article, unlocked")
+        wait_for_article(driver)
         first = driver.current_url
         driver.execute_script("var a = document.createElement('a'); a.id = 'next'; a.href = '../../solutions/rollout-plan/';"
                               "a.textContent = 'next'; document.body.appendChild(a); a.click();")

@@ -240,7 +240,9 @@ def test_page_side_export_matches_vectors(browser, fixture_server, fixture_site)
         assert b64hex(d["feedbackKeyB64"]) == V["feedbackKeysHex"][v]
     # the internals are not exported to pages
     assert browser.execute_script("return typeof window.PorticoGateInternals") == "undefined"
-    # the script the page loads is the one its integrity attribute and the CSP name
-    integ = browser.execute_script("return document.querySelector('script[src*=\"gate.js\"]').integrity")
+    # the script the page runs (inline) is the shipped file, whose hash the CSP names
+    inline = browser.execute_script("return document.querySelector('head script:not([type])').textContent")
     shipped = open(os.path.join(fixture_site.site, "_portico", "gate.js"), "rb").read()
-    assert integ == "sha256-" + base64.b64encode(hashlib.sha256(shipped).digest()).decode()
+    assert inline.encode() == shipped
+    csp = browser.execute_script("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "script-src 'sha256-" + base64.b64encode(hashlib.sha256(shipped).digest()).decode() + "'" in csp

@@ -98,6 +98,7 @@ struct GateSealing: AccountSealing {
             "lang": .string(locale.rawValue), "t": TemplateValue(theme.strings(for: locale)), "t2": TemplateValue(theme.strings(for: other)),
             "portal": ["title": .string(theme.string("gateTitle", locale))], "csp": .string(csp),
             "keyringJSON": .string(keyring), "scriptIntegrity": .string(GateScript.integrity),
+            "gateScript": .string(GateScript.inlineText),
         ]
         if let showName { context["gateName"] = .string(showName) }
         return context

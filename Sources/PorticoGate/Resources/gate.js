@@ -25,8 +25,9 @@
   function raw(k) { return typeof k === 'string' ? unb64(k) : k; }   // base64 text or bytes
 
   // ---- crypto ----
-  async function hkdf(ikm, info, n) {
-    var k = await S.importKey('raw', bytes(ikm), 'HKDF', false, ['deriveBits']);
+  function hkdfKey(ikm) { return S.importKey('raw', bytes(ikm), 'HKDF', false, ['deriveBits']); }
+  async function hkdf(ikm, info, n) {   // ikm: bytes, or an HKDF CryptoKey (one import for several derivations)
+    var k = isKey(ikm) ? ikm : await hkdfKey(ikm);
     return new Uint8Array(await S.deriveBits(
       { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('portico/v1'), info: enc.encode(info) }, k, n * 8));
   }
@@ -46,14 +47,12 @@
   }
 
   // ---- format ----
+  // Each WebCrypto call is a trip to another thread and back through this page's task queue: independent ones at once.
   async function deriveFromToken(token, kc) {
     var t = unb64(token);
     if (t.length !== 16) throw new Error('token');
-    return {
-      keyId: b64u(await hkdf(t, 'id\0' + kc, 9)),
-      wrapKeyB64: b64(await hkdf(t, 'wrap', 32)),
-      feedbackKeyB64: b64(await hkdf(t, 'feedback\0' + kc, 32))
-    };
+    var k = await hkdfKey(t), d = await Promise.all([hkdf(k, 'id\0' + kc, 9), hkdf(k, 'wrap', 32), hkdf(k, 'feedback\0' + kc, 32)]);
+    return { keyId: b64u(d[0]), wrapKeyB64: b64(d[1]), feedbackKeyB64: b64(d[2]) };
   }
   async function keyCheck(kB64) { return b64u(await hkdf(unb64(kB64), 'check', 12)); }
   async function unwrap(entry, wrapKeyB64, path) {   // -> {k, v, n, x}
@@ -64,10 +63,11 @@
   async function aesKey(k) { return isKey(k) ? k : hkdf(unb64(k), 'aes-gcm', 32); }
   // What a browser keeps: non-extractable keys, usable here, never readable as bytes by any script.
   async function sessionKeys(kB64, fkB64) {
-    return {
-      aes: await S.importKey('raw', await hkdf(unb64(kB64), 'aes-gcm', 32), 'AES-GCM', false, ['decrypt']),
-      fk: await S.importKey('raw', unb64(fkB64), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-    };
+    var k = await Promise.all([
+      hkdf(unb64(kB64), 'aes-gcm', 32).then(function (b) { return S.importKey('raw', b, 'AES-GCM', false, ['decrypt']); }),
+      S.importKey('raw', unb64(fkB64), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    ]);
+    return { aes: k[0], fk: k[1] };
   }
   async function decryptPage(page, key, path) {
     return new TextDecoder('utf-8', { fatal: true }).decode(unpad(
@@ -196,7 +196,15 @@
   // ---- gate ----
   // Marks in the page's performance timeline (bench/first_open.py reads them): where a first open spends its time.
   function mark(name) { try { G.performance.mark('portico:' + name); } catch (_) {} }
-  function show(state) {
+  // The gate page's notice is hidden until the script knows what to say, so a page that opens at once never lays out
+  // or paints it; "working" is shown only if opening takes longer than SLOW_MS.
+  var SLOW_MS = 300, decided = false;
+  function show(state) {   // the gate page's body may not be parsed yet when the script runs from its head
+    var p = parsed();
+    if (p) return p.then(function () { show(state); });
+    if (state === 'working' ? decided : !(decided = true)) return;
+    var box = doc.getElementById('portico-gate');
+    if (box) box.hidden = false;
     $$('#portico-gate [data-state]').forEach(function (e) { e.hidden = e.getAttribute('data-state') !== state; });
   }
 
@@ -208,8 +216,7 @@
       path: path, device: 'device\n' + path,
       get tab() { return tab || (tab = 'tab\n' + tabId() + '\n' + path); }   // Web Storage is slow the first time: when needed
     };
-    show('working');
-    G.setTimeout(function () { dropLegacy(path); }, 0);   // a task of its own: Web Storage is slow the first time
+    G.setTimeout(function () { show('working'); }, SLOW_MS);
     m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
     if (m) history.replaceState(history.state, '', location.pathname + location.search);
     if (ring.v !== VERSION || page.v !== VERSION) {
@@ -226,8 +233,8 @@
       if (!e) return show('invalid');
       try {
         o = await unwrap(e, d.wrapKeyB64, path);
-        if (await keyCheck(o.k) !== ring.kc) throw 0;
-        var keys = await sessionKeys(o.k, d.feedbackKeyB64);
+        var checked = await Promise.all([keyCheck(o.k), sessionKeys(o.k, d.feedbackKeyB64)]), keys = checked[1];
+        if (checked[0] !== ring.kc) throw 0;
       } catch (_) { return show('damaged'); }
       s = { aes: keys.aes, fk: keys.fk, kc: ring.kc, v: o.v, n: o.n, x: o.x };
       book = async function () {
@@ -560,15 +567,20 @@
     ring = ring || readJSON('portico-keyring');
     page = page || readJSON('portico-page');
     if (ring && page) {
-      connect().catch(function () {});   // opens while the keys are made
-      gate(ring, page).catch(function () { show('damaged'); });
+      // a stored session is read at once: the key store opens while the page is parsed. A magic link needs it only
+      // after the page is shown, and opening it first would hold the decryption up.
+      if (!/(^#|&)k=/.test(location.hash)) connect().catch(function () {});
+      gate(ring, page).catch(function () { show('damaged'); })
+        // a task of its own once the page is shown or refused: Web Storage is slow the first time (~5 ms a store)
+        .then(function () { G.setTimeout(function () { dropLegacy(ring.a); }, 0); });
       // a link pasted into this tab only changes the hash: start again with it
       G.addEventListener('hashchange', function () { if (/(^#|&)k=/.test(location.hash)) location.reload(); });
     }
     else enhance(null);
   }
-  // The theme's gate page loads this script async after the keyring and payload: both are complete when it runs, and
-  // the gate starts at once, whether or not the stylesheet has arrived. Loaded before them, it waits until they are.
+  // The theme's gate page has this script inline in its head, after the keyring and payload and before the stylesheet
+  // (or loads it async there): it runs while the page is parsed, the notice it hides costs no layout, and the page is
+  // swapped in once the rest is parsed. A theme that loads it before them still works: it waits until they are parsed.
   mark('start');
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
