@@ -11,6 +11,8 @@ public final class PostgresStore: PorticoStore {
     let client: PostgresClient
     let url: PostgresURL
     let logger: Logger
+    /// Readers' submissions, workshop requests and reading batches: waiting ones share one transaction.
+    let ingest: GroupCommit<PostgresWork, Int64>
     private let runner: Task<Void, Never>
 
     /// Connects, applies the migrations the database lacks (one replica at a time) and returns the store.
@@ -31,6 +33,7 @@ public final class PostgresStore: PorticoStore {
         // postgres-nio's own background log stays off: it warns about every lease made before `run()` has started.
         let client = PostgresClient(configuration: url.clientConfiguration)
         self.client = client
+        ingest = Self.groupCommit(client, logger: logger)
         runner = Task { await client.run() }
     }
 
