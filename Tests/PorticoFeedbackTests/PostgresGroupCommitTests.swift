@@ -12,7 +12,9 @@ struct PostgresGroupCommitTests {
     let shapes = GroupCommitTests()
 
     func openStore() async throws -> PostgresStore {
-        let store = try await PostgresStore.open(try await TestDatabases.freshPostgresDatabase())
+        // One lane, so that every insert queued behind the first shares one transaction (the store's own default commits
+        // several at once: `aStoreWithSeveralLanesStoresEveryInsertOnce`).
+        let store = try await PostgresStore.open(try await TestDatabases.freshPostgresDatabase(), lanes: 1)
         for table in ["submission", "workshop_request", "reading_batch"] {
             try await store.execute("ALTER TABLE \(table) ADD COLUMN test_xid bigint DEFAULT txid_current()")
         }
@@ -154,5 +156,25 @@ struct PostgresGroupCommitTests {
         #expect(try await count(store, "SELECT COUNT(*) FROM reading_batch WHERE viewer = 'poison'") == 0)
         // The first alone, then the shared one that failed (nothing of it stored), then each of the other three alone.
         #expect(try await transactions(store) == 4)
+    }
+
+    @Test func aStoreWithSeveralLanesStoresEveryInsertOnce() async throws {
+        let store = try await PostgresStore.open(try await TestDatabases.freshPostgresDatabase())
+        defer { Task { await store.close() } }
+        let feedback = (0..<200).map { shapes.submission(nonce: "fb-\($0)", viewer: $0 % 2 == 0 ? "alice" : "bob", message: "message \($0)") }
+        let answers = try await withThrowingTaskGroup(of: (String, Answer).self) { tasks in
+            for new in feedback { tasks.addTask { (new.submission.nonce, await insert(store, new)) } }
+            for index in 0..<100 { tasks.addTask { ("rd-\(index)", await insertReading(store, shapes.reading(nonce: "rd-\(index)"))) } }
+            return try await tasks.reduce(into: [String: Answer]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers.count == 300 && answers.values.allSatisfy { if case .stored = $0 { true } else { false } })
+        let rows = try await store.rows("SELECT id, nonce FROM submission")
+        #expect(rows.count == 200)
+        for row in rows {
+            let (id, nonce): (Int64, String) = (row["id"], row["nonce"])
+            #expect(answers[nonce] == .stored(id))
+        }
+        #expect(try await count(store, "SELECT COUNT(DISTINCT submission_id) FROM outbox") == 200)
+        #expect(try await count(store, "SELECT COUNT(*) FROM reading_batch") == 100)
     }
 }

@@ -9,14 +9,17 @@ extension PostgresStore {
     /// the ids of only 64 subtransactions per backend in shared memory; beyond that every other session's snapshot
     /// has to look them up on disk.
     static let maxBatch = 64
+    /// Shared transactions committing at once, each on its own connection: a transaction's time is mostly round
+    /// trips, so one at a time would leave both servers idle.
+    static let lanes = 4
 
     /// The PostgreSQL side of `GroupCommit`: every work of a batch in one transaction on one connection, each in its
     /// own savepoint, so a work that fails (a replay, a bad row) is rolled back and answers for itself. An error that
     /// takes the whole transaction (a deadlock, a serialization failure, a lost connection, a failed COMMIT) throws,
     /// and `GroupCommit` retries each work in a transaction of its own. No work is answered before COMMIT returns
     /// (synchronous_commit as the server has it: on by default, so the commit is flushed to disk).
-    static func groupCommit(_ client: PostgresClient, logger: Logger) -> GroupCommit<PostgresWork, Int64> {
-        GroupCommit(maxBatch: maxBatch) { works in
+    static func groupCommit(_ client: PostgresClient, lanes: Int, logger: Logger) -> GroupCommit<PostgresWork, Int64> {
+        GroupCommit(maxBatch: maxBatch, lanes: lanes) { works in
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
