@@ -170,10 +170,11 @@ class Cluster:
 
 def serve(work, name, db, keys):
     """`portico serve` on `db` (a SQLite path or a PostgreSQL URL), limits raised."""
+    if not db.startswith("postgres"):
+        return Server(db, limits=LIMITS, keys=keys)
     server = Server(os.path.join(work, name + ".sqlite"), limits=LIMITS, keys=keys)
-    if db.startswith("postgres"):
-        server.args[server.args.index(server.db)] = db
-        server.db = db
+    server.args[server.args.index(server.db)] = db
+    server.db = db
     return server
 
 
