@@ -85,14 +85,14 @@ def start_wrk(url, seconds, threads=THREADS, bodies=None, content_type="applicat
 def summary(out):
     """wrk's figures from its output."""
     def grab(pattern, default="?"):
-        m = re.search(pattern, out)
+        m = re.search(pattern, out, re.M)
         return m.group(1) if m else default
     done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     if not done:
         sys.exit(f"wrk gave no result:\n{out}")
     requests, duration = int(done.group(1)), float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
-    return {"requests": requests, "seconds": duration, "rps": requests / duration, "p50": grab(r"50%\s+(\S+)"),
-            "p99": grab(r"99%\s+(\S+)"), "non2xx": int(grab(r"Non-2xx or 3xx responses:\s+(\d+)", "0")),
+    return {"requests": requests, "seconds": duration, "rps": requests / duration, "p50": grab(r"^\s+50%\s+(\S+)"),
+            "p99": grab(r"^\s+99%\s+(\S+)"), "non2xx": int(grab(r"Non-2xx or 3xx responses:\s+(\d+)", "0")),
             "errors": grab(r"Socket errors:\s+(.*)", "none"), "raw": out}
 
 
@@ -257,7 +257,8 @@ def main():
 def report(a, results, started, finished):
     load = open("/proc/loadavg").read().split()[:3]
     binary = os.path.relpath(PORTICO_BIN, ROOT) if PORTICO_BIN.startswith("/") else PORTICO_BIN
-    args = f"--seconds {a.seconds} --setups {','.join(results)}" + (" --wrk-check" if a.wrk_check else "")
+    args = (f"--seconds {a.seconds} --setups {','.join(results)}" + (" --wrk-check" if a.wrk_check else "")
+            + (f" --only {a.only}" if a.only else ""))
     out = ["## Ingest beside /healthz: SQLite, PostgreSQL, two replicas behind nginx (issue 18)", "",
            f"`PORTICO_BIN={binary} python3 bench/ingest_bench.py {args}` on {started:%Y-%m-%d %H:%M} UTC "
            f"({(finished - started).total_seconds():.0f} s); {os.cpu_count()} CPUs (wrk, portico, PostgreSQL and nginx share them), "
