@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Console page times and engagement ingest at scale (issue 15): 100 accounts × 200 viewers × 100,000 reading
 events, target p95 ≤ 100 ms per console page; then accepted reading batches per second at 64 connections beside
-/healthz, against the same server and database (wrk, as bench/engagement_bench.py does).
+/healthz, against the same server and database (wrk, as bench/ingest_bench.py does).
 
   python3 bench/console_bench.py [--portico BIN] [--requests 50] [--ingest-seconds 15] [--results bench/RESULTS.md]
 
@@ -15,8 +15,6 @@ Standard library plus what tests/feedback/portico_client.py needs (cryptography,
 """
 import argparse
 import datetime
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -34,8 +32,8 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-import engagement_bench  # noqa: E402  (its wrk runner and summary; puts tests/feedback on sys.path)
-from portico_client import SECRET_HEX, account_path, b64u, hkdf, key_check, nonce  # noqa: E402
+import ingest_bench  # noqa: E402  (its body writer, wrk runner and summary; puts tests/feedback on sys.path)
+from portico_client import SECRET_HEX, account_path, hkdf, key_check, nonce  # noqa: E402
 
 GENERATOR = os.environ.get("PORTICO_BENCH_GENERATOR", os.path.join(os.path.dirname(ROOT), "shared", "bench", "gen_corpus.py"))
 TARGET_P95_MS = 100.0
@@ -235,7 +233,7 @@ def time_page(port, cookie, path, warmup, requests, check):
 
 
 def ingest(port, content, slugs, viewers, pages, seconds, count, work):
-    """engagement_bench's wrk runs, with bodies signed for this corpus's accounts and viewers."""
+    """ingest_bench's wrk runs, with bodies signed for this corpus's accounts and viewers."""
     keys, now = {}, int(time.time())
     lines = os.path.join(work, "bodies.txt")
     checks = {slug: key_check(slug, content=content, today=datetime.date.today().isoformat()) for slug in slugs}
@@ -245,17 +243,12 @@ def ingest(port, content, slugs, viewers, pages, seconds, count, work):
             if (slug, viewer) not in keys:
                 token = hkdf(hkdf(bytes.fromhex(SECRET_HEX), "account\0" + slug, 32), f"token\0{viewer}\0{1}", 16)
                 keys[slug, viewer] = hkdf(token, "feedback\0" + checks[slug], 32)
-            batch = json.dumps({"account": account_path(slug), "viewer": viewer, "timestamp": now, "nonce": nonce(),
-                                "events": [{"page": pages[slug][i % len(pages[slug])], "kind": "view", "started_at": now - 120,
-                                            "active_seconds": 30 + i % 60, "scroll_percent": i % 101}]}, separators=(",", ":"))
-            f.write(json.dumps({"proof": b64u(hmac.new(keys[slug, viewer], batch.encode(), hashlib.sha256).digest()), "batch": batch},
-                               separators=(",", ":")) + "\n")
+            f.write(ingest_bench.engagement_line(keys[slug, viewer], account_path(slug), viewer, pages[slug][i % len(pages[slug])], now, i) + "\n")
     base = f"http://127.0.0.1:{port}"
-    threads = engagement_bench.THREADS
-    load = engagement_bench.wrk(["-t", str(threads), "-c", "64", "-d", f"{seconds}s", "-s", os.path.join(HERE, "engagement_ingest.lua"),
-                                 base + "/v1/engagement"], {"ENGAGEMENT_BODIES": lines, "ENGAGEMENT_THREADS": str(threads)})
-    health = engagement_bench.wrk(["-t", "1", "-c", "4", "-d", f"{seconds}s", base + "/healthz"])
-    return engagement_bench.summary(load.communicate()[0]), engagement_bench.summary(health.communicate()[0])
+    load = ingest_bench.start_wrk(base + "/v1/engagement", seconds, bodies=lines, content_type="text/plain;charset=UTF-8")
+    health = subprocess.Popen(["wrk", "--latency", "-t", "1", "-c", "4", "-d", f"{seconds}s", base + "/healthz"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return ingest_bench.summary(load.communicate()[0]), ingest_bench.summary(health.communicate()[0])
 
 
 def main():
@@ -373,12 +366,12 @@ def report(a, results, ingest_result, build_seconds, started, finished, command)
                    f"{'PASS' if r['p95'] <= TARGET_P95_MS else 'FAIL'} |")
     if ingest_result:
         load, health, accepted = ingest_result
-        out += ["", f"Ingest beside `/healthz`, same server and database, {a.ingest_seconds} s: wrk -t{engagement_bench.THREADS} -c64 "
+        out += ["", f"Ingest beside `/healthz`, same server and database, {a.ingest_seconds} s: wrk -t{ingest_bench.THREADS} -c64 "
                     "posting pre-signed one-view batches (each once; bodies for all accounts and viewers) while wrk -t1 -c4 "
-                    "loads `/healthz` (`bench/engagement_ingest.lua`, the runner of `bench/engagement_bench.py`).", "",
+                    "loads `/healthz` (`bench/ingest.lua`, the runner of `bench/ingest_bench.py`).", "",
                 "| load | requests/s | p50 | p99 | non-2xx |", "|---|---:|---:|---:|---:|",
-                f"| `POST /v1/engagement` | {load['requests/s']} | {load['p50']} | {load['p99']} | {load['non-2xx']} |",
-                f"| `GET /healthz` beside it | {health['requests/s']} | {health['p50']} | {health['p99']} | {health['non-2xx']} |",
+                f"| `POST /v1/engagement` | {load['rps']:,.0f} | {load['p50']} | {load['p99']} | {load['non2xx']} |",
+                f"| `GET /healthz` beside it | {health['rps']:,.0f} | {health['p50']} | {health['p99']} | {health['non2xx']} |",
                 "", f"Accepted: {accepted:,} batches committed = {accepted / a.ingest_seconds:.0f} events/s."]
     return "\n".join(out) + "\n"
 

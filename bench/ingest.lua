@@ -1,4 +1,4 @@
--- wrk script for bench/ingest_bench.py: POSTs pre-signed bodies from the file in INGEST_BODIES, each once.
+-- wrk script for bench/ingest_bench.py (and bench/console_bench.py): POSTs pre-signed bodies from the file in INGEST_BODIES, each once.
 -- A line is "proof<TAB>body" (POST /v1/feedback: the proof goes in X-Portico-Proof) or just a body (POST
 -- /v1/engagement: the proof is inside). Thread i of INGEST_THREADS takes lines i, i+n, i+2n ... so no nonce is sent twice.
 local bodies, proofs, index = {}, {}, 0

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Ingest beside /healthz (issue 18): one `portico serve` on SQLite (group commit), limits raised, loaded in turn by
-wrk at 64 connections: GET /healthz, then POST /v1/feedback, then POST /v1/engagement, each for --seconds, in the
-same run. Bodies are signed beforehand (bench/ingest.lua sends each once), so an accepted request is a committed,
-durable row; accepted/s counts rows in the database, not wrk's answers. Also records each phase's CPU time of wrk
-and of the server, to show which side is the ceiling.
+"""Ingest beside /healthz (issue 18), at 64 connections, for three setups in turn: one `portico serve` on SQLite (group
+commit), one on PostgreSQL, and two replicas on one PostgreSQL database behind Debian's nginx (round robin). In each,
+wrk loads GET /healthz, then POST /v1/feedback, then POST /v1/engagement, each for --seconds, against the same server(s).
+Bodies are signed beforehand (bench/ingest.lua sends each once), so an accepted request is a committed, durable row;
+accepted/s counts rows in the database, not wrk's answers. Also records each phase's CPU time of wrk, of portico and
+of PostgreSQL, to show which side is the ceiling.
 
-Usage: PORTICO_BIN=.build-release/release/portico python3 bench/ingest_bench.py [--seconds 10] [--results bench/RESULTS.md]
-Needs wrk (apt-get install -y wrk) and what tests/feedback/portico_client.py needs (cryptography, PyYAML).
+Usage: PORTICO_BIN=.build-release/release/portico python3 bench/ingest_bench.py [--seconds 10] [--setups sqlite,postgres,replicas]
+       [--results bench/RESULTS.md]
+PostgreSQL: the cluster PORTICO_BENCH_POSTGRES_URL names, else one started for the run with scripts/pg-cluster.sh (Debian's
+postgresql; fsync on). Needs wrk and nginx (apt-get install -y wrk nginx) and what tests/feedback/portico_client.py needs.
 """
 import argparse
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -22,107 +26,220 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "feedback"))
-from portico_client import PORTICO_BIN, Server, account_path, b64u, feedback_key, nonce  # noqa: E402
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "feedback"))
+from databases import psql  # noqa: E402
+from nginx_proxy import Nginx  # noqa: E402
+from portico_client import PORTICO_BIN, Server, account_path, b64u, build_keys, feedback_key, nonce  # noqa: E402
 
 CONNECTIONS = 64
-TARGET = 0.5  # accepted submissions/s ≥ 50 % of /healthz (issue 18)
+THREADS = 2   # wrk threads: one per core here
+TARGET = 0.5  # accepted submissions/s ≥ 50 % of /healthz on SQLite (issue 18)
 LIMITS = ("--viewer-limit", "1000000000", "--ip-limit", "1000000000", "--reading-limit", "1000000000")
+SETUPS = {"sqlite": "SQLite, group commit", "postgres": "PostgreSQL, one replica", "replicas": "PostgreSQL, two replicas behind nginx"}
+ENDPOINTS = (("feedback", "/v1/feedback", "submission", "application/json"),
+             ("engagement", "/v1/engagement", "reading_batch", "text/plain;charset=UTF-8"))
+LUA = os.path.join(HERE, "ingest.lua")
+
+
+def feedback_line(key, account, viewer, page, now, i):
+    """One pre-signed POST /v1/feedback for ingest.lua: "proof<TAB>body" (the proof goes in X-Portico-Proof)."""
+    body = json.dumps({"account": account, "page": page, "viewer": viewer, "timestamp": now, "nonce": nonce(),
+                       "fields": {"rating": 1 + i % 5, "message": f"Useful, thanks ({i})", "workshop": False}}, separators=(",", ":"))
+    return b64u(hmac.new(key, body.encode(), hashlib.sha256).digest()) + "\t" + body
+
+
+def engagement_line(key, account, viewer, page, now, i):
+    """One pre-signed POST /v1/engagement for ingest.lua: a batch of one view, its proof inside the body."""
+    batch = json.dumps({"account": account, "viewer": viewer, "timestamp": now, "nonce": nonce(),
+                        "events": [{"page": page, "kind": "view", "started_at": now - 120, "active_seconds": 30 + i % 60,
+                                    "scroll_percent": i % 101}]}, separators=(",", ":"))
+    return json.dumps({"proof": b64u(hmac.new(key, batch.encode(), hashlib.sha256).digest()), "batch": batch}, separators=(",", ":"))
 
 
 def write_bodies(path, count, kind):
-    """`count` pre-signed bodies for acme's alice and bob, each with its own nonce."""
+    """`count` pre-signed bodies for the fixture's acme alice and bob, each with its own nonce."""
     now = int(time.time())
     keys = {v: feedback_key("acme", v) for v in ("alice", "bob")}
-    acct = account_path("acme")
+    line = feedback_line if kind == "feedback" else engagement_line
     with open(path, "w") as f:
         for i in range(count):
             viewer = "alice" if i % 2 else "bob"
-            if kind == "feedback":
-                body = json.dumps({"account": acct, "page": "insights/cloud-costs/index.html", "viewer": viewer, "timestamp": now,
-                                   "nonce": nonce(), "fields": {"rating": 1 + i % 5, "message": f"Useful, thanks ({i})", "workshop": False}},
-                                  separators=(",", ":"))
-                f.write(b64u(hmac.new(keys[viewer], body.encode(), hashlib.sha256).digest()) + "\t" + body + "\n")
-            else:
-                batch = json.dumps({"account": acct, "viewer": viewer, "timestamp": now, "nonce": nonce(),
-                                    "events": [{"page": "insights/cloud-costs/index.html", "kind": "view", "started_at": now - 120,
-                                                "active_seconds": 30 + i % 60, "scroll_percent": i % 101}]}, separators=(",", ":"))
-                proof = b64u(hmac.new(keys[viewer], batch.encode(), hashlib.sha256).digest())
-                f.write(json.dumps({"proof": proof, "batch": batch}, separators=(",", ":")) + "\n")
+            f.write(line(keys[viewer], account_path("acme"), viewer, "insights/cloud-costs/index.html", now, i) + "\n")
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def start_wrk(url, seconds, threads=THREADS, bodies=None, content_type="application/json"):
+    """wrk at 64 connections, started (not waited for); with `bodies`, POSTs that file's lines through ingest.lua."""
+    args = ["wrk", "--latency", "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
+    env = dict(os.environ)
+    if bodies:
+        args += ["-s", LUA]
+        env.update({"INGEST_BODIES": bodies, "INGEST_THREADS": str(threads), "INGEST_CONTENT_TYPE": content_type})
+    return subprocess.Popen(args + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
-def rows(db, table):
+def summary(out):
+    """wrk's figures from its output."""
+    def grab(pattern, default="?"):
+        m = re.search(pattern, out, re.M)
+        return m.group(1) if m else default
+    done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
+    if not done:
+        sys.exit(f"wrk gave no result:\n{out}")
+    requests, duration = int(done.group(1)), float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
+    return {"requests": requests, "seconds": duration, "rps": requests / duration, "p50": grab(r"^\s+50%\s+(\S+)"),
+            "p99": grab(r"^\s+99%\s+(\S+)"), "non2xx": int(grab(r"Non-2xx or 3xx responses:\s+(\d+)", "0")),
+            "errors": grab(r"Socket errors:\s+(.*)", "none"), "raw": out}
+
+
+def cpu_seconds(pids):
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def children(pid):
+    """`pid` and its direct children (a postmaster's backends)."""
+    found = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    return found
+
+
+def run_wrk(url, seconds, portico_pids, db_pid, bodies=None, content_type="application/json", threads=THREADS):
+    """One wrk run; its figures with wrk's, portico's and PostgreSQL's CPU seconds over it."""
+    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    db_pids = children(db_pid) if db_pid else []
+    portico_before, db_before = cpu_seconds(portico_pids), cpu_seconds(db_pids)
+    result = summary(start_wrk(url, seconds, threads, bodies, content_type).communicate()[0])
+    db_pids_after = children(db_pid) if db_pid else []
+    result["portico_cpu"] = cpu_seconds(portico_pids) - portico_before
+    # Backends that started during the run count from zero.
+    result["db_cpu"] = (cpu_seconds(db_pids_after) - db_before) if db_pid else None
+    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["wrk_cpu"] = (after_children.ru_utime - before_children.ru_utime) + (after_children.ru_stime - before_children.ru_stime)
+    return result
+
+
+class Cluster:
+    """The PostgreSQL the PostgreSQL setups use: PORTICO_BENCH_POSTGRES_URL, or a cluster of our own."""
+
+    def __init__(self):
+        self.url, self.folder = os.environ.get("PORTICO_BENCH_POSTGRES_URL"), None
+
+    def __enter__(self):
+        if not self.url:
+            self.folder = tempfile.mkdtemp(prefix="portico-ingest-pg-")
+            os.chmod(self.folder, 0o755)   # as root the cluster runs as `postgres`, who must reach its folder
+            self.url = subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "start", self.folder + "/cluster"],
+                                      check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        return self
+
+    def postmaster(self):
+        if not self.folder:
+            return None
+        with open(self.folder + "/cluster/data/postmaster.pid") as f:
+            return int(f.readline())
+
+    def database(self):
+        name = "portico_bench_" + uuid.uuid4().hex
+        psql(self.url, f"CREATE DATABASE {name}")
+        return urlunsplit(urlsplit(self.url)._replace(path="/" + name))
+
+    def __exit__(self, *exc):
+        if self.folder:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "stop", self.folder + "/cluster"], capture_output=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def serve(work, name, db, keys):
+    """`portico serve` on `db` (a SQLite path or a PostgreSQL URL), limits raised."""
+    if not db.startswith("postgres"):
+        return Server(db, limits=LIMITS, keys=keys)
+    server = Server(os.path.join(work, name + ".sqlite"), limits=LIMITS, keys=keys)
+    server.args[server.args.index(server.db)] = db
+    server.db = db
+    return server
+
+
+def count_rows(db, table):
+    if db.startswith("postgres"):
+        return int(psql(db, f"SELECT COUNT(*) FROM {table}").strip())
     with sqlite3.connect(db) as c:
         return c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
-def run_wrk(url, seconds, threads, server_pid, script=None, env=None):
-    """One wrk run; returns its figures with wrk's and the server's CPU seconds over it."""
-    args = ["wrk", "--latency", "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
-    if script:
-        args += ["-s", script]
-    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_before = cpu_seconds(server_pid)
-    out = subprocess.run(args + [url], capture_output=True, text=True, env={**os.environ, **(env or {})}).stdout
-    server_cpu = cpu_seconds(server_pid) - server_before
-    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wrk_cpu = (after_children.ru_utime - before_children.ru_utime) + (after_children.ru_stime - before_children.ru_stime)
-
-    def grab(pattern, default="?"):
-        m = re.search(pattern, out)
-        return m.group(1) if m else default
-    done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
-    if not done:
-        sys.exit(f"wrk gave no result for {url}:\n{out}")
-    requests, duration = int(done.group(1)), float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
-    return {"requests": requests, "seconds": duration, "rps": requests / duration, "p50": grab(r"50%\s+(\S+)"),
-            "p99": grab(r"99%\s+(\S+)"), "non2xx": int(grab(r"Non-2xx or 3xx responses:\s+(\d+)", "0")),
-            "errors": grab(r"Socket errors:\s+(.*)", "none"), "wrk_cpu": wrk_cpu, "server_cpu": server_cpu, "raw": out}
+def run_setup(setup, a, work, keys, files, cluster):
+    """The three phases against one setup; [(load, wrk figures, rows committed or None)]."""
+    with contextlib.ExitStack() as stack:
+        db = os.path.join(work, f"{setup}.sqlite") if setup == "sqlite" else cluster.database()
+        servers = [stack.enter_context(serve(work, f"{setup}-{n}", db, keys)) for n in range(2 if setup == "replicas" else 1)]
+        base = servers[0].base_url
+        if setup == "replicas":
+            folder = os.path.join(work, "nginx")
+            os.makedirs(folder, exist_ok=True)
+            base = stack.enter_context(Nginx(folder, servers)).base_url
+        pids, db_pid = [s.process.pid for s in servers], (cluster.postmaster() if setup != "sqlite" else None)
+        print(f"{SETUPS[setup]}: portico pid {pids}, {base}", flush=True)
+        phases = [("GET /healthz", run_wrk(base + "/healthz", a.seconds, pids, db_pid), None)]
+        for kind, path, table, content_type in ENDPOINTS:
+            if a.only and kind != a.only:
+                continue
+            before = count_rows(db, table)
+            result = run_wrk(base + path, a.seconds, pids, db_pid, files[kind], content_type)
+            phases.append((f"POST {path}", result, count_rows(db, table) - before))
+        if a.wrk_check:
+            # wrk as the ceiling? Then more wrk threads would raise /healthz.
+            phases.append(("GET /healthz, wrk -t4", run_wrk(base + "/healthz", a.seconds, pids, db_pid, threads=4), None))
+    return phases
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2, one per core here)")
+    parser.add_argument("--setups", default="sqlite,postgres,replicas", help="comma-separated, of: " + ", ".join(SETUPS))
     parser.add_argument("--bodies", type=int, default=None, help="pre-signed bodies per endpoint (default 30,000 per second)")
-    parser.add_argument("--results", help="append the table to this Markdown file (e.g. bench/RESULTS.md)")
+    parser.add_argument("--results", help="append the tables to this Markdown file (e.g. bench/RESULTS.md)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--only", choices=("feedback", "engagement"), help="load just this endpoint (after /healthz), e.g. under perf")
+    parser.add_argument("--wrk-check", action="store_true", help="end each setup with /healthz from 4 wrk threads (is wrk the ceiling?)")
     a = parser.parse_args()
+    setups = a.setups.split(",")
+    if unknown := [s for s in setups if s not in SETUPS]:
+        sys.exit(f"--setups: unknown {', '.join(unknown)}; use {', '.join(SETUPS)}")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
+    if "replicas" in setups and not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
+        sys.exit("nginx is missing: apt-get install -y nginx")
     started = datetime.datetime.now(datetime.timezone.utc)
     work = tempfile.mkdtemp(prefix="portico-ingest-bench-")
-    db = os.path.join(work, "bench.sqlite")
-    count = a.bodies or 30_000 * a.seconds
-    files = {kind: os.path.join(work, f"{kind}.txt") for kind in ("feedback", "engagement")}
+    files = {kind: os.path.join(work, f"{kind}.txt") for kind, *_ in ENDPOINTS}
     for kind, path in files.items():
         if not a.only or kind == a.only:
-            write_bodies(path, count, kind)
-    script = os.path.join(HERE, "ingest.lua")
-    phases = []
-    with Server(db, limits=LIMITS) as server:
-        pid, base = server.process.pid, server.base_url
-        print(f"portico serve: pid {pid}, {base}", flush=True)
-        phases.append(("GET /healthz", run_wrk(base + "/healthz", a.seconds, a.threads, pid), None))
-        for kind, path, table, content_type in (("feedback", "/v1/feedback", "submission", "application/json"),
-                                                 ("engagement", "/v1/engagement", "reading_batch", "text/plain;charset=UTF-8")):
-            if a.only and kind != a.only:
-                continue
-            before = rows(db, table)
-            result = run_wrk(base + path, a.seconds, a.threads, pid, script,
-                             {"INGEST_BODIES": files[kind], "INGEST_THREADS": str(a.threads), "INGEST_CONTENT_TYPE": content_type})
-            phases.append((f"POST {path}", result, rows(db, table) - before))
+            write_bodies(path, a.bodies or 30_000 * a.seconds, kind)
+    keys = build_keys(os.path.join(work, "server-keys"))
+    results = {}
+    with Cluster() if setups != ["sqlite"] else contextlib.nullcontext() as cluster:
+        for setup in setups:
+            results[setup] = run_setup(setup, a, work, keys, files, cluster)
     finished = datetime.datetime.now(datetime.timezone.utc)
-    text = report(a, phases, started, finished)
+    text = report(a, results, started, finished)
     print(text)
     if a.results:
         with open(a.results, "a", encoding="utf-8") as f:
@@ -132,34 +249,43 @@ def main():
     else:
         shutil.rmtree(work, ignore_errors=True)
     if os.environ.get("VERBOSE"):
-        for name, result, _ in phases:
-            print(name, result["raw"])
+        for setup, phases in results.items():
+            for name, result, _ in phases:
+                print(setup, name, result["raw"])
 
 
-def report(a, phases, started, finished):
-    health = phases[0][1]["rps"]
+def report(a, results, started, finished):
     load = open("/proc/loadavg").read().split()[:3]
-    binary = os.path.relpath(PORTICO_BIN, os.path.join(HERE, "..")) if PORTICO_BIN.startswith("/") else PORTICO_BIN
-    out = ["## Ingest beside /healthz, SQLite with group commit (issue 18)", "",
-           f"`PORTICO_BIN={binary} python3 bench/ingest_bench.py --seconds {a.seconds} --threads {a.threads}` on "
-           f"{started:%Y-%m-%d %H:%M} UTC ({(finished - started).total_seconds():.0f} s); {os.cpu_count()} CPUs, load average "
-           f"{' '.join(load)} at the end. One `portico serve` (SQLite, WAL, synchronous=FULL), limits raised; wrk -t{a.threads} "
-           f"-c{CONNECTIONS} for {a.seconds} s per row, one after another against the same server. Feedback and engagement bodies are "
-           "signed beforehand, each sent once (`bench/ingest.lua`); *accepted/s* is rows committed ÷ wrk's duration.", "",
-           "| load | requests/s | accepted/s | vs /healthz | p50 | p99 | non-2xx | wrk CPU s | server CPU s | server CPU µs per answer |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, r, accepted in phases:
-        accepted_rate = "" if accepted is None else f"{accepted / r['seconds']:,.0f}"
-        share = "100 %" if accepted is None else f"{100 * accepted / r['seconds'] / health:.0f} %"
-        out.append(f"| `{name}` | {r['rps']:,.0f} | {accepted_rate} | {share} | {r['p50']} | {r['p99']} | {r['non2xx']} | "
-                   f"{r['wrk_cpu']:.1f} | {r['server_cpu']:.1f} | {1e6 * r['server_cpu'] / max(1, r['requests']):.0f} |")
-    out.append("")
-    for name, r, accepted in phases[1:]:
-        rate = accepted / r["seconds"]
-        out.append(f"- `{name}`: {rate:,.0f} accepted/s = {100 * rate / health:.0f} % of /healthz ({health:,.0f}/s): "
-                   f"**{'PASS' if rate >= TARGET * health else 'FAIL'}** (target ≥ {100 * TARGET:.0f} %).")
-    out.append(f"- CPU over each row (2 cores × {a.seconds} s = {2 * a.seconds} core-s): wrk's own (getrusage of the child) and the "
-               "server's (/proc/PID/stat). Socket errors: " + "; ".join(f"{n}: {r['errors']}" for n, r, _ in phases) + ".")
+    binary = os.path.relpath(PORTICO_BIN, ROOT) if PORTICO_BIN.startswith("/") else PORTICO_BIN
+    args = (f"--seconds {a.seconds} --setups {','.join(results)}" + (" --wrk-check" if a.wrk_check else "")
+            + (f" --only {a.only}" if a.only else ""))
+    out = ["## Ingest beside /healthz: SQLite, PostgreSQL, two replicas behind nginx (issue 18)", "",
+           f"`PORTICO_BIN={binary} python3 bench/ingest_bench.py {args}` on {started:%Y-%m-%d %H:%M} UTC "
+           f"({(finished - started).total_seconds():.0f} s); {os.cpu_count()} CPUs (wrk, portico, PostgreSQL and nginx share them), "
+           f"load average {' '.join(load)} at the end. Limits raised; wrk -t{THREADS} -c{CONNECTIONS} for {a.seconds} s per row, one "
+           "after another against the same server(s). Feedback and engagement bodies are signed beforehand, each sent once "
+           "(`bench/ingest.lua`); *accepted/s* is rows committed ÷ wrk's duration, *vs /healthz* its ratio to the /healthz "
+           "row of the same setup. SQLite: WAL, synchronous=FULL; PostgreSQL: its own cluster, fsync and synchronous_commit on.", "",
+           "| setup | load | requests/s | accepted/s | vs /healthz | p50 | p99 | non-2xx | wrk CPU s | portico CPU s | PostgreSQL CPU s | portico CPU µs per answer |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    verdicts = []
+    for setup, phases in results.items():
+        health = phases[0][1]["rps"]
+        for name, r, accepted in phases:
+            rate = "" if accepted is None else f"{accepted / r['seconds']:,.0f}"
+            share = "" if accepted is None else f"{100 * accepted / r['seconds'] / health:.0f} %"
+            db_cpu = "" if r["db_cpu"] is None else f"{r['db_cpu']:.1f}"
+            out.append(f"| {SETUPS[setup]} | `{name}` | {r['rps']:,.0f} | {rate} | {share} | {r['p50']} | {r['p99']} | {r['non2xx']} | "
+                       f"{r['wrk_cpu']:.1f} | {r['portico_cpu']:.1f} | {db_cpu} | {1e6 * r['portico_cpu'] / max(1, r['requests']):.0f} |")
+            if accepted is not None:
+                ratio = accepted / r["seconds"] / health
+                verdict = (f" **{'PASS' if ratio >= TARGET else 'FAIL'}** (target ≥ {100 * TARGET:.0f} %)" if setup == "sqlite" else "")
+                verdicts.append(f"- {SETUPS[setup]}, `{name}`: {accepted / r['seconds']:,.0f} accepted/s = {100 * ratio:.0f} % of "
+                                f"/healthz ({health:,.0f}/s).{verdict}")
+    out += [""] + verdicts
+    out.append(f"- CPU over each row ({os.cpu_count()} cores × {a.seconds} s = {os.cpu_count() * a.seconds} core-s): wrk's own (getrusage "
+               "of the child), portico's (/proc/PID/stat of the replicas) and PostgreSQL's (the postmaster and its backends). Socket errors: "
+               + "; ".join(f"{SETUPS[s]} {n}: {r['errors']}" for s, phases in results.items() for n, r, _ in phases) + ".")
     return "\n".join(out) + "\n"
 
 

@@ -61,6 +61,27 @@ import Testing
         #expect(recorder.batches.flatMap { $0 }.sorted() == Array(0..<100))
     }
 
+    /// With two lanes, a second work does not wait for the first's commit: two transactions are under way at once.
+    @Test func withTwoLanesTwoBatchesCommitAtOnce() async throws {
+        let recorder = Recorder()
+        let group = GroupCommit<Int, Int>(lanes: 2) { works in
+            recorder.record(works)
+            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
+            return works.map { .success($0) }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { _ = try await group.submit(0) }
+            try await Self.waitUntil { recorder.batches.count == 1 }
+            tasks.addTask { _ = try await group.submit(1) }
+            // Work 1 is either queued (one lane) or in a second transaction (two lanes).
+            try await Self.waitUntil { await group.queued + recorder.batches.count == 2 }
+            #expect(recorder.batches.count == 2)
+            recorder.release()
+            try await tasks.waitForAll()
+        }
+        #expect(recorder.batches == [[0], [1]])
+    }
+
     /// A store whose shared transaction fails whenever it holds work 13 (a failure that takes the whole transaction):
     /// every other work is stored in a transaction of its own and answered; 13 gets its own error.
     @Test func aTransactionThatFailsIsRetriedWorkByWorkSoOneBadWorkAnswersAlone() async throws {

@@ -33,8 +33,8 @@ struct FeedbackController: Sendable {
                                                      page: envelope.page, nonce: nil, topic: page.title.isEmpty ? envelope.page : page.title, sme: sme)
         }
         do {
-            let stored = new
-            return ReaderGate.receipt(id: try await store.insert(new) { Notification.payload(id: $0, accountSlug: slug, new: stored) })
+            let payload = Notification.template(accountSlug: slug, new: new)
+            return ReaderGate.receipt(id: try await store.insert(new) { payload.with(id: $0) })
         } catch StoreError.duplicateNonce {
             throw Problem.replayed
         }

@@ -27,7 +27,8 @@ struct WorkshopController: Sendable {
             nonce: envelope.nonce, topic: fields["topic"]?.stringValue ?? "", preferredWeeks: fields["preferred_weeks"]?.stringValue ?? "",
             participants: fields["participants"]?.integerValue.map { Int($0) }, notes: fields["notes"]?.stringValue ?? "", sme: sme)
         do {
-            return ReaderGate.receipt(id: try await store.insertWorkshop(new) { Notification.workshopPayload(id: $0, new: new) })
+            let payload = Notification.workshopTemplate(new: new)
+            return ReaderGate.receipt(id: try await store.insertWorkshop(new) { payload.with(id: $0) })
         } catch StoreError.duplicateNonce {
             throw Problem.replayed
         }

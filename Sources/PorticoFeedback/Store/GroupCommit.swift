@@ -11,13 +11,17 @@ public actor GroupCommit<Work: Sendable, Output: Sendable> {
 
     private let commit: Commit
     private let maxBatch: Int
+    private let lanes: Int
     private var waiting: [(work: Work, answer: CheckedContinuation<Output, any Error>)] = []
-    private var draining = false
+    private var draining = 0
 
-    /// `maxBatch` bounds one transaction (its time holding the write lock, and the work lost to a retry).
-    public init(maxBatch: Int = 256, commit: @escaping Commit) {
-        precondition(maxBatch > 0, "a batch holds at least one work")
+    /// `maxBatch` bounds one transaction (its time holding the write lock, and the work lost to a retry). `lanes`
+    /// transactions may commit at once: 1 for SQLite (one writer at a time anyway); more for a server database, where
+    /// a transaction's time is mostly round trips and other connections can commit meanwhile.
+    public init(maxBatch: Int = 256, lanes: Int = 1, commit: @escaping Commit) {
+        precondition(maxBatch > 0 && lanes > 0, "a batch holds at least one work, and at least one batch commits")
         self.maxBatch = maxBatch
+        self.lanes = lanes
         self.commit = commit
     }
 
@@ -25,10 +29,10 @@ public actor GroupCommit<Work: Sendable, Output: Sendable> {
     public func submit(_ work: Work) async throws -> Output {
         try await withCheckedThrowingContinuation { answer in
             waiting.append((work, answer))
-            if !draining {
-                // Nothing committing: the first work starts a commit at once (no added wait when idle); the works
-                // that arrive while it runs make up the next batch.
-                draining = true
+            if draining < lanes {
+                // A lane free: the work starts a commit at once (no added wait when idle); the works that arrive
+                // while every lane commits make up the next batch.
+                draining += 1
                 Task { await drain() }
             }
         }
@@ -44,7 +48,7 @@ public actor GroupCommit<Work: Sendable, Output: Sendable> {
             let results = await Self.run(batch.map(\.work), commit)
             for (entry, result) in zip(batch, results) { entry.answer.resume(with: result) }
         }
-        draining = false
+        draining -= 1
     }
 
     /// Runs outside the actor, so new works queue up while this batch commits.

@@ -59,14 +59,13 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Parses a document (`JSONReader`); throws `JSONReader.Malformed` saying where and what is wrong.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONReader.parse(data)
     }
 
-    /// Compact JSON with sorted keys and unescaped slashes (for storage and notifications).
+    /// Compact JSON with sorted keys and unescaped slashes (for storage, notifications and answers; `JSONWriter`).
     public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+        JSONWriter.text(self)
     }
 }

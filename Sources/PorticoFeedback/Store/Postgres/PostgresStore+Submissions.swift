@@ -2,59 +2,55 @@ import Foundation
 import GRDB
 import PostgresNIO
 
-/// What readers send, on PostgreSQL: each insert is one transaction, and the 201 waits for its commit.
+/// What readers send, on PostgreSQL: inserts that wait share one transaction (`write(grouped:)`), and each answer
+/// waits for that commit.
 extension PostgresStore {
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         let fields = JSONValue.object(new.submission.fields).jsonText()
-        return try await replayGuarded {
-            try await self.transaction { db in
-                try await self.claimNonce(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce)
-                let id: Int64 = try await self.rows("""
-                    INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
-                                            sme_name, sme_email, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                    """, [.date(new.receivedAt), .text(new.accountSlug), .text(new.submission.account), .text(new.submission.page),
-                          .text(new.submission.viewer), .text(new.submission.nonce), .int64(new.submission.timestamp), .text(fields),
-                          .bytes(new.body), .text(new.sme?.name), .text(new.sme?.email), .text(SubmissionStatus.open.rawValue)], on: db)[0]["id"]
-                try await self.record(db, .feedback, id: id, at: new.receivedAt, actor: "reader", action: .created, to: SubmissionStatus.open.rawValue)
-                try await self.execute("INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
-                                       [.int64(id), .text(notification(id)), .date(new.receivedAt)], on: db)
-                if let workshop = new.workshopRequest {
-                    _ = try await self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }
-                }
-                return id
+        return try await write(grouped: { db in
+            try await self.claimNonce(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce)
+            let id: Int64 = try await self.rows("""
+                INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
+                                        sme_name, sme_email, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [.date(new.receivedAt), .text(new.accountSlug), .text(new.submission.account), .text(new.submission.page),
+                      .text(new.submission.viewer), .text(new.submission.nonce), .int64(new.submission.timestamp), .text(fields),
+                      .bytes(new.body), .text(new.sme?.name), .text(new.sme?.email), .text(SubmissionStatus.open.rawValue)], on: db)[0]["id"]
+            try await self.record(db, .feedback, id: id, at: new.receivedAt, actor: "reader", action: .created, to: SubmissionStatus.open.rawValue)
+            try await self.execute("INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
+                                   [.int64(id), .text(notification(id)), .date(new.receivedAt)], on: db)
+            if let workshop = new.workshopRequest {
+                _ = try await self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }
             }
-        }
+            return id
+        })
     }
 
     public func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
-        try await replayGuarded {
-            try await self.transaction { db in
-                if let nonce = new.nonce { try await self.claimNonce(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce) }
-                return try await self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
-            }
-        }
+        try await write(grouped: { db in
+            if let nonce = new.nonce { try await self.claimNonce(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce) }
+            return try await self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
+        })
     }
 
     public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date) async throws {
-        try await replayGuarded {
-            try await self.transaction { db in
-                try await self.execute("INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)",
-                                       [.text(batch.account), .text(accountSlug), .text(batch.viewer), .text(batch.nonce), .date(receivedAt)], on: db)
-                guard !batch.events.isEmpty else { return }
-                var values: [String] = [], arguments: [PostgresArgument] = []
-                for event in batch.events {
-                    values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    arguments += [.date(receivedAt), .text(accountSlug), .text(batch.viewer), .text(event.page), .text(event.kind.rawValue),
-                                  .date(Date(timeIntervalSince1970: TimeInterval(event.startedAt))), .int(event.activeSeconds),
-                                  .int(event.scrollPercent), .text(event.file)]
-                }
-                try await self.execute("""
-                    INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
-                    VALUES \(values.joined(separator: ", "))
-                    """, arguments, on: db)
+        _ = try await write(grouped: { db in
+            try await self.execute("INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)",
+                                   [.text(batch.account), .text(accountSlug), .text(batch.viewer), .text(batch.nonce), .date(receivedAt)], on: db)
+            guard !batch.events.isEmpty else { return 0 }
+            var values: [String] = [], arguments: [PostgresArgument] = []
+            for event in batch.events {
+                values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                arguments += [.date(receivedAt), .text(accountSlug), .text(batch.viewer), .text(event.page), .text(event.kind.rawValue),
+                              .date(Date(timeIntervalSince1970: TimeInterval(event.startedAt))), .int(event.activeSeconds),
+                              .int(event.scrollPercent), .text(event.file)]
             }
-        }
+            try await self.execute("""
+                INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
+                VALUES \(values.joined(separator: ", "))
+                """, arguments, on: db)
+            return 0
+        })
     }
 
     @discardableResult

@@ -11,11 +11,18 @@ public final class PostgresStore: PorticoStore {
     let client: PostgresClient
     let url: PostgresURL
     let logger: Logger
+    /// Readers' submissions, workshop requests and reading batches: waiting ones share one transaction.
+    let ingest: GroupCommit<PostgresWork, Int64>
     private let runner: Task<Void, Never>
 
     /// Connects, applies the migrations the database lacks (one replica at a time) and returns the store.
     public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "portico.postgres")) async throws -> PostgresStore {
-        let store = PostgresStore(url: url, logger: logger)
+        try await open(url, lanes: lanes, logger: logger)
+    }
+
+    /// `lanes`: shared transactions committing at once (tests use 1, so that they know which works share one).
+    static func open(_ url: PostgresURL, lanes: Int, logger: Logger = Logger(label: "portico.postgres")) async throws -> PostgresStore {
+        let store = PostgresStore(url: url, lanes: lanes, logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -25,12 +32,13 @@ public final class PostgresStore: PorticoStore {
         return store
     }
 
-    init(url: PostgresURL, logger: Logger = Logger(label: "portico.postgres")) {
+    init(url: PostgresURL, lanes: Int = PostgresStore.lanes, logger: Logger = Logger(label: "portico.postgres")) {
         self.url = url
         self.logger = logger
         // postgres-nio's own background log stays off: it warns about every lease made before `run()` has started.
         let client = PostgresClient(configuration: url.clientConfiguration)
         self.client = client
+        ingest = Self.groupCommit(client, lanes: lanes, logger: logger)
         runner = Task { await client.run() }
     }
 
