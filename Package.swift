@@ -63,14 +63,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], linkerSettings: [.linkedLibrary(":libjemalloc_pic.a", .when(platforms: [.linux]))]),
         .executableTarget(name: "portico", dependencies: ["PorticoCLI"]),
+        // What the test targets share; never linked into portico.
+        .target(name: "PorticoTestSupport"),
         // swift-mustache is the reference the template engine is checked against, tag for tag.
         .testTarget(name: "PorticoCoreTests", dependencies: [
-            "PorticoCore", "PorticoTheme",
+            "PorticoCore", "PorticoTheme", "PorticoTestSupport",
             .product(name: "Mustache", package: "swift-mustache"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "PorticoGateTests", dependencies: ["PorticoGate", "PorticoCore"]),
+        .testTarget(name: "PorticoGateTests", dependencies: ["PorticoGate", "PorticoCore", "PorticoTestSupport"]),
         .testTarget(name: "PorticoPreviewTests", dependencies: [
-            "PorticoPreview", "PorticoCore",
+            "PorticoPreview", "PorticoCore", "PorticoTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "PorticoFeedbackTests", dependencies: [

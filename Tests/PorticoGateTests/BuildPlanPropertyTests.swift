@@ -1,4 +1,5 @@
 import Foundation
+import PorticoTestSupport
 import Testing
 @testable import PorticoCore
 import PorticoGate
@@ -147,17 +148,7 @@ import PorticoGate
         }
     }
 
-    func tree(_ folder: URL) -> [String: Data] {
-        var result: [String: Data] = [:]
-        let base = folder.standardizedFileURL.path
-        for path in FileManager.default.subpaths(atPath: base) ?? [] {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
-                result[path] = FileManager.default.contents(atPath: base + "/" + path)
-            }
-        }
-        return result
-    }
+    func tree(_ folder: URL) -> [String: Data] { FolderTree.read(folder) }
 
     @Test func incrementalBuildsEqualCleanBuildsAfterEveryEdit() throws {
         let seed = ProcessInfo.processInfo.environment["PORTICO_PROPERTY_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)

@@ -1,4 +1,5 @@
 import Foundation
+import PorticoTestSupport
 import PorticoCore
 import Testing
 @testable import PorticoPreview
@@ -12,17 +13,7 @@ import Testing
     static let theme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("PorticoCoreTests/Fixtures/golden-theme")
 
-    func tree(_ folder: URL) -> [String: Data] {
-        var result: [String: Data] = [:]
-        let base = folder.standardizedFileURL.path
-        for path in FileManager.default.subpaths(atPath: base) ?? [] {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
-                result[path] = FileManager.default.contents(atPath: base + "/" + path)
-            }
-        }
-        return result
-    }
+    func tree(_ folder: URL) -> [String: Data] { FolderTree.read(folder) }
 
     /// The same preview build into a fresh folder, without cache or memory.
     func clean(_ site: PreviewSite, in root: URL, step: Int) async throws -> (tree: [String: Data], errors: [Diagnostic]) {

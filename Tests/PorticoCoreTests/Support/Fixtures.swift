@@ -1,4 +1,5 @@
 import Foundation
+import PorticoTestSupport
 import PorticoCore
 
 /// Fixture content trees under Tests/PorticoCoreTests/Fixtures, built into temporary folders.
@@ -39,13 +40,5 @@ enum Fixtures {
     }
 
     /// Every file under `folder`, relative path → bytes.
-    static func tree(_ folder: URL) -> [String: Data] {
-        var result: [String: Data] = [:]
-        let base = folder.standardizedFileURL.path
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [:] }
-        for case let file as URL in enumerator where (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            result[String(file.standardizedFileURL.path.dropFirst(base.count + 1))] = try? Data(contentsOf: file)
-        }
-        return result
-    }
+    static func tree(_ folder: URL) -> [String: Data] { FolderTree.read(folder) }
 }
