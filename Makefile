@@ -65,7 +65,7 @@ screenshots: deps deps-test build
 bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product portico --build-path .build-release
-	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/run.py $(BENCH_ARGS)
+	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/run.py --preview-trials 20 $(BENCH_ARGS)
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/console_bench.py --results bench/RESULTS.md
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/first_open.py --results bench/RESULTS.md
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/ingest_bench.py --wrk-check --results bench/RESULTS.md

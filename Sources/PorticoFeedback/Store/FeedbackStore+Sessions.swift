@@ -27,11 +27,12 @@ extension FeedbackStore {
     }
 
     public func session(key: String) async throws -> (value: Data, expiresAt: Date?)? {
-        let row = try await pool.read { db in
+        // The values, not the Row (which is not Sendable), leave the read, so that it runs off the caller's thread.
+        let found: (value: Data, expiresAt: Date?)? = try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT value, expires_at FROM console_session WHERE key = ?", arguments: [key])
+                .map { ($0["value"], $0["expires_at"]) }
         }
-        guard let row else { return nil }
-        return (row["value"], row["expires_at"])
+        return found
     }
 
     public func removeSession(key: String) async throws {
