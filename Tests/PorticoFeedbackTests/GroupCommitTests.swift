@@ -187,8 +187,12 @@ import Testing
         let answers = try await withThrowingTaskGroup(of: (Int, Answer).self) { tasks in
             tasks.addTask { (0, await submissions[0]()) }
             try await Self.waitUntil { await store.ingest.queued == 0 }
-            for (index, submit) in submissions.enumerated().dropFirst() { tasks.addTask { (index, await submit()) } }
-            try await Self.waitUntil { await store.ingest.queued == submissions.count - 1 }
+            // One at a time, each queued before the next starts: the batch holds them in list order, so "the later of
+            // two equal nonces is refused" is the list's later one (tasks started together queue in any order).
+            for (index, submit) in submissions.enumerated().dropFirst() {
+                tasks.addTask { (index, await submit()) }
+                try await Self.waitUntil { await store.ingest.queued == index }
+            }
             try await hold.release()
             return try await tasks.reduce(into: [Answer](repeating: .failed, count: submissions.count)) { $0[$1.0] = $1.1 }
         }
