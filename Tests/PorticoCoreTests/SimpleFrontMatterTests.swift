@@ -1,4 +1,5 @@
 import Foundation
+import PorticoTestSupport
 import Testing
 import Yams
 @testable import PorticoCore
@@ -69,17 +70,11 @@ import Yams
         return fast != nil
     }
 
-    /// A small deterministic generator (SplitMix64).
+    /// Seeded choices over SplitMix64.
     struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        var source: SplitMix64
+        init(state: UInt64) { source = SplitMix64(seed: state) }
+        mutating func int(_ n: Int) -> Int { Int(source.next() % UInt64(n)) }
         mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
         mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
     }

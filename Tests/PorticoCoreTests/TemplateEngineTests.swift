@@ -1,4 +1,5 @@
 import Foundation
+import PorticoTestSupport
 import Mustache
 import PorticoTheme
 import Testing
@@ -122,18 +123,11 @@ import Testing
 
 /// Builds random but well-formed templates over the names in `TemplateEngineTests.context`.
 struct TemplateGenerator {
-    var state: UInt64
+    var source: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-    mutating func next(_ bound: Int) -> Int {
-        // SplitMix64
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+    mutating func next(_ bound: Int) -> Int { Int(source.next() % UInt64(bound)) }
 
     mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
 

@@ -17,6 +17,16 @@ import Testing
         func record(_ works: [Int]) { lock.withLock { recorded.append(works) } }
         func release() { lock.withLock { held = false } }
         var isHeld: Bool { lock.withLock { held } }
+
+        /// A group whose commit records each batch, waits while held, then answers every work with `answer`.
+        func group(maxBatch: Int = 256, lanes: Int = 1, answer: @escaping @Sendable ([Int]) throws -> [Result<Int, any Error>])
+            -> GroupCommit<Int, Int> {
+            GroupCommit(maxBatch: maxBatch, lanes: lanes) { works in
+                self.record(works)
+                while self.isHeld { try await Task.sleep(for: .milliseconds(1)) }
+                return try answer(works)
+            }
+        }
     }
 
     static func waitUntil(_ condition: () async -> Bool) async throws {
@@ -25,11 +35,7 @@ import Testing
 
     @Test func worksThatArriveDuringACommitShareTheNextAndEachGetsItsOwnAnswer() async throws {
         let recorder = Recorder()
-        let group = GroupCommit<Int, Int> { works in
-            recorder.record(works)
-            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
-            return works.map { .success($0 * 10) }
-        }
+        let group = recorder.group { works in works.map { .success($0 * 10) } }
         let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { tasks in
             tasks.addTask { (0, try await group.submit(0)) }
             try await Self.waitUntil { recorder.batches.count == 1 }
@@ -44,11 +50,7 @@ import Testing
 
     @Test func aBatchIsBoundedByMaxBatch() async throws {
         let recorder = Recorder()
-        let group = GroupCommit<Int, Int>(maxBatch: 40) { works in
-            recorder.record(works)
-            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
-            return works.map { .success($0) }
-        }
+        let group = recorder.group(maxBatch: 40) { works in works.map { .success($0) } }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { _ = try await group.submit(0) }
             try await Self.waitUntil { recorder.batches.count == 1 }
@@ -64,11 +66,7 @@ import Testing
     /// With two lanes, a second work does not wait for the first's commit: two transactions are under way at once.
     @Test func withTwoLanesTwoBatchesCommitAtOnce() async throws {
         let recorder = Recorder()
-        let group = GroupCommit<Int, Int>(lanes: 2) { works in
-            recorder.record(works)
-            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
-            return works.map { .success($0) }
-        }
+        let group = recorder.group(lanes: 2) { works in works.map { .success($0) } }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { _ = try await group.submit(0) }
             try await Self.waitUntil { recorder.batches.count == 1 }
@@ -86,9 +84,7 @@ import Testing
     /// every other work is stored in a transaction of its own and answered; 13 gets its own error.
     @Test func aTransactionThatFailsIsRetriedWorkByWorkSoOneBadWorkAnswersAlone() async throws {
         let recorder = Recorder()
-        let group = GroupCommit<Int, Int> { works in
-            recorder.record(works)
-            while recorder.isHeld { try await Task.sleep(for: .milliseconds(1)) }
+        let group = recorder.group { works in
             if works.contains(13) { throw Poison() }
             return works.map { .success($0 + 1000) }
         }

@@ -13,18 +13,6 @@ import PorticoGate
     static let today = Day(year: 2026, month: 6, day: 1)
     static let secret = try! PortalSecret(hex: String(repeating: "ab", count: 32))
 
-    /// SplitMix64: the same seed gives the same edits on every machine.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A copy of the fixture content and theme that the edits change, with a build cache beside them.
     struct Project {
         let folder: URL
@@ -69,7 +57,7 @@ import PorticoGate
     }
 
     /// Applies one random edit; returns what it did, for the failure message.
-    func apply(_ edit: Edit, to project: inout Project, using random: inout Generator) throws -> String {
+    func apply(_ edit: Edit, to project: inout Project, using random: inout SplitMix64) throws -> String {
         let accounts = ["acme", "globex"]
         let account = accounts.randomElement(using: &random)!
         project.counter += 1
@@ -153,7 +141,7 @@ import PorticoGate
     @Test func incrementalBuildsEqualCleanBuildsAfterEveryEdit() throws {
         let seed = ProcessInfo.processInfo.environment["PORTICO_PROPERTY_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
         print("BuildPlanPropertyTests seed \(seed) (replay: PORTICO_PROPERTY_SEED=\(seed) swift test --filter BuildPlanPropertyTests)")
-        var random = Generator(state: seed)
+        var random = SplitMix64(seed: seed)
         var project = try Project()
         defer { try? FileManager.default.removeItem(at: project.folder) }
         var scopes: [String] = []

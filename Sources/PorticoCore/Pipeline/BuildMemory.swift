@@ -56,22 +56,16 @@ public final class BuildMemory: Sendable {
     }
 }
 
-/// Which file is at a path, as far as one `lstat` tells: device, inode, size, modification and change times.
-/// Files here are replaced by renaming a new one over them, which always gives a new inode.
+/// Which file is at a path, as far as one `lstat` tells: its device and the size, times and inode the input stamp
+/// records. Files here are replaced by renaming a new one over them, which always gives a new inode.
 struct FileIdentity: Equatable, Sendable {
     var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modified: Int64
-    var changed: Int64
+    var state: InputStamp.FileState
 
     init?(_ url: URL) {
         var info = stat()
         guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        state = InputStamp.FileState(info)
     }
 }
