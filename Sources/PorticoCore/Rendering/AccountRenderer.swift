@@ -33,6 +33,12 @@ public struct AccountRenderer: Sendable {
         self.brand = BrandPalette(brand: Color(hex: account.config.brand.color) ?? Color(hex: "#1f4e8c")!)
         self.strings = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, TemplateValue(theme.strings(for: $0))) })
         self.relatedIndex = RelatedIndex(account.pages)
+        self.languages = Self.languages(of: account, portal: portal)
+        let brand = brand
+        self.brandContext = ["color": .string(account.config.brand.color), "accent": .string(brand.accent.hex),
+                             "accentInk": .string(brand.accentInk.hex), "accentSoft": .string(brand.accentSoft.hex),
+                             "onAccent": .string(brand.onAccent.hex)]
+        self.smesContext = .list(account.config.smes.map(Self.smeContext))
     }
 
     /// The root keys of an article's context that differ between articles of one kind (title and body aside).
@@ -47,7 +53,10 @@ public struct AccountRenderer: Sendable {
 
     /// The account's UI languages: its locale first, then every other portal language its pages are written in.
     /// Home, lists and search exist once per language (`<lang>/…` for all but the locale).
-    var languages: [Language] { Self.languages(of: account, portal: portal) }
+    let languages: [Language]
+    /// Context pieces that are the same on every page of the account, made once.
+    let brandContext: TemplateValue
+    let smesContext: TemplateValue
 
     static func languages(of account: ResolvedAccount, portal: PortalConfig) -> [Language] {
         let locale = account.config.locale
@@ -242,7 +251,7 @@ public struct AccountRenderer: Sendable {
         ]
         if let summary = source.summary { page["summary"] = .string(summary) }
         if let author = source.author { page["author"] = .string(author) }
-        if let sme = source.sme.flatMap(account.config.sme(named:)) { page["sme"] = smeContext(sme) }
+        if let sme = source.sme.flatMap(account.config.sme(named:)) { page["sme"] = Self.smeContext(sme) }
         context["page"] = .map(page)
         context["feedback"] = feedbackContext(page: path, language: language)
         context["workshop"] = workshopContext(page: path, topic: source.title)
@@ -270,9 +279,7 @@ public struct AccountRenderer: Sendable {
         let root = RelativeURL.toRoot(from: path)
         var accountContext: TemplateMap = [
             "name": .string(account.config.name[language]), "industry": .string(account.config.industry), "locale": .string(locale.rawValue),
-            "brand": ["color": .string(account.config.brand.color), "accent": .string(brand.accent.hex), "accentInk": .string(brand.accentInk.hex),
-                      "accentSoft": .string(brand.accentSoft.hex), "onAccent": .string(brand.onAccent.hex)],
-            "smes": .list(account.config.smes.map(smeContext)),
+            "brand": brandContext, "smes": smesContext,
             "hasSmes": .bool(!account.config.smes.isEmpty),
         ]
         if let logo = account.config.brand.logo { accountContext["logo"] = .string(root + logo) }
@@ -385,7 +392,7 @@ public struct AccountRenderer: Sendable {
         relatedIndex.related(to: page.outputPath).map { account.pages[$0].outputPath }
     }
 
-    func smeContext(_ sme: SME) -> TemplateValue {
+    static func smeContext(_ sme: SME) -> TemplateValue {
         var context: TemplateMap = ["name": .string(sme.name), "topics": TemplateValue(sme.topics),
                                                 "topicsText": .string(sme.topics.joined(separator: " · "))]
         if let email = sme.email { context["email"] = .string(email) }
