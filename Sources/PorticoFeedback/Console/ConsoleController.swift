@@ -74,7 +74,7 @@ struct ConsoleController: Sendable {
         guard snapshot.portal.staffMember(staffID) != nil else {
             return message(.forbidden, "signInRefused", detail: StaffLink.Refusal.unknownStaff.description, language)
         }
-        context.sessions.setSession(ConsoleSession(staffID: staffID, language: context.sessions.session?.language), expiresIn: Self.sessionLength)
+        context.sessions.createSession(ConsoleSession(staffID: staffID, language: context.sessions.session?.language), expiresIn: Self.sessionLength)
         return redirect("/console")
     }
 
@@ -92,7 +92,7 @@ struct ConsoleController: Sendable {
         let language = language(request, context)
         if let lang = request.uri.queryParameters["lang"].flatMap({ Language(tag: String($0)) }), var session = context.sessions.session {
             session.language = lang.rawValue
-            context.sessions.setSession(session)
+            context.sessions.createSession(session)
         }
         guard let staff = signedIn(context) else {
             var values = base(language, staff: nil)

@@ -140,10 +140,8 @@ public struct ServerKeyFile: Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw ServerKeyFileError("cannot be read; run `portico build` to write it, or name another with --server-keys", file: url.path)
         }
-        do { return try decode(data) } catch let error as ServerKeyFileError {
+        do { return try decode(data) } catch {
             throw ServerKeyFileError(error.problem, file: url.path)
-        } catch {
-            throw ServerKeyFileError("\(error)", file: url.path)
         }
     }
 
