@@ -6,7 +6,8 @@ import Foundation
 /// Three ways to write:
 /// - `init(output:)`: the whole site is staged, and `commit()` swaps it in with one rename.
 /// - `init(updating:)`: only changed account folders and the shared files are staged; `commit()` swaps
-///   in just what differs (see SiteWriter+Update.swift). Folders passed to `keep` stay as they are.
+///   in just what differs (see SiteWriter+Update.swift). Folders passed to `keep` stay as they are; in
+///   folders passed to `refresh`, only the files whose bytes changed are staged and renamed in.
 /// - `init(inPlace:)` (preview): straight into the output; nothing is staged, swapped or thrown away.
 public final class SiteWriter: Sendable {
     public let output: URL
