@@ -12,7 +12,7 @@ public actor PreviewSite {
     private(set) public var diagnostics: [Diagnostic] = []
     private(set) public var version = 0
     /// The last build's state and front-matter cache, kept between rebuilds (their files are written too).
-    let memory = BuildMemory()
+    let memory = BuildMemory(savesStateLater: true)
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { RebuildExecutor.shared.asUnownedSerialExecutor() }
 

@@ -125,4 +125,42 @@ import Testing
         #expect(try project.build().scope == .unchanged)
         #expect(memory.filesRead == 1)
     }
+
+    @Test func buildsThatSaveTheStateLaterEqualCleanBuildsAndLeaveTheSameFile() throws {
+        let memory = BuildMemory(savesStateLater: true)
+        let project = try Project(memory: memory)
+        _ = try project.build()
+        for (step, line) in ["One.", "Two.", "Three."].enumerated() {
+            try project.edit("accounts/acme/insights/hello.md") { $0 + "\n\(line)\n" }
+            let log = DiagnosticLog()
+            #expect(try project.build(log: log).scope == .accounts(["acme"]), "step \(step + 1)")
+            let reference = try clean(project)
+            #expect(Fixtures.tree(project.output) == reference.tree, "step \(step + 1)")
+            #expect(log.all == reference.diagnostics, "step \(step + 1)")
+        }
+        memory.settle()
+        var fromFile = project
+        fromFile.cache.memory = nil
+        #expect(try fromFile.build().scope == .unchanged, "the file written later vouches for the output as memory does")
+    }
+
+    /// The state is removed before each commit: a write still under way must land before that, never after it (it
+    /// would vouch for an output the commit is changing).
+    @Test func removingTheStateWaitsForItsWriteStillUnderWay() throws {
+        let memory = BuildMemory(savesStateLater: true)
+        var cache = BuildCache(folder: Fixtures.temporaryFolder())
+        cache.memory = memory
+        let output = Fixtures.temporaryFolder().appendingPathComponent("site")
+        let file = cache.file(for: output)
+        try FileManager.default.createDirectory(at: cache.folder, withIntermediateDirectories: true)
+        let go = DispatchSemaphore(value: 0)
+        memory.saveLater {
+            go.wait()
+            FileManager.default.createFile(atPath: file.path, contents: Data("state".utf8))
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { go.signal() }
+        cache.remove(for: output)
+        memory.settle()
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+    }
 }

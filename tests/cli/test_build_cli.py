@@ -64,9 +64,18 @@ def test_unchanged_and_one_account_rebuilds_equal_a_clean_build(tmp_path):
 
     page = next(p for p in sorted((tmp_path / "content" / "accounts").glob("*/insights/*.md")))
     account = page.parent.parent.name
+    keys = os.lstat(tmp_path / ".portico" / "server-keys")
     page.write_text(page.read_text() + "\nA sentence added by the test.\n")
     edited = portico("build", "--content", "content", "--out", "site", cwd=tmp_path).stdout
     assert f"only {account} changed" in edited
+    # The account's folder is updated file by file: only files whose bytes changed are written, none is deleted.
+    after = tree(tmp_path / "site")
+    assert sorted(after) == sorted(before)
+    changed = [p for p in after if after[p] != before[p]]
+    folder = {p.split(os.sep)[0] for p in changed}
+    assert len(folder) == 1 and 0 < len(changed) < len([p for p in after if p.split(os.sep)[0] in folder]) / 2, changed
+    kept = os.lstat(tmp_path / ".portico" / "server-keys")
+    assert (kept.st_ino, kept.st_mtime_ns) == (keys.st_ino, keys.st_mtime_ns), "the same server keys are not written again"
     assert len(os.listdir(tmp_path / ".portico" / "publishes")) == len(publishes) + 1, "the edit is a new publish"
 
     portico("build", "--content", "content", "--out", "clean", "--no-cache", cwd=tmp_path)

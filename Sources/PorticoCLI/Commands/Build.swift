@@ -73,6 +73,8 @@ struct Build: ParsableCommand {
         } else {
             builder.cache = cache
         }
+        // Made while the site builds (it reads every account.yml and derives each account's keys), written once it succeeded.
+        let serverKeyFile = secretForServer.flatMap { secret in shard == nil ? serverKeys(secret: secret, today: options.today) : nil }
         do {
             builder.extraFiles = { ["_portico/feedback.openapi.yaml": Data(try FeedbackSpec.yaml(for: portal).utf8)] }
             // Remember what each publish contained, for `portico digest --since last-publish` (a preview is no publish).
@@ -81,7 +83,7 @@ struct Build: ParsableCommand {
                 ? try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
                 : try builder.mergeShards(mergeShards.map { URL(fileURLWithPath: $0) }, log: log)
             Terminal.print(log.warnings, contentFolder: project.contentURL)
-            if let secret = secretForServer, shard == nil { try writeServerKeys(secret: secret, today: options.today) }
+            if let serverKeyFile { try writeServerKeys(serverKeyFile()) }
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
             case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
@@ -113,10 +115,25 @@ struct Build: ParsableCommand {
         }
     }
 
-    /// Every gated build leaves the feedback server its keys (and only those), for every account.
-    private func writeServerKeys(secret: PortalSecret, today: Day) throws {
-        let (portal, accounts) = ContentLoader(root: project.contentURL).loadAccountsOnly(log: DiagnosticLog())
+    /// Every gated build leaves the feedback server its keys (and only those), for every account: made on another
+    /// thread from now on; the returned function waits for them.
+    private func serverKeys(secret: PortalSecret, today: Day) -> () -> ServerKeyFile {
+        let content = project.contentURL
+        let made = Locked<ServerKeyFile?>(nil)
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue.global().async {
+            let (portal, accounts) = ContentLoader(root: content).loadAccountsOnly(log: DiagnosticLog())
+            made.withLock { $0 = ServerKeyFile(secret: secret, accounts: accounts, staff: portal.staff, today: today) }
+            done.leave()
+        }
+        return { done.wait(); return made.current! }
+    }
+
+    /// A file already holding these keys is left as it is (no rewrite, no sync to disk).
+    private func writeServerKeys(_ keys: ServerKeyFile) throws {
         let file = serverKeys.map { URL(fileURLWithPath: $0) } ?? ServerKeyFile.defaultLocation(project: project.projectURL)
-        try ServerKeyFile(secret: secret, accounts: accounts, staff: portal.staff, today: today).write(to: file)
+        if FileManager.default.contents(atPath: file.path) == keys.encoded() { return }
+        try keys.write(to: file)
     }
 }

@@ -40,6 +40,7 @@ public struct BuildCache: Sendable {
     }
 
     func load(for output: URL) -> BuildState? {
+        memory?.settle()
         let file = file(for: output)
         var state = memory?.state(at: file)
         if state == nil, let data = FileBytes.contents(of: file.path) {
@@ -52,17 +53,21 @@ public struct BuildCache: Sendable {
     }
 
     func save(_ state: BuildState, for output: URL) {
-        try? PrivateFolder.create(folder)
-        let file = file(for: output)
-        do {
-            try state.data.write(to: file, options: .atomic)
-            memory?.remember(state, at: file)
-        } catch {
-            memory?.remember(nil, at: file)
+        let (folder, file, memory) = (folder, file(for: output), memory)
+        let write = { @Sendable in
+            try? PrivateFolder.create(folder)
+            do {
+                try state.data.write(to: file, options: .atomic)
+                memory?.remember(state, at: file)
+            } catch {
+                memory?.remember(nil, at: file)
+            }
         }
+        if let memory, memory.savesStateLater { memory.saveLater(write) } else { write() }
     }
 
     public func remove(for output: URL) {
+        memory?.settle()
         try? FileManager.default.removeItem(at: file(for: output))
         memory?.remember(nil, at: file(for: output))
     }

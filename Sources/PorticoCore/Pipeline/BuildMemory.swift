@@ -10,8 +10,28 @@ public final class BuildMemory: Sendable {
     private let frontMatter = Locked<Mirror<[String: FrontMatterCache.Stored]>?>(nil)
     private let reads = Locked(0)
     private let markdown = Locked<[String: MarkdownCache.Entry]>([:])
+    private let pendingSave = Locked<Background<Void>?>(nil)
+    /// Whether the state file is written on another thread once the site is in place, so the build returns (and
+    /// the preview tells the browser) without waiting for it. The file is removed before each commit and the
+    /// next build waits for the write, so nothing ever reads a state that does not describe the output.
+    public let savesStateLater: Bool
 
-    public init() {}
+    public init(savesStateLater: Bool = false) {
+        self.savesStateLater = savesStateLater
+    }
+
+    /// Runs `write` on another thread, after any earlier one has finished.
+    func saveLater(_ write: @escaping @Sendable () -> Void) {
+        settle()
+        pendingSave.withLock { $0 = Background(write) }
+    }
+
+    /// Waits for the state file's write started by `saveLater`, if one is under way.
+    func settle() {
+        guard let pending = pendingSave.current else { return }
+        _ = pending.value
+        pendingSave.withLock { if $0 === pending { $0 = nil } }
+    }
 
     /// How many times a build read and decoded one of the two files because memory held nothing matching it.
     public var filesRead: Int { reads.current }

@@ -270,7 +270,12 @@ public struct SiteBuilder: Sendable {
                 progress?(done, total)
                 return
             }
-            writer?.replace(directory)
+            // A folder already in the output is updated file by file: most of its files come out the same.
+            if let writer, writer.updating, FileKind.at(writer.output.path + "/" + directory) == .directory {
+                writer.refresh(directory)
+            } else {
+                writer?.replace(directory)
+            }
             let accountLog = DiagnosticLog()
             defer {
                 log.report(contentsOf: accountLog.all)

@@ -21,7 +21,11 @@ extension SiteWriter {
             let staged = staging.appendingPathComponent(folder)
             if SiteUpdate.kind(staged) != nil { try update.rename(staged, to: target) }
         }
-        try update.merge(staging, into: output, leaving: kept.union(replaced).union([".gitkeep"]))
+        let produced = self.produced
+        for folder in refreshed.sorted() {
+            try update.refresh(staging.appendingPathComponent(folder), into: output.appendingPathComponent(folder), as: folder, produced: produced)
+        }
+        try update.merge(staging, into: output, leaving: kept.union(replaced).union(refreshed).union([".gitkeep"]))
         return update.changed
     }
 }
@@ -68,6 +72,69 @@ struct SiteUpdate {
         for name in try fileManager.contentsOfDirectory(atPath: target.path) where !names.contains(name) && !leaving.contains(name) {
             try discard(target.appendingPathComponent(name))
         }
+    }
+
+    /// Makes the folder `target` (the site's `folder`) hold exactly the files in `produced` under it: each file
+    /// staged under `staged` is renamed into place, then every other file is removed, and folders left empty.
+    /// The files not staged were found already right in `target` when they were written (`SiteWriter.refresh`).
+    mutating func refresh(_ staged: URL, into target: URL, as folder: String, produced: Set<String>) throws {
+        guard Self.kind(target) == .directory else {
+            // Nothing was found right in the output, so everything was staged: put it in whole.
+            if Self.kind(target) != nil { try discard(target) }
+            if Self.kind(staged) != nil { try rename(staged, to: target) }
+            return
+        }
+        for path in Self.files(under: staged.path) {
+            try place(staged.path + "/" + path, at: target.path, path)
+        }
+        if try prune(target.path, as: folder, keeping: produced) { try discard(target) }
+    }
+
+    /// Renames `source` to `path` under `base`, making its folders (and moving aside what stands in their way).
+    private mutating func place(_ source: String, at base: String, _ path: String) throws {
+        var directory = base
+        for component in path.split(separator: "/").dropLast() {
+            directory += "/" + component
+            switch Self.kind(URL(fileURLWithPath: directory)) {
+            case .directory: continue
+            case nil: break
+            default: try discard(URL(fileURLWithPath: directory))
+            }
+            try SiteWriter.makeDirectory(directory)
+            changed = true
+        }
+        let destination = URL(fileURLWithPath: base + "/" + path)
+        if Self.kind(destination) == .directory { try discard(destination) }
+        try rename(URL(fileURLWithPath: source), to: destination)
+    }
+
+    /// Removes everything under `path` (the site's `relative`) that is not in `produced`; returns whether the folder is left empty.
+    private mutating func prune(_ path: String, as relative: String, keeping produced: Set<String>) throws -> Bool {
+        var left = 0
+        for name in try fileManager.contentsOfDirectory(atPath: path) {
+            let child = path + "/" + name, site = relative + "/" + name
+            if FileKind.at(child) == .directory {
+                if try prune(child, as: site, keeping: produced) { try discard(URL(fileURLWithPath: child)) } else { left += 1 }
+            } else if produced.contains(site) {
+                left += 1
+            } else {
+                try discard(URL(fileURLWithPath: child))
+            }
+        }
+        return left == 0
+    }
+
+    /// Every file under `folder`, as paths relative to it.
+    static func files(under folder: String) -> [String] {
+        var paths: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            if FileKind.at(folder + "/" + name) == .directory {
+                paths += files(under: folder + "/" + name).map { name + "/" + $0 }
+            } else {
+                paths.append(name)
+            }
+        }
+        return paths
     }
 
     static func sameBytes(_ a: URL, _ b: URL) -> Bool {

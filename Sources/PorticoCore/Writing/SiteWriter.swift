@@ -6,7 +6,8 @@ import Foundation
 /// Three ways to write:
 /// - `init(output:)`: the whole site is staged, and `commit()` swaps it in with one rename.
 /// - `init(updating:)`: only changed account folders and the shared files are staged; `commit()` swaps
-///   in just what differs (see SiteWriter+Update.swift). Folders passed to `keep` stay as they are.
+///   in just what differs (see SiteWriter+Update.swift). Folders passed to `keep` stay as they are; in
+///   folders passed to `refresh`, only the files whose bytes changed are staged and renamed in.
 /// - `init(inPlace:)` (preview): straight into the output; nothing is staged, swapped or thrown away.
 public final class SiteWriter: Sendable {
     public let output: URL
@@ -23,11 +24,17 @@ public final class SiteWriter: Sendable {
         var kept = Set<String>()
         /// Top-level folders replaced whole by their staged version (or removed, when nothing was staged).
         var replaced = Set<String>()
+        /// Top-level folders of the previous output rendered again but updated file by file (`refresh`).
+        var refreshed = Set<String>()
+        /// Every file the build produced under a refreshed folder, staged or already right in the output.
+        var produced = Set<String>()
     }
     private let state = Locked(State())
 
     var kept: Set<String> { state.current.kept }
     var replaced: Set<String> { state.current.replaced }
+    var refreshed: Set<String> { state.current.refreshed }
+    var produced: Set<String> { state.current.produced }
 
     public convenience init(output: URL) throws {
         try self.init(output: output, updating: false)
@@ -82,6 +89,15 @@ public final class SiteWriter: Sendable {
         state.withLock { _ = $0.replaced.insert(folder) }
     }
 
+    /// Declares a top-level folder of the previous output as rendered again, to be updated file by file (`updating`
+    /// only): a file whose bytes are already in the output is not staged, and at commit the staged files are
+    /// renamed in one by one and the folder's files the build no longer produced are removed. A one-page edit
+    /// then writes a few files instead of the account's hundreds, deletes none, and the folder is never missing.
+    public func refresh(_ folder: String) {
+        precondition(updating, "only an updating writer refreshes folders of the previous output")
+        state.withLock { _ = $0.refreshed.insert(folder) }
+    }
+
     /// Removes a folder of the output (an account about to be rebuilt in place).
     public func remove(_ path: String) {
         let removed = staging.appendingPathComponent(path)
@@ -98,6 +114,16 @@ public final class SiteWriter: Sendable {
 
     /// Writes `data` at `path` (relative to the site root).
     public func write(_ data: Data, to path: String) throws {
+        let top = Self.topLevel(path)
+        let refreshing = state.withLock { state -> Bool in
+            guard state.refreshed.contains(top) else { return false }
+            state.produced.insert(path)
+            return true
+        }
+        if refreshing, Self.holds(output.path + "/" + path, data) {
+            state.withLock { $0.counts[top, default: 0] += 1 }
+            return
+        }
         let file = stagingPath + "/" + path
         let directory = String(file[..<file.utf8.lastIndex(of: UInt8(ascii: "/"))!])
         let needsDirectory = state.withLock { state in
@@ -112,6 +138,13 @@ public final class SiteWriter: Sendable {
             try Self.makeDirectory(directory)
             try Self.writeFile(file, data)
         }
+    }
+
+    /// Whether `path` is a regular file (not a link to one) holding exactly `data`.
+    static func holds(_ path: String, _ data: Data) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == data.count else { return false }
+        return FileBytes.contents(of: path) == data
     }
 
     /// `mkdir -p` with one system call when the parent exists, as it almost always does here: FileManager
