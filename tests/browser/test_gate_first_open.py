@@ -2,8 +2,9 @@
 docs/design/gate-format.md, "Browser flow"). gate.js is inline in the gate page's head, before the
 stylesheet; the gate's notice stays hidden unless the page does not open at once; the page is
 decrypted and shown before anything is written to IndexedDB, the stylesheet the gate page loaded is kept
-across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. Timings
-are in bench/first_open.py."""
+across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. The stylesheet
+is preloaded before the script runs, a stored session's key store is opened before the rest of the script,
+and images are asked for before the swap. Timings are in bench/first_open.py."""
 import os
 
 from selenium.webdriver.common.by import By
@@ -167,3 +168,67 @@ def test_a_link_followed_before_the_session_is_stored_waits_for_it(driver, fixtu
     driver.execute_script("window.__releaseKeyStore()")   # the next page opens with the real IndexedDB
     T.wait_for(driver, lambda d: "rollout-plan" in d.current_url, what="the held link to be followed")
     assert T.settle(driver) == "unlocked"
+
+
+def test_the_stylesheet_is_asked_for_before_the_gate_script_runs(driver, fixture_server, fixture_site, alpha):
+    # a preload at the top of the gate page's head: the stylesheet loads while the script decrypts, not after it
+    with open(os.path.join(fixture_site.site, alpha.path, ARTICLE, "index.html"), encoding="utf-8") as f:
+        head = f.read().split("</head>")[0]
+    assert head.index('rel="preload"') < head.index("<script>")
+    driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+    assert T.settle(driver) == "unlocked"
+    times = driver.execute_script(
+        "var css = performance.getEntriesByType('resource').filter(function (e) { return /portico\\.css$/.test(e.name); });"
+        "return [css.length, css[0].startTime, performance.getEntriesByName('portico:start')[0].startTime];")
+    assert times[0] == 1, times   # the preload is the stylesheet the page then uses: fetched once (served no-store here)
+    assert times[1] < times[2], times
+
+
+# Before any page script: when the page first asks for IndexedDB and for files.
+WATCH_CALLS = """
+window.__idbOpenedAt = null; window.__fetchedAt = [];
+(function () {
+  var open = indexedDB.open.bind(indexedDB), f = window.fetch;
+  indexedDB.open = function (name, version) {
+    if (window.__idbOpenedAt === null) window.__idbOpenedAt = performance.now();
+    return open(name, version);
+  };
+  window.fetch = function () { window.__fetchedAt.push(performance.now()); return f.apply(this, arguments); };
+})();
+"""
+
+
+def mark_at(driver, name):
+    return driver.execute_script("var m = performance.getEntriesByName(arguments[0]); return m.length ? m[0].startTime : null;", name)
+
+
+def test_a_stored_session_opens_the_key_store_before_the_rest_of_the_gate_script(driver, fixture_server, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CALLS})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        assert T.settle(driver) == "unlocked"
+        # a magic link does not wait for the key store: it is opened only once the page is shown
+        assert driver.execute_script("return window.__idbOpenedAt") > mark_at(driver, "portico:swapped")
+        T.wait_for(driver, lambda d: mark_at(d, "portico:stored") is not None, what="the session to be stored")
+        driver.get(url(fixture_server, alpha, "solutions/rollout-plan/"))
+        assert T.settle(driver) == "unlocked"
+        # the next page, opened by the stored session, asks for the key store before the gate's start
+        assert driver.execute_script("return window.__idbOpenedAt") < mark_at(driver, "portico:start")
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+
+
+def test_the_images_are_asked_for_before_the_page_is_swapped_in(driver, fixture_server, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CALLS})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        assert T.settle(driver) == "unlocked"
+        fetched = driver.execute_script("return window.__fetchedAt")
+        images = driver.execute_script("return document.querySelectorAll('img[data-portico-asset]').length")
+        assert images >= 2 and len(fetched) >= images, (images, fetched)
+        assert max(fetched[:images]) < mark_at(driver, "portico:swapped"), fetched
+        T.wait_for(driver, lambda d: d.execute_script(
+            "return [].every.call(document.querySelectorAll('img[data-portico-asset]'), function (i) {"
+            " return i.src.indexOf('blob:') === 0; })"), what="the images shown")
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
