@@ -164,10 +164,16 @@
     });
   }
   function load(id) { return idb('readonly', function (st) { return st.get(id); }).catch(function () { return null; }); }
-  function loadBoth(a, b) {   // two records in one transaction: one trip to the browser's database
-    var qb;
-    return idb('readonly', function (st) { var qa = st.get(a); qb = st.get(b); return qa; })
-      .then(function (ra) { return [ra, qb.result]; }, function () { return [null, null]; });
+  // Two records in one transaction, as soon as the second is read: the transaction's end is one more trip to the
+  // browser's database, which a read need not wait for.
+  function loadBoth(a, b) {
+    return connect().then(function (db) {
+      return new Promise(function (ok, no) {
+        var t = db.transaction('keys', 'readonly'), st = t.objectStore('keys'), qa = st.get(a), qb = st.get(b);
+        qb.onsuccess = function () { ok([qa.result, qb.result]); };
+        t.onabort = t.onerror = function () { no(t.error); };
+      });
+    }).catch(function () { return [null, null]; });
   }
   function save(id, rec) {
     return idb('readwrite', function (st) { return rec ? st.put(rec, id) : st.delete(id); }).catch(function () {});
@@ -272,7 +278,6 @@
     var nd = new DOMParser().parseFromString(html, 'text/html');
     c.s = s;
     c.page = page.p;
-    assets(c, nd);   // the encrypted images are asked for while the page is swapped in
     await parsed();
     swap(nd);
     brand();
@@ -284,8 +289,9 @@
       .then(function () { return load(c.device); })
       .then(function (dev) { mark('stored'); return !!dev; });
     holdLinksUntil(c.ready);
-    // The rest (listeners, forms, search, reading) in a task of its own: the page's text is shown first.
-    G.setTimeout(function () { enhance(c, true); }, 0);
+    // The rest in a task of its own, the page's text shown first: the images (a first fetch costs 5-10 ms),
+    // listeners, forms, search and reading.
+    G.setTimeout(function () { assets(c, doc); enhance(c, true); }, 0);
   }
   // A link followed before the session is stored would open the next page on the locked screen: until `ready`,
   // a plain click on a link to another page of this origin waits for it, then navigates.
@@ -306,13 +312,15 @@
   }
   // Replaces the gate page by the decrypted one. A stylesheet both pages link stays the same element: a new one
   // would load again and, inserted by script, would not hold rendering back, so the page would flash unstyled.
+  // The other nodes both heads have (charset, viewport, color-scheme …) stay too: inserted again, each would be
+  // processed again (a new viewport or color scheme restyles the whole page).
   function swap(nd) {
-    var root = doc.documentElement, head = doc.head, old = $$('link[rel~="stylesheet"]', head), last = -1, prev = null;
+    var root = doc.documentElement, head = doc.head, old = Array.prototype.slice.call(head.childNodes), last = -1, prev = null;
     Array.prototype.forEach.call(nd.documentElement.attributes, function (a) {
       if (a.name !== 'style') root.setAttribute(a.name, a.value);
     });
     var nodes = Array.prototype.slice.call(nd.head.childNodes).map(function (n) {
-      var i = n.nodeType === 1 ? old.findIndex(function (l) { return sameLink(l, n); }) : -1;
+      var i = old.findIndex(function (o, j) { return j > last && same(o, n); });
       if (i > last) { last = i; return old[i]; }   // kept in the same order only
       return doc.adoptNode(n);
     });
@@ -323,8 +331,10 @@
     });
     root.replaceChild(doc.adoptNode(nd.body), doc.body);
   }
-  function sameLink(a, b) {   // the same stylesheet: same resolved address, same other attributes
-    if (b.tagName !== 'LINK' || a.attributes.length !== b.attributes.length) return false;
+  function same(a, b) {   // the same node; a link: the same resolved address, the same other attributes
+    if (a.nodeName !== b.nodeName) return false;
+    if (b.nodeName !== 'LINK') return a.isEqualNode(b);
+    if (a.attributes.length !== b.attributes.length) return false;
     return Array.prototype.every.call(b.attributes, function (x) {
       if (x.name !== 'href') return a.getAttribute(x.name) === x.value;
       try { return new URL(x.value, location.href).href === a.href; } catch (_) { return false; }
@@ -357,7 +367,7 @@
       e.textContent = (e.getAttribute('data-label') || '{name}').replace('{name}', c.s.n || c.s.v);
     });
   }
-  // shown: the gate has already branded the page, asked for its images and written its watermark.
+  // shown: the gate has already branded the page and written its watermark.
   function enhance(c, shown) {
     var s = c && c.s;
     if (!shown) brand();
@@ -600,8 +610,9 @@
     else enhance(null);
   }
   // The theme's gate page has this script inline in its head, after the keyring and payload and before the stylesheet
-  // (or loads it async there): it runs while the page is parsed, the notice it hides costs no layout, and the page is
-  // swapped in once the rest is parsed. A theme that loads it before them still works: it waits until they are parsed.
+  // (or loads it async there; the head asks for the stylesheet earlier with a preload, which holds no script up): it
+  // runs while the page is parsed, the notice it hides costs no layout, and the page is swapped in once the rest is
+  // parsed. A theme that loads it before them still works: it waits until they are parsed.
   mark('start');
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
