@@ -2,10 +2,9 @@
 docs/design/gate-format.md, "Browser flow"). gate.js is inline in the gate page's head, before the
 stylesheet; the gate's notice stays hidden unless the page does not open at once; the page is
 decrypted and shown before anything is written to IndexedDB, the stylesheet the gate page loaded is kept
-across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. The stylesheet
-is preloaded before the script runs, a stored session's key store is opened before the rest of the script,
-the head nodes both pages have stay the same elements, and images, listeners, forms, search and reading
-are set up in a task after the swap. Timings are in bench/first_open.py."""
+across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. A stored
+session's key store is opened before the rest of the script, the head nodes both pages have stay the same
+elements, and images, listeners, forms, search and reading are set up in a task after the swap. Timings are in bench/first_open.py."""
 import os
 
 from selenium.webdriver.common.by import By
@@ -64,15 +63,14 @@ def test_a_magic_link_opens_the_page_without_fetching_the_script_or_showing_the_
     fetched = driver.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
     assert not [n for n in fetched if n.endswith("/gate.js")], fetched
     # the script the gate page ran is the shipped gate.js, byte for byte (the CSP names its hash), inline in the head
-    # after the keyring and payload and before the stylesheet (which would hold up a script after it); the stylesheet
-    # is asked for earlier by a preload (which holds no script up)
+    # after the keyring and payload and before the stylesheet (which would hold up a script after it)
     with open(os.path.join(fixture_site.site, alpha.path, ARTICLE, "index.html"), encoding="utf-8") as f:
         head = f.read().split("</head>")[0]
     with open(os.path.join(fixture_site.site, "_portico", "gate.js"), encoding="utf-8") as f:
         shipped = f.read()
     script = head.find("<script>" + shipped + "</script>")
     assert script >= 0
-    assert head.index('rel="preload"') < head.index('id="portico-page"') < script < head.index('rel="stylesheet"')
+    assert head.index('id="portico-page"') < script < head.index('rel="stylesheet"')
 
 
 def test_a_locked_page_shows_its_notice(driver, fixture_server, alpha):
@@ -170,17 +168,6 @@ def test_a_link_followed_before_the_session_is_stored_waits_for_it(driver, fixtu
     driver.execute_script("window.__releaseKeyStore()")   # the next page opens with the real IndexedDB
     T.wait_for(driver, lambda d: "rollout-plan" in d.current_url, what="the held link to be followed")
     assert T.settle(driver) == "unlocked"
-
-
-def test_the_stylesheet_is_asked_for_before_the_gate_script_runs(driver, fixture_server, alpha):
-    # a preload at the top of the gate page's head: the stylesheet loads while the script decrypts, not after it
-    driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
-    assert T.settle(driver) == "unlocked"
-    times = driver.execute_script(
-        "var css = performance.getEntriesByType('resource').filter(function (e) { return /portico\\.css$/.test(e.name); });"
-        "return [css.length, css[0].startTime, performance.getEntriesByName('portico:start')[0].startTime];")
-    assert times[0] == 1, times   # the preload is the stylesheet the gate page and the article use: fetched once
-    assert times[1] < times[2], times
 
 
 # Before any page script: the gate page's own <meta name="viewport"> and <meta name="color-scheme">, as parsed.

@@ -610,9 +610,8 @@
     else enhance(null);
   }
   // The theme's gate page has this script inline in its head, after the keyring and payload and before the stylesheet
-  // (or loads it async there; the head asks for the stylesheet earlier with a preload, which holds no script up): it
-  // runs while the page is parsed, the notice it hides costs no layout, and the page is swapped in once the rest is
-  // parsed. A theme that loads it before them still works: it waits until they are parsed.
+  // (or loads it async there): it runs while the page is parsed, the notice it hides costs no layout, and the page is
+  // swapped in once the rest is parsed. A theme that loads it before them still works: it waits until they are parsed.
   mark('start');
   var ring = readJSON('portico-keyring'), page = ring && readJSON('portico-page');
   if (doc.readyState === 'loading' && !(ring && page)) doc.addEventListener('DOMContentLoaded', function () { start(); });
