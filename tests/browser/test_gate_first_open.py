@@ -2,8 +2,9 @@
 docs/design/gate-format.md, "Browser flow"). gate.js is inline in the gate page's head, before the
 stylesheet; the gate's notice stays hidden unless the page does not open at once; the page is
 decrypted and shown before anything is written to IndexedDB, the stylesheet the gate page loaded is kept
-across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. Timings
-are in bench/first_open.py."""
+across the swap, and a tab record unused for a day opens nothing, as when the sweep ran first. A stored
+session's key store is opened before the rest of the script, the head nodes both pages have stay the same
+elements, and images, listeners, forms, search and reading are set up in a task after the swap. Timings are in bench/first_open.py."""
 import os
 
 from selenium.webdriver.common.by import By
@@ -167,3 +168,89 @@ def test_a_link_followed_before_the_session_is_stored_waits_for_it(driver, fixtu
     driver.execute_script("window.__releaseKeyStore()")   # the next page opens with the real IndexedDB
     T.wait_for(driver, lambda d: "rollout-plan" in d.current_url, what="the held link to be followed")
     assert T.settle(driver) == "unlocked"
+
+
+# Before any page script: the gate page's own <meta name="viewport"> and <meta name="color-scheme">, as parsed.
+KEEP_HEAD = """
+window.__gateMeta = {};
+new MutationObserver(function (records) {
+  records.forEach(function (r) { [].forEach.call(r.addedNodes, function (n) {
+    if (n.nodeName === 'META' && n.name && !window.__gateMeta[n.name]) window.__gateMeta[n.name] = n;
+  }); });
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_the_head_nodes_both_pages_have_stay_across_the_swap(driver, fixture_server, alpha):
+    # inserted again, a viewport or color scheme would be processed again (the whole page restyled)
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": KEEP_HEAD})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        wait_for_article(driver)
+        kept = driver.execute_script(
+            "return ['viewport', 'color-scheme', 'robots'].map(function (n) {"
+            " return [n, !!window.__gateMeta[n], document.querySelector('head meta[name=\\'' + n + '\\']') === window.__gateMeta[n]]; })")
+        assert kept == [["viewport", True, True], ["color-scheme", True, True], ["robots", True, True]], kept
+        assert len(driver.find_elements(By.CSS_SELECTOR, "head meta[name=viewport]")) == 1
+        assert len(driver.find_elements(By.TAG_NAME, "body")) == 1 and driver.find_elements(By.ID, "portico-gate") == []
+        assert "MARKERTITLEALPHA1" in driver.title
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+
+
+# Before any page script: when the page first asks for IndexedDB and for files.
+WATCH_CALLS = """
+window.__idbOpenedAt = null; window.__fetchedAt = [];
+(function () {
+  var open = indexedDB.open.bind(indexedDB), f = window.fetch;
+  indexedDB.open = function (name, version) {
+    if (window.__idbOpenedAt === null) window.__idbOpenedAt = performance.now();
+    return open(name, version);
+  };
+  window.fetch = function () { window.__fetchedAt.push(performance.now()); return f.apply(this, arguments); };
+})();
+"""
+
+
+def mark_at(driver, name):
+    return driver.execute_script("var m = performance.getEntriesByName(arguments[0]); return m.length ? m[0].startTime : null;", name)
+
+
+def test_a_stored_session_opens_the_key_store_before_the_rest_of_the_gate_script(driver, fixture_server, alpha):
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CALLS})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        assert T.settle(driver) == "unlocked"
+        # a magic link does not wait for the key store: it is opened only once the page is shown
+        assert driver.execute_script("return window.__idbOpenedAt") > mark_at(driver, "portico:swapped")
+        T.wait_for(driver, lambda d: mark_at(d, "portico:stored") is not None, what="the session to be stored")
+        driver.get(url(fixture_server, alpha, "solutions/rollout-plan/"))
+        assert T.settle(driver) == "unlocked"
+        # the next page, opened by the stored session, asks for the key store before the gate's start
+        assert driver.execute_script("return window.__idbOpenedAt") < mark_at(driver, "portico:start")
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+
+
+def test_the_text_is_in_place_before_the_images_are_asked_for(driver, fixture_server, alpha):
+    # the article's text as a MutationObserver sees it (as bench/first_open.py does), against the first image request:
+    # images, listeners, forms, search and reading are set up in a task after the page is shown
+    seen = WATCH_CALLS + """
+window.__textAt = null;
+new MutationObserver(function () {
+  var h = document.querySelector('main h1');
+  if (window.__textAt === null && h && h.textContent.indexOf('MARKERTITLEALPHA1') >= 0) window.__textAt = performance.now();
+}).observe(document, { childList: true, subtree: true });
+"""
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": seen})
+    try:
+        driver.get(url(fixture_server, alpha, ARTICLE, alpha.token("a-active")))
+        assert T.settle(driver) == "unlocked"
+        T.wait_for(driver, lambda d: d.execute_script(
+            "var i = document.querySelectorAll('img[data-portico-asset]'); return i.length >= 2 && [].every.call(i, function (x) {"
+            " return x.src.indexOf('blob:') === 0; })"), what="the images shown")
+        fetched, text = driver.execute_script("return [window.__fetchedAt, window.__textAt]")
+        assert text is not None and fetched, (text, fetched)
+        assert text < min(fetched), (text, fetched)
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})

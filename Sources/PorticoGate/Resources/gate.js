@@ -121,6 +121,11 @@
 
   // ---- DOM helpers ----
   var doc = document;
+  // A page opened by a stored session waits longest for the browser to open the key store (tens of ms): it is asked
+  // first, before the rest of this script runs. A magic link needs it only after the page is shown, and opening it
+  // first would hold the decryption up.
+  var conn = null;
+  if (!/(^#|&)k=/.test(location.hash) && doc.getElementById('portico-keyring')) connect().catch(function () {});
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
   function readJSON(id) { var e = doc.getElementById(id); try { return e && JSON.parse(e.textContent); } catch (_) { return null; } }
@@ -134,7 +139,6 @@
   var DAY = 864e5;
   // One connection per page, opened as soon as the script runs. The first open in a new profile creates the database
   // and is slow: only reading a stored session waits for it, storing one happens after the page is shown.
-  var conn = null;
   function connect() {
     if (!conn) conn = new Promise(function (ok, no) {
       var r = G.indexedDB.open('portico', 1);
@@ -160,6 +164,17 @@
     });
   }
   function load(id) { return idb('readonly', function (st) { return st.get(id); }).catch(function () { return null; }); }
+  // Two records in one transaction, as soon as the second is read: the transaction's end is one more trip to the
+  // browser's database, which a read need not wait for.
+  function loadBoth(a, b) {
+    return connect().then(function (db) {
+      return new Promise(function (ok, no) {
+        var t = db.transaction('keys', 'readonly'), st = t.objectStore('keys'), qa = st.get(a), qb = st.get(b);
+        qb.onsuccess = function () { ok([qa.result, qb.result]); };
+        t.onabort = t.onerror = function () { no(t.error); };
+      });
+    }).catch(function () { return [null, null]; });
+  }
   function save(id, rec) {
     return idb('readwrite', function (st) { return rec ? st.put(rec, id) : st.delete(id); }).catch(function () {});
   }
@@ -242,11 +257,12 @@
         if (await load(c.device)) await save(c.device, record(s, false));   // remembered device: keep the newest key
       };
     } else {
-      s = await load(c.tab);
+      var recs = await loadBoth(c.tab, c.device);
+      s = recs[0];
       if (stale(s)) s = null;   // what the sweep deletes opens nothing
       if (s) book = function () { return save(c.tab, record(s, true)); };   // still in use
       else {
-        s = await load(c.device);
+        s = recs[1];
         if (s && s.x && s.x < today()) { await save(c.device, null); s = null; }
       }
       if (!s) { sweep(); return show('locked'); }
@@ -260,18 +276,22 @@
     }
     mark('decrypted');
     var nd = new DOMParser().parseFromString(html, 'text/html');
-    await parsed();
-    swap(nd);
-    mark('swapped');
     c.s = s;
     c.page = page.p;
+    await parsed();
+    swap(nd);
+    brand();
+    watermark(c);
+    mark('swapped');
     // A task of its own, after this one has shown the page (the tab id is read from Web Storage, slow the first time).
     c.ready = new Promise(function (ok) { G.setTimeout(ok, 0); })
       .then(function () { return book && book(); }).then(sweep).catch(function () {})
       .then(function () { return load(c.device); })
       .then(function (dev) { mark('stored'); return !!dev; });
     holdLinksUntil(c.ready);
-    enhance(c);
+    // The rest in a task of its own, the page's text shown first: the images (a first fetch costs 5-10 ms),
+    // listeners, forms, search and reading.
+    G.setTimeout(function () { assets(c, doc); enhance(c, true); }, 0);
   }
   // A link followed before the session is stored would open the next page on the locked screen: until `ready`,
   // a plain click on a link to another page of this origin waits for it, then navigates.
@@ -292,13 +312,15 @@
   }
   // Replaces the gate page by the decrypted one. A stylesheet both pages link stays the same element: a new one
   // would load again and, inserted by script, would not hold rendering back, so the page would flash unstyled.
+  // The other nodes both heads have (charset, viewport, color-scheme …) stay too: inserted again, each would be
+  // processed again (a new viewport or color scheme restyles the whole page).
   function swap(nd) {
-    var root = doc.documentElement, head = doc.head, old = $$('link[rel~="stylesheet"]', head), last = -1, prev = null;
+    var root = doc.documentElement, head = doc.head, old = Array.prototype.slice.call(head.childNodes), last = -1, prev = null;
     Array.prototype.forEach.call(nd.documentElement.attributes, function (a) {
       if (a.name !== 'style') root.setAttribute(a.name, a.value);
     });
     var nodes = Array.prototype.slice.call(nd.head.childNodes).map(function (n) {
-      var i = n.nodeType === 1 ? old.findIndex(function (l) { return sameLink(l, n); }) : -1;
+      var i = old.findIndex(function (o, j) { return j > last && same(o, n); });
       if (i > last) { last = i; return old[i]; }   // kept in the same order only
       return doc.adoptNode(n);
     });
@@ -309,8 +331,10 @@
     });
     root.replaceChild(doc.adoptNode(nd.body), doc.body);
   }
-  function sameLink(a, b) {   // the same stylesheet: same resolved address, same other attributes
-    if (b.tagName !== 'LINK' || a.attributes.length !== b.attributes.length) return false;
+  function same(a, b) {   // the same node; a link: the same resolved address, the same other attributes
+    if (a.nodeName !== b.nodeName) return false;
+    if (b.nodeName !== 'LINK') return a.isEqualNode(b);
+    if (a.attributes.length !== b.attributes.length) return false;
     return Array.prototype.every.call(b.attributes, function (x) {
       if (x.name !== 'href') return a.getAttribute(x.name) === x.value;
       try { return new URL(x.value, location.href).href === a.href; } catch (_) { return false; }
@@ -318,12 +342,35 @@
   }
 
   // ---- enhancements (gated and preview) ----
-  function enhance(c) {
-    var root = doc.documentElement, s = c && c.s;
+  function brand() {
+    var root = doc.documentElement;
     ['accent', 'accent-ink', 'accent-soft', 'on-accent'].forEach(function (n) {   // CSSOM: allowed by CSP
       var v = root.getAttribute('data-brand-' + n);
       if (v) root.style.setProperty('--' + n, v);
     });
+  }
+  // Images and linked files (PDFs …) are encrypted; show or link them through blob: URLs.
+  function assets(c, root) {
+    $$('[data-portico-asset]', root).forEach(function (el) {
+      fetch(el.getAttribute('data-portico-asset'))
+        .then(function (r) { if (!r.ok) throw 0; return r.arrayBuffer(); })
+        .then(function (buf) { return decryptAsset(buf, c.s.aes, c.path, el.getAttribute('data-portico-name')); })
+        .then(function (pt) {
+          var url = URL.createObjectURL(new Blob([pt], { type: el.getAttribute('data-portico-type') || '' }));
+          if (el.tagName === 'A') { el.href = url; el.download = el.getAttribute('data-portico-name').split('/').pop(); } else el.src = url;
+        })
+        .catch(function () {});
+    });
+  }
+  function watermark(c) {
+    $$('[data-portico-watermark]').forEach(function (e) {
+      e.textContent = (e.getAttribute('data-label') || '{name}').replace('{name}', c.s.n || c.s.v);
+    });
+  }
+  // shown: the gate has already branded the page and written its watermark.
+  function enhance(c, shown) {
+    var s = c && c.s;
+    if (!shown) brand();
     // Tag filters on list pages: one tag at a time; pressing it again shows every card.
     var chips = $$('[data-portico-tag]');
     chips.forEach(function (b) {
@@ -334,20 +381,6 @@
       });
     });
     if (s) {
-      // Images and linked files (PDFs …) are encrypted; show or link them through blob: URLs.
-      $$('[data-portico-asset]').forEach(function (el) {
-        fetch(el.getAttribute('data-portico-asset'))
-          .then(function (r) { if (!r.ok) throw 0; return r.arrayBuffer(); })
-          .then(function (buf) { return decryptAsset(buf, s.aes, c.path, el.getAttribute('data-portico-name')); })
-          .then(function (pt) {
-            var url = URL.createObjectURL(new Blob([pt], { type: el.getAttribute('data-portico-type') || '' }));
-            if (el.tagName === 'A') { el.href = url; el.download = el.getAttribute('data-portico-name').split('/').pop(); } else el.src = url;
-          })
-          .catch(function () {});
-      });
-      $$('[data-portico-watermark]').forEach(function (e) {
-        e.textContent = (e.getAttribute('data-label') || '{name}').replace('{name}', s.n || s.v);
-      });
       $$('[data-portico-signout]').forEach(function (e) {
         e.addEventListener('click', function (ev) {
           ev.preventDefault();
@@ -567,9 +600,7 @@
     ring = ring || readJSON('portico-keyring');
     page = page || readJSON('portico-page');
     if (ring && page) {
-      // a stored session is read at once: the key store opens while the page is parsed. A magic link needs it only
-      // after the page is shown, and opening it first would hold the decryption up.
-      if (!/(^#|&)k=/.test(location.hash)) connect().catch(function () {});
+      if (!/(^#|&)k=/.test(location.hash)) connect().catch(function () {});   // a theme that loads this script first
       gate(ring, page).catch(function () { show('damaged'); })
         // a task of its own once the page is shown or refused: Web Storage is slow the first time (~5 ms a store)
         .then(function () { G.setTimeout(function () { dropLegacy(ring.a); }, 0); });
