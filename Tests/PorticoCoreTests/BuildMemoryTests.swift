@@ -156,7 +156,7 @@ import Testing
         let go = DispatchSemaphore(value: 0)
         memory.saveLater {
             go.wait()
-            FileManager.default.createFile(atPath: file.path, contents: Data("state".utf8))
+            _ = FileManager.default.createFile(atPath: file.path, contents: Data("state".utf8))
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { go.signal() }
         cache.remove(for: output)
