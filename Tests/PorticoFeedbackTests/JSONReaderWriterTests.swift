@@ -82,4 +82,20 @@ import Testing
         #expect(Notification.Template(["a": .null]).with(id: 7) == #"{"a":null,"id":7}"#)
         #expect(Notification.Template([:]).with(id: 7) == #"{"id":7}"#)
     }
+
+    /// A workshop request ticked on the feedback form: its notification is written before the transaction with two
+    /// holes, its id and the submission's, and filled is the payload written whole.
+    @Test func aWorkshopTemplateAskedWithFeedbackIsThePayloadWithBothIDs() throws {
+        let new = NewWorkshopRequest(receivedAt: Date(timeIntervalSince1970: 1_780_000_000.5), accountSlug: "acme", accountPath: "acme-x",
+                                     viewer: "alice", page: "insights/a/index.html", nonce: nil, topic: "Costs", preferredWeeks: "24",
+                                     participants: 3, notes: "n", sme: NewSubmission.SME(name: "Ada", email: nil))
+        let template = Notification.workshopTemplate(new: new, withFeedback: true)
+        guard case .object(var whole) = try JSONValue.parse(Data(Notification.workshopPayload(id: 5, new: new).utf8)) else {
+            Issue.record("the payload is not an object"); return
+        }
+        #expect(whole["submission_id"] == .null && whole["received_at"] == .string("2026-05-28T20:26:40Z"))
+        whole["submission_id"] = .integer(81)
+        #expect(template.with(id: 5, submissionID: 81) == JSONValue.object(whole).jsonText())
+        #expect(Notification.Template(["a": .null, "t": .null], holes: ["id", "s"]).with(id: 1, submissionID: 2) == #"{"a":null,"id":1,"s":2,"t":null}"#)
+    }
 }
