@@ -83,6 +83,19 @@ import Testing
         #expect(Notification.Template([:]).with(id: 7) == #"{"id":7}"#)
     }
 
+    /// The feedback notification, written member by member, is the payload built as an object and written whole.
+    @Test func theFeedbackTemplateIsThePayloadWrittenAsAnObject() throws {
+        for (fields, sme) in [(["message": JSONValue.string("a \"quote\"\n/é"), "rating": .integer(4), "workshop": .bool(false)],
+                               NewSubmission.SME(name: "Ada", email: "ada@x.example")),
+                              ([:], nil), (["z": .array([.null, .number(1.5)]), "a": .object(["k": .string("v")])], NewSubmission.SME(name: "B", email: nil))] {
+            let new = NewSubmission(receivedAt: Date(timeIntervalSince1970: 1_780_000_000.75), accountSlug: "acme",
+                                    submission: Submission(account: "acme-x", page: "insights/a\"b/index.html", viewer: "bob@x", timestamp: 1,
+                                                           nonce: "n", fields: fields), body: Data(), sme: sme)
+            #expect(Notification.template(accountSlug: "acme", new: new).with(id: 12)
+                    == Notification.templateFromObject(accountSlug: "acme", new: new).with(id: 12))
+        }
+    }
+
     /// A workshop request ticked on the feedback form: its notification is written before the transaction with two
     /// holes, its id and the submission's, and filled is the payload written whole.
     @Test func aWorkshopTemplateAskedWithFeedbackIsThePayloadWithBothIDs() throws {
