@@ -14,8 +14,8 @@ public final class FeedbackStore: Sendable {
         configuration.prepareDatabase { db in
             // FULL: a commit is on disk before `write` returns, so a 201 survives power loss, not just a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Group commit gives every submission a savepoint; its undo pages (the sub-journal) stay in memory
-            // instead of a temporary file. Crash safety comes from the WAL, not from them.
+            // A statement that can fail part-way inside a shared transaction keeps its undo pages (the statement
+            // journal) in memory instead of a temporary file. Crash safety comes from the WAL, not from them.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         // Made 0600 before SQLite opens it (an existing file keeps its mode): submissions are private, and SQLite
