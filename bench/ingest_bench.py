@@ -7,7 +7,7 @@ accepted/s counts rows in the database, not wrk's answers. Also records each pha
 of PostgreSQL, to show which side is the ceiling.
 
 Usage: PORTICO_BIN=.build-release/release/portico python3 bench/ingest_bench.py [--seconds 10] [--setups sqlite,postgres,replicas]
-       [--results bench/RESULTS.md]
+       [--results bench/RESULTS.md]   (replaces that set of setups' section, between its markers)
 PostgreSQL: the cluster PORTICO_BENCH_POSTGRES_URL names, else one started for the run with scripts/pg-cluster.sh (Debian's
 postgresql; fsync on). Needs wrk and nginx (apt-get install -y wrk nginx) and what tests/feedback/portico_client.py needs.
 """
@@ -215,7 +215,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--setups", default="sqlite,postgres,replicas", help="comma-separated, of: " + ", ".join(SETUPS))
     parser.add_argument("--bodies", type=int, default=None, help="pre-signed bodies per endpoint (default 30,000 per second)")
-    parser.add_argument("--results", help="append the tables to this Markdown file (e.g. bench/RESULTS.md)")
+    parser.add_argument("--results", help="write the tables into this Markdown file (e.g. bench/RESULTS.md), replacing the same setups' section")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--only", choices=("feedback", "engagement"), help="load just this endpoint (after /healthz), e.g. under perf")
     parser.add_argument("--wrk-check", action="store_true", help="end each setup with /healthz from 4 wrk threads (is wrk the ceiling?)")
@@ -242,8 +242,7 @@ def main():
     text = report(a, results, started, finished)
     print(text)
     if a.results:
-        with open(a.results, "a", encoding="utf-8") as f:
-            f.write("\n" + text)
+        write_results(a.results, text, setups)
     if a.keep:
         print(f"work folder kept: {work}")
     else:
@@ -254,12 +253,28 @@ def main():
                 print(setup, name, result["raw"])
 
 
+def write_results(path, text, setups):
+    """Replaces this set of setups' section of `path` (between its markers), or appends it the first time."""
+    begin, end = f"<!-- ingest-{'-'.join(setups)}:begin -->", f"<!-- ingest-{'-'.join(setups)}:end -->"
+    block = f"{begin}\n{text}{end}\n"
+    with open(path, encoding="utf-8") as f:
+        current = f.read()
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        updated = head + block + rest.split(end, 1)[1].lstrip("\n")
+    else:
+        updated = current + "\n" + block
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(updated)
+
+
 def report(a, results, started, finished):
     load = open("/proc/loadavg").read().split()[:3]
     binary = os.path.relpath(PORTICO_BIN, ROOT) if PORTICO_BIN.startswith("/") else PORTICO_BIN
     args = (f"--seconds {a.seconds} --setups {','.join(results)}" + (" --wrk-check" if a.wrk_check else "")
             + (f" --only {a.only}" if a.only else ""))
-    out = ["## Ingest beside /healthz: SQLite, PostgreSQL, two replicas behind nginx (issue 18)", "",
+    names = {"sqlite": "SQLite", "postgres": "PostgreSQL", "replicas": "two replicas behind nginx"}
+    out = [f"## Ingest beside /healthz: {', '.join(names[s] for s in results)} (issue 18)", "",
            f"`PORTICO_BIN={binary} python3 bench/ingest_bench.py {args}` on {started:%Y-%m-%d %H:%M} UTC "
            f"({(finished - started).total_seconds():.0f} s); {os.cpu_count()} CPUs (wrk, portico, PostgreSQL and nginx share them), "
            f"load average {' '.join(load)} at the end. Limits raised; wrk -t{THREADS} -c{CONNECTIONS} for {a.seconds} s per row, one "

@@ -82,4 +82,33 @@ import Testing
         #expect(Notification.Template(["a": .null]).with(id: 7) == #"{"a":null,"id":7}"#)
         #expect(Notification.Template([:]).with(id: 7) == #"{"id":7}"#)
     }
+
+    /// The feedback notification, written member by member, is the payload built as an object and written whole.
+    @Test func theFeedbackTemplateIsThePayloadWrittenAsAnObject() throws {
+        for (fields, sme) in [(["message": JSONValue.string("a \"quote\"\n/é"), "rating": .integer(4), "workshop": .bool(false)],
+                               NewSubmission.SME(name: "Ada", email: "ada@x.example")),
+                              ([:], nil), (["z": .array([.null, .number(1.5)]), "a": .object(["k": .string("v")])], NewSubmission.SME(name: "B", email: nil))] {
+            let new = NewSubmission(receivedAt: Date(timeIntervalSince1970: 1_780_000_000.75), accountSlug: "acme",
+                                    submission: Submission(account: "acme-x", page: "insights/a\"b/index.html", viewer: "bob@x", timestamp: 1,
+                                                           nonce: "n", fields: fields), body: Data(), sme: sme)
+            #expect(Notification.template(accountSlug: "acme", new: new).with(id: 12)
+                    == Notification.templateFromObject(accountSlug: "acme", new: new).with(id: 12))
+        }
+    }
+
+    /// A workshop request ticked on the feedback form: its notification is written before the transaction with two
+    /// holes, its id and the submission's, and filled is the payload written whole.
+    @Test func aWorkshopTemplateAskedWithFeedbackIsThePayloadWithBothIDs() throws {
+        let new = NewWorkshopRequest(receivedAt: Date(timeIntervalSince1970: 1_780_000_000.5), accountSlug: "acme", accountPath: "acme-x",
+                                     viewer: "alice", page: "insights/a/index.html", nonce: nil, topic: "Costs", preferredWeeks: "24",
+                                     participants: 3, notes: "n", sme: NewSubmission.SME(name: "Ada", email: nil))
+        let template = Notification.workshopTemplate(new: new, withFeedback: true)
+        guard case .object(var whole) = try JSONValue.parse(Data(Notification.workshopPayload(id: 5, new: new).utf8)) else {
+            Issue.record("the payload is not an object"); return
+        }
+        #expect(whole["submission_id"] == .null && whole["received_at"] == .string("2026-05-28T20:26:40Z"))
+        whole["submission_id"] = .integer(81)
+        #expect(template.with(id: 5, submissionID: 81) == JSONValue.object(whole).jsonText())
+        #expect(Notification.Template(["a": .null, "t": .null], holes: ["id", "s"]).with(id: 1, submissionID: 2) == #"{"a":null,"id":1,"s":2,"t":null}"#)
+    }
 }

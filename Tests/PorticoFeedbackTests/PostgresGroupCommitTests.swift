@@ -60,7 +60,7 @@ struct PostgresGroupCommitTests {
             // The first insert is in its transaction, waiting for the lock; the others queue behind it.
             try await GroupCommitTests.waitUntil { (try? await count(holder, "SELECT COUNT(*) FROM pg_locks WHERE NOT granted")) ?? 0 > 0 }
             for (index, submit) in submissions.enumerated().dropFirst() { tasks.addTask { (index, await submit()) } }
-            try await GroupCommitTests.waitUntil { await store.ingest.queued == submissions.count - 1 }
+            try await GroupCommitTests.waitUntil { store.ingest.queued == submissions.count - 1 }
             state.release()
             return try await tasks.reduce(into: [Answer](repeating: .failed, count: submissions.count)) { $0[$1.0] = $1.1 }
         }

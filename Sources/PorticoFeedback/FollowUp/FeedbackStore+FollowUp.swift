@@ -62,7 +62,8 @@ extension FeedbackStore {
         }
     }
 
-    static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: Date, actor: String, action: FollowUpEvent.Action,
+    /// `date` a `Date`, or its `UTCDateText.storage` text.
+    static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: any DatabaseValueConvertible, actor: String, action: FollowUpEvent.Action,
                        from: String? = nil, to: String? = nil, note: String? = nil) throws {
         try db.cachedStatement(sql: """
             INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

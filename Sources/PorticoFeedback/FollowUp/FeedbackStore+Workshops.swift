@@ -30,17 +30,18 @@ extension FeedbackStore {
     /// The row, its `created` event and its notification, inside the caller's transaction.
     static func insertWorkshopRow(_ db: Database, _ new: NewWorkshopRequest, submissionID: Int64?,
                                   notification: (Int64) -> String) throws -> Int64 {
+        let receivedAt = UTCDateText.storage(new.receivedAt)
         try db.cachedStatement(sql: """
             INSERT INTO workshop_request (received_at, account_slug, account_path, viewer, page, nonce, submission_id, topic,
                                           preferred_weeks, participants, notes, sme_name, sme_email, state, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [new.receivedAt, new.accountSlug, new.accountPath, new.viewer, new.page, new.nonce, submissionID, new.topic,
+            """).execute(arguments: [receivedAt, new.accountSlug, new.accountPath, new.viewer, new.page, new.nonce, submissionID, new.topic,
                              new.preferredWeeks, new.participants, new.notes, new.sme?.name, new.sme?.email,
-                             WorkshopState.requested.rawValue, new.receivedAt])
+                             WorkshopState.requested.rawValue, receivedAt])
         let id = db.lastInsertedRowID
-        try record(db, .workshop, id: id, at: new.receivedAt, actor: "reader", action: .created, to: WorkshopState.requested.rawValue)
+        try record(db, .workshop, id: id, at: receivedAt, actor: "reader", action: .created, to: WorkshopState.requested.rawValue)
         try db.cachedStatement(sql: "INSERT INTO outbox (workshop_id, payload, next_attempt_at) VALUES (?, ?, ?)")
-            .execute(arguments: [id, notification(id), new.receivedAt])
+            .execute(arguments: [id, notification(id), receivedAt])
         return id
     }
 

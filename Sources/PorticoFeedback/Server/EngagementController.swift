@@ -77,11 +77,7 @@ struct EngagementController: Sendable {
         return Reader(signed: signed, account: account)
     }
 
-    static func isPlainText(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == ReadingEnvelope.contentType
-    }
+    static func isPlainText(_ contentType: String?) -> Bool { MediaType.matches(contentType, ReadingEnvelope.contentType) }
 }
 
 extension Problem {

@@ -88,7 +88,7 @@ struct ReaderGate: Sendable {
 
     /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
     private func authenticate(_ request: Request, pages: EnvelopeParser.PageRule, now: Date) async throws -> Authenticated {
-        guard isJSON(request.headers[.contentType]) else {
+        guard MediaType.matches(request.headers[.contentType], "application/json") else {
             throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
                           detail: "send the submission as application/json", field: "Content-Type")
         }
@@ -101,7 +101,7 @@ struct ReaderGate: Sendable {
         do { envelope = try EnvelopeParser.parse(json, pages: pages) } catch { throw Problem.invalid(error) }
 
         let snapshot = directory.current
-        guard let found = Self.verifiedViewer(envelope, proof: request.headers[proofHeader], body: body, in: snapshot) else {
+        guard let found = Self.verifiedViewer(envelope, proof: request.headers[Self.proofHeader], body: body, in: snapshot) else {
             throw Problem.badProof
         }
         let (account, viewer) = found
@@ -127,13 +127,7 @@ struct ReaderGate: Sendable {
         return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
     }
 
-    private var proofHeader: HTTPField.Name { HTTPField.Name(Envelope.proofHeader)! }
-
-    private func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
-    }
+    private static let proofHeader = HTTPField.Name(Envelope.proofHeader)!
 
     /// 403 for a viewer whose access expired or was revoked (their key still verifies until the next build).
     static func requireActive(_ viewer: FeedbackDirectory.ViewerEntry, today: Day, field: String = "viewer") throws {

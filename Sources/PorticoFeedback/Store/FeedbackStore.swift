@@ -14,8 +14,8 @@ public final class FeedbackStore: Sendable {
         configuration.prepareDatabase { db in
             // FULL: a commit is on disk before `write` returns, so a 201 survives power loss, not just a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Group commit gives every submission a savepoint; its undo pages (the sub-journal) stay in memory
-            // instead of a temporary file. Crash safety comes from the WAL, not from them.
+            // A statement that can fail part-way inside a shared transaction keeps its undo pages (the statement
+            // journal) in memory instead of a temporary file. Crash safety comes from the WAL, not from them.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         // Made 0600 before SQLite opens it (an existing file keeps its mode): submissions are private, and SQLite
@@ -42,6 +42,8 @@ public final class FeedbackStore: Sendable {
         let status: SubmissionStatus = .open
         let fields = JSONValue.object(new.submission.fields).jsonText()
         let payloadFor = notification
+        // The same text GRDB stores for the date, written before the write lock is taken.
+        let receivedAt = UTCDateText.storage(new.receivedAt)
         do {
             return try await write(grouped: { db in
                 if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce) {
@@ -51,16 +53,16 @@ public final class FeedbackStore: Sendable {
                     INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
                                             sme_name, sme_email, status)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [new.receivedAt, new.accountSlug, new.submission.account, new.submission.page,
+                    """).execute(arguments: [receivedAt, new.accountSlug, new.submission.account, new.submission.page,
                                      new.submission.viewer, new.submission.nonce, new.submission.timestamp, fields, new.body,
                                      new.sme?.name, new.sme?.email, status.rawValue])
                 let id = db.lastInsertedRowID
-                try Self.record(db, .feedback, id: id, at: new.receivedAt, actor: "reader", action: .created, to: status.rawValue)
+                try Self.record(db, .feedback, id: id, at: receivedAt, actor: "reader", action: .created, to: status.rawValue)
                 try db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")
-                    .execute(arguments: [id, payloadFor(id), new.receivedAt])
+                    .execute(arguments: [id, payloadFor(id), receivedAt])
                 // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
-                if let workshop = new.workshopRequest {
-                    _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }
+                if let workshop = new.workshopRequest, let notification = new.workshopNotification {
+                    _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { notification.with(id: $0, submissionID: id) }
                 }
                 return id
             })

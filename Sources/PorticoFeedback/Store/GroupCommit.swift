@@ -1,19 +1,33 @@
+import PorticoCore
+
 /// Group commit: submissions that wait while a commit is on its way to disk share the next transaction, so a
 /// burst costs one durable commit (one fsync) instead of one each. `submit` returns only after the transaction
 /// holding its work has committed, so an answer still means "stored".
 ///
 /// Generic over the work and the store: `commit` runs a list of works in one transaction and gives one result per
-/// work, in order. It isolates each work (a savepoint), so a work that fails is rolled back and answers for itself
+/// work, in order. It isolates each work, so a work that fails is rolled back and answers for itself
 /// while the others commit. When `commit` throws, nothing of that transaction is stored; each work is then tried
 /// again in a transaction of its own, so one bad work cannot take the others down and every caller gets its own answer.
-public actor GroupCommit<Work: Sendable, Output: Sendable> {
+///
+/// A class with a lock rather than an actor: a submission queues without hopping to another executor and back.
+public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     public typealias Commit = @Sendable ([Work]) async throws -> [Result<Output, any Error>]
+
+    private struct Waiting: Sendable {
+        var work: Work
+        var answer: CheckedContinuation<Output, any Error>
+    }
+
+    private struct Queue: Sendable {
+        var waiting: [Waiting] = []
+        var draining = 0
+        var committing = 0
+    }
 
     private let commit: Commit
     private let maxBatch: Int
     private let lanes: Int
-    private var waiting: [(work: Work, answer: CheckedContinuation<Output, any Error>)] = []
-    private var draining = 0
+    private let queue = Locked(Queue())
 
     /// `maxBatch` bounds one transaction (its time holding the write lock, and the work lost to a retry). `lanes`
     /// transactions may commit at once: 1 for SQLite (one writer at a time anyway); more for a server database, where
@@ -28,31 +42,49 @@ public actor GroupCommit<Work: Sendable, Output: Sendable> {
     /// Runs `work` in the next shared transaction; returns its output once that transaction is committed.
     public func submit(_ work: Work) async throws -> Output {
         try await withCheckedThrowingContinuation { answer in
-            waiting.append((work, answer))
-            if draining < lanes {
+            let startsLane = queue.withLock { queue in
+                queue.waiting.append(Waiting(work: work, answer: answer))
                 // A lane free: the work starts a commit at once (no added wait when idle); the works that arrive
                 // while every lane commits make up the next batch.
-                draining += 1
-                Task { await drain() }
+                guard queue.draining < lanes else { return false }
+                queue.draining += 1
+                return true
             }
+            if startsLane { Task { await drain() } }
         }
     }
 
     /// Works waiting for the next transaction (not those of the one committing).
-    var queued: Int { waiting.count }
+    var queued: Int { queue.withLock { $0.waiting.count } }
+    /// Works in the transactions committing now.
+    var committing: Int { queue.withLock { $0.committing } }
+    /// Lanes with a commit under way (or about to start one).
+    var lanesInUse: Int { queue.withLock { $0.draining } }
 
     private func drain() async {
-        while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(maxBatch))
-            waiting.removeFirst(batch.count)
+        while let batch = nextBatch() {
             let results = await Self.run(batch.map(\.work), commit)
+            queue.withLock { $0.committing -= batch.count }
             for (entry, result) in zip(batch, results) { entry.answer.resume(with: result) }
         }
-        draining -= 1
     }
 
-    /// Runs outside the actor, so new works queue up while this batch commits.
-    private nonisolated static func run(_ works: [Work], _ commit: Commit) async -> [Result<Output, any Error>] {
+    /// The next works to commit, or nil (and the lane freed) when none wait.
+    private func nextBatch() -> [Waiting]? {
+        queue.withLock { queue in
+            guard !queue.waiting.isEmpty else {
+                queue.draining -= 1
+                return nil
+            }
+            let batch = Array(queue.waiting.prefix(maxBatch))
+            queue.waiting.removeFirst(batch.count)
+            queue.committing += batch.count
+            return batch
+        }
+    }
+
+    /// Runs while new works queue up behind this batch.
+    private static func run(_ works: [Work], _ commit: Commit) async -> [Result<Output, any Error>] {
         do {
             let results = try await commit(works)
             precondition(results.count == works.count, "GroupCommit.commit gave \(results.count) results for \(works.count) works")

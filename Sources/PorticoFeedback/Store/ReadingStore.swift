@@ -30,7 +30,10 @@ public struct StoredReadingEvent: Sendable, Equatable, FetchableRecord {
 
 extension FeedbackStore {
     /// Stores a batch's events with its nonce in one transaction; a nonce seen before throws `duplicateNonce`.
-    public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date) async throws {
+    public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt date: Date) async throws {
+        // The texts GRDB stores for the dates, written before the write lock is taken.
+        let receivedAt = UTCDateText.storage(date)
+        let started = batch.events.map { UTCDateText.storage(Date(timeIntervalSince1970: TimeInterval($0.startedAt))) }
         do {
             _ = try await write(grouped: { db in
                 try db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")
@@ -39,9 +42,8 @@ extension FeedbackStore {
                     INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for event in batch.events {
-                    try insert.execute(arguments: [receivedAt, accountSlug, batch.viewer, event.page, event.kind.rawValue,
-                                                   Date(timeIntervalSince1970: TimeInterval(event.startedAt)), event.activeSeconds,
+                for (event, startedAt) in zip(batch.events, started) {
+                    try insert.execute(arguments: [receivedAt, accountSlug, batch.viewer, event.page, event.kind.rawValue, startedAt, event.activeSeconds,
                                                    event.scrollPercent, event.file])
                 }
                 return 0

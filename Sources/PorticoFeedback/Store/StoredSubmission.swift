@@ -15,7 +15,10 @@ public struct NewSubmission: Sendable {
     public var body: Data
     public var sme: SME?
     /// Set when the reader ticked the form's `workshop` box: the request stored with the submission.
-    public var workshopRequest: NewWorkshopRequest?
+    public var workshopRequest: NewWorkshopRequest? { didSet { workshopNotification = Self.notification(workshopRequest) } }
+    /// The workshop request's notification, written when the request is set (outside the store's transaction) but
+    /// for its id and the submission's.
+    private(set) var workshopNotification: Notification.Template?
     public struct SME: Sendable, Equatable {
         public var name: String
         public var email: String?
@@ -24,11 +27,16 @@ public struct NewSubmission: Sendable {
 
     public init(receivedAt: Date, accountSlug: String, submission: Submission, body: Data, sme: SME?, workshopRequest: NewWorkshopRequest? = nil) {
         self.workshopRequest = workshopRequest
+        workshopNotification = Self.notification(workshopRequest)
         self.receivedAt = receivedAt
         self.accountSlug = accountSlug
         self.submission = submission
         self.body = body
         self.sme = sme
+    }
+
+    private static func notification(_ request: NewWorkshopRequest?) -> Notification.Template? {
+        request.map { Notification.workshopTemplate(new: $0, withFeedback: true) }
     }
 }
 

@@ -10,25 +10,28 @@ enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// An object's text cut where the value of `hole` goes (`hole` itself is not in `object`): `before` ends with
-    /// `"hole":`, so `before + value + after` is the object with that member, keys in order.
-    static func textAround(hole: String, in object: [String: JSONValue]) -> (before: String, after: String) {
-        var before: [UInt8] = [UInt8(ascii: "{")], after: [UInt8] = []
-        let keys = (Array(object.keys) + [hole]).sorted(by: precedes)
-        let split = keys.firstIndex(of: hole)!
-        for (index, key) in keys.enumerated() where index < split {
-            if index > 0 { before.append(UInt8(ascii: ",")) }
-            member(key, object[key]!, into: &before)
+    /// An object's text cut where the values of `holes` go (`holes` are not in `object`): the hole names in text order,
+    /// and the pieces around them, each piece before a hole ending with `"hole":`, so the pieces joined by the values
+    /// are the object with those members, keys in order.
+    static func textAround(holes: [String], in object: [String: JSONValue]) -> (holes: [String], pieces: [String]) {
+        let keys = (Array(object.keys) + holes).sorted(by: precedes)
+        var pieces: [String] = [], ordered: [String] = []
+        var piece: [UInt8] = [UInt8(ascii: "{")]
+        for (index, key) in keys.enumerated() {
+            if index > 0 { piece.append(UInt8(ascii: ",")) }
+            if let value = object[key] {
+                member(key, value, into: &piece)
+            } else {
+                string(key, into: &piece)
+                piece.append(UInt8(ascii: ":"))
+                pieces.append(String(decoding: piece, as: UTF8.self))
+                ordered.append(key)
+                piece = []
+            }
         }
-        if split > 0 { before.append(UInt8(ascii: ",")) }
-        string(hole, into: &before)
-        before.append(UInt8(ascii: ":"))
-        for key in keys[(split + 1)...] {
-            after.append(UInt8(ascii: ","))
-            member(key, object[key]!, into: &after)
-        }
-        after.append(UInt8(ascii: "}"))
-        return (String(decoding: before, as: UTF8.self), String(decoding: after, as: UTF8.self))
+        piece.append(UInt8(ascii: "}"))
+        pieces.append(String(decoding: piece, as: UTF8.self))
+        return (ordered, pieces)
     }
 
     private static func precedes(_ a: String, _ b: String) -> Bool { a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) }

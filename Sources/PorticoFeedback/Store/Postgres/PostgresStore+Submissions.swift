@@ -19,8 +19,8 @@ extension PostgresStore {
             try await self.record(db, .feedback, id: id, at: new.receivedAt, actor: "reader", action: .created, to: SubmissionStatus.open.rawValue)
             try await self.execute("INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)",
                                    [.int64(id), .text(notification(id)), .date(new.receivedAt)], on: db)
-            if let workshop = new.workshopRequest {
-                _ = try await self.insertWorkshopRow(db, workshop, submissionID: id) { Notification.workshopPayload(id: $0, new: workshop, submissionID: id) }
+            if let workshop = new.workshopRequest, let notification = new.workshopNotification {
+                _ = try await self.insertWorkshopRow(db, workshop, submissionID: id) { notification.with(id: $0, submissionID: id) }
             }
             return id
         })

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PorticoFeedback
+
+/// The byte-level texts on ingest's path give what the Foundation paths they replace gave.
+@Suite struct IngestTextTests {
+    /// Seeded, so a failure repeats (a linear congruential generator is plenty here).
+    struct Numbers {
+        var state: UInt64
+        init(_ seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+    }
+
+    /// Dates from 1970 to 9999, sub-millisecond parts included, and the edges of days, years and leap years.
+    static func dates() -> [Date] {
+        var random = Numbers(18)
+        var dates = (0..<5000).map { _ in Date(timeIntervalSince1970: Double(random.next() % 253_402_300_799_000) / 1000 + Double(random.next() % 1000) / 1e6) }
+        dates += [0, 0.0005, 0.9999, 86_399.9995, 951_782_400, 951_868_799.999, 4_107_542_400, 1_780_000_000.123456, 253_402_300_799.999]
+            .map { Date(timeIntervalSince1970: $0) }
+        dates += [Date(), Date(timeIntervalSinceReferenceDate: 0), Date(timeIntervalSinceReferenceDate: -0.0001)]
+        return dates
+    }
+
+    @Test func storageTextIsWhatGRDBStoresForTheDate() {
+        for date in Self.dates() {
+            #expect(UTCDateText.storage(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
+        }
+        // Outside 1970–9999: GRDB's own text.
+        let early = Date(timeIntervalSince1970: -1)
+        #expect(UTCDateText.storage(early) == String.fromDatabaseValue(early.databaseValue))
+    }
+
+    @Test func iso8601TextIsFoundations() {
+        for date in Self.dates() { #expect(UTCDateText.iso8601(date) == date.formatted(.iso8601), "\(date.timeIntervalSince1970)") }
+    }
+
+    @Test func base64URLDecodesWhatFoundationDecodes() {
+        var random = Numbers(64)
+        for length in 0..<70 {
+            let bytes = Data((0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            let text = bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.decode(text) == bytes)
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
+    }
+
+    @Test func base64URLRefusesWhatIsNotOneSpellingOfBytes() {
+        let proof = Base64URL.encode(Data(repeating: 0xA5, count: 32))
+        #expect(proof.utf8.count == 43)
+        for bad in ["A", "AAAAA", "ab+c", "ab/c", "ab=c", "AB==", "é", "AAA ", proof.dropLast() + "V"] {
+            #expect(Base64URL.decode(String(bad)) == nil, "\(bad)")
+        }
+        // The last character of 43 carries 4 bits and 2 left over: only the spelling with those 2 unset decodes.
+        let last = proof.last!
+        let other = String(proof.dropLast()) + String(Character(Unicode.Scalar(last.asciiValue! + 1)))
+        #expect(Base64URL.decode(proof) != nil && Base64URL.decode(other) == nil)
+    }
+
+    @Test func mediaTypesCompareAsBefore() {
+        for (header, expected) in [("application/json", true), ("Application/JSON; charset=utf-8", true), (" application/json ;x", true),
+                                   ("\tapplication/json", true), ("application/jsonx", false), ("application/json\u{A0}", true),
+                                   ("text/plain", false), ("", false), ("application/jso", false)] {
+            #expect(MediaType.matches(header, "application/json") == expected, "\(header)")
+        }
+        #expect(!MediaType.matches(nil, "application/json"))
+        #expect(MediaType.matches("TEXT/PLAIN;charset=UTF-8", "text/plain"))
+    }
+}
