@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PorticoCore
 
 /// A date as the two texts ingest writes: GRDB's storage text (`2026-12-02 02:21:00.123`, what GRDB stores for a
 /// `Date`) and ISO 8601 to the second (`2026-12-02T02:21:00Z`, what `.formatted(.iso8601)` gives), both UTC. Written
@@ -32,20 +33,8 @@ enum UTCDateText {
             millisecond = Int(inDay % 1000)
             let seconds = Int(inDay / 1000)
             (hour, minute, second) = (seconds / 3600, seconds / 60 % 60, seconds % 60)
-            (year, month, day) = Self.civil(fromDays: Int(days))
-        }
-
-        /// Howard Hinnant's days-from-civil inverse: proleptic Gregorian, like Foundation's calendar for these years.
-        private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-            let z = days + 719_468
-            let era = z / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let monthIndex = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-            let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-            return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+            let civil = Day(ordinal: Int(days))
+            (year, month, day) = (civil.year, civil.month, civil.day)
         }
 
         enum Ending { case milliseconds, zulu }
