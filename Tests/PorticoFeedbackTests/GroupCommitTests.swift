@@ -304,3 +304,33 @@ import Testing
         #expect(try count(store, "SELECT COUNT(*) FROM outbox") == 3)
     }
 }
+
+@Suite struct WALCheckpointerTests {
+    /// The rows of the database file alone, without its write-ahead log: what checkpoints have copied into it.
+    static func rowsInTheFileAlone(_ path: String) -> Int? {
+        let copy = Fixture.databasePath()
+        guard (try? FileManager.default.copyItem(atPath: path, toPath: copy)) != nil,
+              let queue = try? DatabaseQueue(path: copy) else { return nil }
+        return try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") }
+    }
+
+    @Test func groupCommitsAreCheckpointedOffTheCommitPathAndTheAutomaticOneIsOnlyABackstop() async throws {
+        let path = Fixture.databasePath()
+        let store = try FeedbackStore(path: path)
+        let backstop = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(backstop == WALCheckpointer.backstopPages)
+        let tests = GroupCommitTests()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask { _ = await tests.insert(store, tests.submission(nonce: "n\(index)")) }
+            }
+        }
+        // 200 submissions fill far fewer pages than the backstop: only the checkpointer copies them into the file.
+        var rows: Int?
+        for _ in 0..<500 where rows != 200 {
+            try await Task.sleep(for: .milliseconds(20))
+            rows = Self.rowsInTheFileAlone(path)
+        }
+        #expect(rows == 200)
+    }
+}

@@ -11,9 +11,10 @@ extension FeedbackStore {
     /// copied to the sub-journal, a sixth of the writer's time). A work that fails before it changed a row (a
     /// replay, a nonce's unique key) answers for itself and the others go on. One that fails after changing rows is
     /// left out and the transaction is rolled back and run again without it, so none of its rows are stored.
-    static func groupCommit(_ pool: DatabasePool) -> GroupCommit<SQLiteWork, Int64> {
+    static func groupCommit(_ pool: DatabasePool, checkpointer: WALCheckpointer) -> GroupCommit<SQLiteWork, Int64> {
         GroupCommit { works in
-            try await pool.writeWithoutTransaction { db in
+            defer { checkpointer.committed() }
+            return try await pool.writeWithoutTransaction { db in
                 var leftOut: [Int: any Error] = [:]
                 while true {
                     var results: [Result<Int64, any Error>] = []

@@ -7,6 +7,7 @@ public final class FeedbackStore: Sendable {
     let pool: DatabasePool
     /// Readers' submissions, workshop requests and reading batches: waiting ones share one transaction.
     let ingest: GroupCommit<SQLiteWork, Int64>
+    let checkpointer: WALCheckpointer
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -17,6 +18,8 @@ public final class FeedbackStore: Sendable {
             // A statement that can fail part-way inside a shared transaction keeps its undo pages (the statement
             // journal) in memory instead of a temporary file. Crash safety comes from the WAL, not from them.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Checkpoints run off the commit path (`WALCheckpointer`); this one is only a backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         // Made 0600 before SQLite opens it (an existing file keeps its mode): submissions are private, and SQLite
         // gives the -wal and -shm files the database's mode.
@@ -29,7 +32,8 @@ public final class FeedbackStore: Sendable {
             throw StoreError.schemaTooNew(applied: applied, known: migrator.migrations)
         }
         try migrator.migrate(pool)
-        ingest = Self.groupCommit(pool)
+        checkpointer = try WALCheckpointer(path: path)
+        ingest = Self.groupCommit(pool, checkpointer: checkpointer)
     }
 
     /// The migrations applied to this database, oldest first.
