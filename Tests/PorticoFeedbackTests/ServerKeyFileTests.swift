@@ -41,9 +41,7 @@ import Testing
 
     @Test func namesWhatIsWrong() {
         func problem(_ text: String) -> String? {
-            do { _ = try ServerKeyFile.decode(Data(text.utf8)); return nil } catch let error as ServerKeyFileError {
-                return error.problem
-            } catch { return "\(error)" }
+            do { _ = try ServerKeyFile.decode(Data(text.utf8)); return nil } catch { return error.problem }
         }
         #expect(problem("not json")?.contains("JSON") == true)
         #expect(problem(#"{"format":"other","version":1,"accounts":[]}"#)?.contains("format") == true)

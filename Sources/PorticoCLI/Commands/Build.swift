@@ -83,7 +83,7 @@ struct Build: ParsableCommand {
                 ? try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
                 : try builder.mergeShards(mergeShards.map { URL(fileURLWithPath: $0) }, log: log)
             Terminal.print(log.warnings, contentFolder: project.contentURL)
-            if let serverKeyFile { try writeServerKeys(serverKeyFile()) }
+            if let serverKeyFile { try writeServerKeys(serverKeyFile.value) }
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
             case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
@@ -116,18 +116,13 @@ struct Build: ParsableCommand {
     }
 
     /// Every gated build leaves the feedback server its keys (and only those), for every account: made on another
-    /// thread from now on; the returned function waits for them.
-    private func serverKeys(secret: PortalSecret, today: Day) -> () -> ServerKeyFile {
+    /// thread from now on, collected with `value`.
+    private func serverKeys(secret: PortalSecret, today: Day) -> Background<ServerKeyFile> {
         let content = project.contentURL
-        let made = Locked<ServerKeyFile?>(nil)
-        let done = DispatchGroup()
-        done.enter()
-        DispatchQueue.global().async {
+        return Background {
             let (portal, accounts) = ContentLoader(root: content).loadAccountsOnly(log: DiagnosticLog())
-            made.withLock { $0 = ServerKeyFile(secret: secret, accounts: accounts, staff: portal.staff, today: today) }
-            done.leave()
+            return ServerKeyFile(secret: secret, accounts: accounts, staff: portal.staff, today: today)
         }
-        return { done.wait(); return made.current! }
     }
 
     /// A file already holding these keys is left as it is (no rewrite, no sync to disk).
