@@ -79,7 +79,7 @@ public struct AccountRenderer: Sendable {
     /// core busy) articles are rendered and emitted from several threads, a batch at a time; `emit` must then
     /// be thread-safe. Diagnostics are reported in page order either way.
     public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: @Sendable (RenderedPage) throws -> Void) throws {
-        var cardsByLanguage: [Language: [String: TemplateMap]] = [:]
+        var cardsByLanguage: [Language: [TemplateMap]] = [:]
         let minutes = account.pages.map { page in
             markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? ReadingTime.minutes(page.source.body)
         }
@@ -133,13 +133,14 @@ public struct AccountRenderer: Sendable {
         }
     }
 
-    func cards(in language: Language, minutes: [Int]) -> [String: TemplateMap] {
-        Dictionary(uniqueKeysWithValues: zip(account.pages, minutes).map { ($0.outputPath, card(for: $0, in: language, minutes: $1)) })
+    /// The card of each of the account's pages, in page order.
+    func cards(in language: Language, minutes: [Int]) -> [TemplateMap] {
+        zip(account.pages, minutes).map { card(for: $0, in: language, minutes: $1) }
     }
 
     // MARK: Pages
 
-    func home(_ language: Language, cards: [String: TemplateMap]) -> RenderedPage {
+    func home(_ language: Language, cards: [TemplateMap]) -> RenderedPage {
         let path = prefix(language) + "index.html"
         var context = base(path: path, language: language, kind: "home", title: theme.string("home", language))
         context["welcome"] = .string(theme.string("welcome", language, ["name": account.config.name[language]]))
@@ -148,7 +149,7 @@ public struct AccountRenderer: Sendable {
             guard !pages.isEmpty else { return nil }
             return ["kind": .string(kind.rawValue), "label": .string(kindLabel(kind, language)),
                     "url": .string(RelativeURL.between(path, prefix(language) + "\(kind.rawValue)/index.html")),
-                    "cards": .list(pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })]
+                    "cards": .list(pages.map { relink(cards[$0], from: path) })]
         })
         context["workshop"] = workshopContext(page: path, topic: "")
         return page(path: path, template: "home", context: context)
@@ -156,7 +157,7 @@ public struct AccountRenderer: Sendable {
 
     /// One page of a kind's list (`ListPages`): its cards, the kind's tags as links to each tag's own list (so a
     /// tag filter covers every page of the list, not only the cards shown), and the links between its pages.
-    func list(_ listPage: ListPage, tags: [ListTag], _ language: Language, cards: [String: TemplateMap]) -> RenderedPage {
+    func list(_ listPage: ListPage, tags: [ListTag], _ language: Language, cards: [TemplateMap]) -> RenderedPage {
         let lead = prefix(language)
         let path = lead + listPage.path
         let kind = listPage.kind
@@ -168,7 +169,7 @@ public struct AccountRenderer: Sendable {
         var context = base(path: path, language: language, kind: "list", title: title)
         let first = lead + "\(kind.rawValue)/index.html"
         context["section"] = ["kind": .string(kind.rawValue), "label": .string(label), "url": .string(RelativeURL.between(path, first))]
-        context["cards"] = .list(listPage.pages.map { relink(cards[account.pages[$0].outputPath]!, from: path) })
+        context["cards"] = .list(listPage.pages.map { relink(cards[$0], from: path) })
         context["tags"] = .list(tags.map { tag in
             ["name": .string(tag.name), "count": .int(tag.count), "current": .bool(tag == listPage.tag),
              "url": .string(RelativeURL.between(path, lead + "\(kind.rawValue)/tags/\(tag.folderName)/index.html"))]
@@ -195,7 +196,7 @@ public struct AccountRenderer: Sendable {
     }
 
     /// `minutes` is the reading time its cards show too (from the Markdown source, so both always agree).
-    func article(_ resolved: ResolvedPage, cards: [String: TemplateMap], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
+    func article(_ resolved: ResolvedPage, cards: [TemplateMap], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
         let source = resolved.source
         let path = resolved.outputPath
         var assets: [AssetReference] = []
@@ -242,10 +243,10 @@ public struct AccountRenderer: Sendable {
             "toc": .list(toc.map { ["level": .int($0.level), "id": .string($0.id), "text": .string($0.text)] }),
             "hasToc": .bool(toc.count >= 3),
             "draft": .bool(source.draft), "future": .bool(resolved.isFuture),
-            "related": .list(related(to: resolved).map { otherPath in
+            "related": .list(relatedIndex.related(to: path).map { other in
                 // A card's link depends only on how deep the linking page is (RelativeURL goes up to the root).
-                layouts.card("\(language.rawValue)|\(RelativeURL.toRoot(from: path))|\(otherPath)") {
-                    relink(cards[otherPath]!, from: path)
+                layouts.card("\(language.rawValue)|\(RelativeURL.toRoot(from: path))|\(other)") {
+                    relink(cards[other], from: path)
                 }
             }),
         ]
@@ -385,11 +386,6 @@ public struct AccountRenderer: Sendable {
         var card = card
         card["url"] = .string(RelativeURL.between(path, card.string("path")))
         return .map(card)
-    }
-
-    /// The output paths of the pages most related to `page`.
-    func related(to page: ResolvedPage) -> [String] {
-        relatedIndex.related(to: page.outputPath).map { account.pages[$0].outputPath }
     }
 
     static func smeContext(_ sme: SME) -> TemplateValue {
