@@ -10,7 +10,7 @@ The demo content (content/) is built twice with a fixed secret and date: gated, 
 server serves each build with the gated build's `_headers` as Netlify reads it (a later matching rule's header
 replaces an earlier one's: pages `no-cache`, `/_portico/*` cached for 300 s), the unencrypted build with the same
 Cache-Control, so both variants get the same caching. Each trial starts a fresh Chromium (new profile: nothing cached, no session)
-per variant, the variants in turn (the order alternating from trial to trial), and:
+per variant, the variants in turn (each variant in each place in turn from trial to trial), and:
   1. first open: the magic link straight onto an article (gated: `<article URL>#k=<token>`; unencrypted: the URL);
      time from navigation start (the document's time origin) to the article's text in the DOM;
   2. next article, clicked: the page settled, a click on the link in the article's text to the next article (a
@@ -278,7 +278,7 @@ def report(rows, trials, binary, note, variants):
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; binary `{binary}`; {note}. Demo content, "
         f"account `{ACCOUNT}`: first `{FIRST}` via the magic link, then a click on its link to `{NEXT}`, then `{THIRD}` "
         f"by address, in the same tab; {trials} fresh headless Chromium starts per variant, the variants in turn "
-        "(order alternating); median ms (min–max) to the article's last paragraph in the DOM. "
+        "(each in each place in turn); median ms (min–max) to the article's last paragraph in the DOM. "
         + ("`gated-old`: the same gated build with the previous gate.js in its pages. " if "gated-old" in variants else "")
         + "Targets (issue 17): first open ≤ +50, next article ≤ +20 over unencrypted.\n",
         "| step | " + " | ".join(variants) + " | " + " | ".join(f"{v} − unencrypted" for v in gated) + " |",
@@ -357,7 +357,9 @@ def main():
             return
         rows = []
         for i in range(args.trials):
-            order = variants if i % 2 == 0 else variants[::-1]
+            # each variant in each place in turn (a browser started just after another quit waits more)
+            order = variants[i % len(variants):] + variants[:i % len(variants)]
+            order = order if (i // len(variants)) % 2 == 0 else order[::-1]
             rows.append(trial(urls, fragment, probe, order))
             r = rows[-1]
             log(f"trial {i + 1}/{args.trials}: " + ", ".join(

@@ -370,12 +370,14 @@
       try {
         var text = await fetchPage(url);
         delete early[url.split('#')[0]];
+        mark('visit-fetched');
         var d = new DOMParser().parseFromString(text, 'text/html'), ring = jsonIn(d, 'portico-keyring');
         page = jsonIn(d, 'portico-page');
         if (!ring || !page || ring.v !== VERSION || page.v !== VERSION) throw new Error('not a gated page');
         if (ring.a !== c.path || ring.kc !== c.s.kc || (c.s.x && c.s.x < today())) throw new Error('another key');
         if (!servedAt(new URL(url).pathname, c.path, page.p)) throw new Error('moved');
         html = await decryptPage(page, c.s.aes, c.path);
+        mark('visit-decrypted');
       } catch (_) {
         if (my !== seq) return;
         if (push) follow(null, url); else location.reload();   // popped: the address is already this page's
@@ -390,6 +392,12 @@
       c.shown = here();
       swap(nd);
       watermark(c);
+      mark('swapped');
+      // Scrolling and focus need the new page laid out: in the frame's own layout, not in one forced here first.
+      G.requestAnimationFrame(function () { if (my === seq) arrive(scroll); });
+      later(c);
+    }
+    function arrive(scroll) {
       var hash = location.hash.slice(1), anchor = null;
       try { anchor = hash && doc.getElementById(decodeURIComponent(hash)); } catch (_) {}
       if (scroll) G.scrollTo(scroll[0], scroll[1]);
@@ -399,8 +407,6 @@
       var h = $('main h1') || $('main') || doc.body;
       if (!h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
       h.focus({ preventScroll: true });
-      mark('swapped');
-      later(c);
     }
   }
   function later(c) {   // wires the page shown, unless another has been swapped in meanwhile
