@@ -340,9 +340,10 @@
     doc.addEventListener('pointerover', prefetch, { passive: true });
     doc.addEventListener('pointerdown', prefetch, { passive: true });
     function fetchPage(url) {
-      var key = url.split('#')[0], got = early[key];
-      if (got && Date.now() - got.t < PREFETCH_MS) return got.p;
-      got = early[key] = { t: Date.now(), p: fetch(key, { credentials: 'same-origin' }).then(function (r) {
+      var key = url.split('#')[0], got = early[key], now = Date.now();
+      if (got && now - got.t < PREFETCH_MS) return got.p;
+      Object.keys(early).forEach(function (k) { if (now - early[k].t >= PREFETCH_MS) delete early[k]; });   // kept 10 s
+      got = early[key] = { t: now, p: fetch(key, { credentials: 'same-origin' }).then(function (r) {
         if (!r.ok || r.redirected || !/^text\/html/.test(r.headers.get('Content-Type') || '')) throw new Error('not a page');
         return r.text();
       }) };
