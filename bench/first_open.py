@@ -279,15 +279,22 @@ def report(rows, trials, binary, note, variants):
         f"account `{ACCOUNT}`: first `{FIRST}` via the magic link, then a click on its link to `{NEXT}`, then `{THIRD}` "
         f"by address, in the same tab; {trials} fresh headless Chromium starts per variant, the variants in turn "
         "(each in each place in turn); median ms (min–max) to the article's last paragraph in the DOM. "
+        + "`plain`: the same content built `--unencrypted`. "
         + ("`gated-old`: the same gated build with the previous gate.js in its pages. " if "gated-old" in variants else "")
         + "Targets (issue 17): first open ≤ +50, next article ≤ +20 over unencrypted.\n",
-        "| step | " + " | ".join(variants) + " | " + " | ".join(f"{v} − unencrypted" for v in gated) + " |",
-        "|---|" + "---:|" * (len(variants) + len(gated)),
+        "| step | " + " | ".join(variants) + " | " + " | ".join(f"{v} − unencrypted" for v in gated) + " | target | gated |",
+        "|---|" + "---:|" * (len(variants) + len(gated) + 1) + "---|",
     ]
+    targets = {"first": TARGET_FIRST_MS, "next": TARGET_NEXT_MS}
     for step, title in STEPS:
         plain = med(rows, "plain", step, "text")
         cells = [f"{med(rows, v, step, 'text'):.0f} ({spread(v, step)})" for v in variants]
         cells += [f"{med(rows, v, step, 'text') - plain:+.0f}" for v in gated]
+        if step in targets:
+            delta = med(rows, "gated", step, "text") - plain
+            cells += [f"≤ +{targets[step]}", "PASS" if delta <= targets[step] else "FAIL"]
+        else:
+            cells += ["—", ""]
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     lines += ["", "Where the time goes (medians, ms from navigation start, or from the click for the next article; "
               "`portico:*` are gate.js's performance marks):\n"]
