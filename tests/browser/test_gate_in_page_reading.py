@@ -1,13 +1,16 @@
-"""Reading signals (docs/engagement.md) on pages opened in place (test_gate_in_page.py): each page is a view of its
-own, sent when the reader moves on, as if a new document had been loaded; and nothing at all leaves the browser when
-the reader turned reading off or the browser sends Global Privacy Control. Same portal, server and network log as
-test_engagement_e2e.py (its module fixtures, started again for this module)."""
+"""Reading signals (docs/engagement.md) and feedback on pages opened in place (test_gate_in_page.py): each page is a
+view of its own, sent when the reader moves on, as if a new document had been loaded; nothing at all leaves the
+browser when the reader turned reading off or the browser sends Global Privacy Control; the page's feedback form posts
+for that page. Same portal, server and network log as test_engagement_e2e.py (its module fixtures, started again for
+this module)."""
 import time
+import uuid
 
 from selenium.webdriver.common.by import By
 
 from test_engagement_e2e import (A1, A2, all_rows, chrome, drv, engagement_requests, netlog_mark, open_page,  # noqa: F401
                                  portal, reading_box, wait_stored)
+from test_feedback_e2e import export, fill_and_send, status_text
 from test_gate_in_page import click_prose_link, h1, same_document, tag_document
 import portico_testlib as T
 
@@ -76,3 +79,19 @@ def test_global_privacy_control_holds_on_pages_opened_in_place(drv, portal):
         assert all_rows(portal) == before
     finally:
         drv.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+def test_the_feedback_form_of_a_page_opened_in_place_posts_for_that_page(drv, portal):
+    acct = portal.accounts["alpha"]
+    open_page(drv, portal.static, acct, A1, acct.token("a-active"))
+    _open_next_in_place(drv)
+    form = T.wait_for(drv, lambda d: d.find_elements(By.CSS_SELECTOR, "form[data-portico-feedback]"), what="the form")[0]
+    assert form.get_attribute("data-page") == A2 + "index.html"
+    success = form.get_attribute("data-success")
+    message = "in place %s" % uuid.uuid4().hex[:12]
+    fill_and_send(drv, 4, message, False)
+    T.wait_for(drv, lambda d: status_text(d) not in ("", None), timeout=20, what="the feedback status text")
+    assert status_text(drv) == success and same_document(drv)
+    rows = [r for r in export(portal) if r["fields"].get("message") == message]
+    assert len(rows) == 1, rows
+    assert (rows[0]["page"], rows[0]["viewer"], rows[0]["account"]) == (A2 + "index.html", "a-active", "alpha"), rows[0]
