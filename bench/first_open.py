@@ -4,16 +4,23 @@
   python3 bench/first_open.py                          # 15 fresh browser starts per variant, prints the table
   python3 bench/first_open.py --trials 25 --results bench/RESULTS.md   # also writes its section into RESULTS.md
   python3 bench/first_open.py --portico PATH           # the binary (default $PORTICO_BIN, else .build/debug/portico)
+  python3 bench/first_open.py --old-gate OLD.js        # A/B: also a gated build whose pages carry OLD.js ("gated-old")
 
 The demo content (content/) is built twice with a fixed secret and date: gated, and `--unencrypted`. A local
 server serves each build with the gated build's `_headers` as Netlify reads it (a later matching rule's header
 replaces an earlier one's: pages `no-cache`, `/_portico/*` cached for 300 s), the unencrypted build with the same
 Cache-Control, so both variants get the same caching. Each trial starts a fresh Chromium (new profile: nothing cached, no session)
-and, alternating gated and unencrypted:
+per variant, the variants in turn (each variant in each place in turn from trial to trial), and:
   1. first open: the magic link straight onto an article (gated: `<article URL>#k=<token>`; unencrypted: the URL);
-  2. next article: a navigation in the same tab to another article (gated: opened by the stored session).
-Time: navigation start (the document's time origin) → the article's text in the DOM (a MutationObserver added
-before any page script sees the last paragraph of the article inside <main>). Also kept per trial: the
+     time from navigation start (the document's time origin) to the article's text in the DOM;
+  2. next article, clicked: the page settled, a click on the link in the article's text to the next article (a
+     script's `a.click()`, so no hover or pointerdown before it: no prefetch). What a reader sees: time from the click
+     to the next article's text in the DOM, whatever happens in between (the gate opens it in place; the unencrypted
+     site and the old gate load a new document). Clock: performance.timeOrigin + performance.now() on both sides;
+  3. next article, by address: a navigation (as typed, or a bookmark) to a third article, opened by the stored
+     session; time from navigation start to the text, as before in-page navigation existed.
+"The text in the DOM": a MutationObserver added before any page script sees the last paragraph of the article
+inside <main>. Also kept per trial: the
 navigation's response end, when the stylesheet and gate.js arrived, and the gate's own performance marks
 (`portico:*`), whose medians explain where the time goes. No timed assertion anywhere: figures only.
 """
@@ -44,27 +51,51 @@ SECRET = bytes(range(0xA0, 0xC0)).hex()
 TODAY = "2026-11-01"
 ACCOUNT, VIEWER = "bank", "m-alvarez"
 FIRST = "insights/instant-payments-review/"
-NEXT = "insights/real-time-payments/"
+NEXT = "insights/real-time-payments/"   # FIRST's text links to it
+THIRD = "solutions/ledger-migration-plan/"
 BEGIN, END = "<!-- first-open:begin -->", "<!-- first-open:end -->"
 TARGET_FIRST_MS, TARGET_NEXT_MS = 50, 20
 
-# Runs before any script of every document: records when the article's last paragraph is in the DOM.
+# Runs before any script of every document: records when each article's last paragraph is in the DOM, by address (a
+# page opened in place changes the address, not the document): __porticoText in ms from this document's time origin
+# (the first article seen), __porticoAt[article] in ms since the epoch (comparable with a click in the last document).
 PROBE = """
-window.__porticoText = null;
+window.__porticoText = null; window.__porticoAt = {};
 (function () {
   var want = %s;
   function check() {
-    if (window.__porticoText !== null) return;
+    var key = location.pathname.split('/').slice(-3, -1).join('/');
+    if (!want[key] || window.__porticoAt[key]) return;
     var m = document.getElementById('main');
-    if (m && m.textContent.indexOf(want[location.pathname.split('/').slice(-3, -1).join('/')] || '\\u0000') >= 0) {
-      window.__porticoText = performance.now();
+    if (m && m.textContent.indexOf(want[key]) >= 0) {
+      var now = performance.now();
+      window.__porticoAt[key] = performance.timeOrigin + now;
+      if (window.__porticoText === null) window.__porticoText = now;
       performance.mark('probe:text');   // in the trace too (--trace)
-      obs.disconnect();
     }
   }
-  var obs = new MutationObserver(check);
-  obs.observe(document, { childList: true, subtree: true, characterData: true });
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
 })();
+"""
+
+# Clicks the link to the next article; returns the click's time in ms since the epoch.
+CLICK_JS = """
+var a = document.querySelector('main a[href$="/' + arguments[0] + '"]'), t = performance.timeOrigin + performance.now();
+a.click();
+return t;
+"""
+
+# After the click: the next article's text, the new document's navigation start (if any) and the gate's marks, in ms
+# from the click.
+CLICKED_JS = """
+var key = arguments[0], click = arguments[1], at = window.__porticoAt[key];
+if (!at) return null;
+var out = { text: at - click }, o = performance.timeOrigin;
+if (o > click) out.navigationStart = o - click;
+performance.getEntriesByType('mark').forEach(function (m) {
+  if (m.name.indexOf('portico:') === 0 && o + m.startTime >= click) out[m.name] = o + m.startTime - click;
+});
+return out;
 """
 
 TIMINGS_JS = """
@@ -146,51 +177,84 @@ def wait(driver, what, timeout=30):
     return T.wait_for(driver, lambda d: d.execute_script("return window.__porticoText"), timeout, what)
 
 
-def trial(gated_url, plain_url, fragment, probe, order):
-    """One fresh Chromium per variant; returns {variant: {'first': timings, 'next': timings}}."""
+def wait_clicked(driver, click, what, timeout=30):
+    """Polls across the new document's arrival (a script may meet the old one unloading)."""
+    from selenium.common.exceptions import WebDriverException
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            got = driver.execute_script(CLICKED_JS, NEXT.strip("/"), click)
+            if got:
+                return got
+        except WebDriverException:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def settled(driver, what):
+    # as a reader would before clicking on: the page loaded, the gate's bookkeeping done
+    T.wait_for(driver, lambda d: d.execute_script(SETTLED_JS), 30, what + " page to settle")
+
+
+def trial(urls, fragment, probe, order):
+    """One fresh Chromium per variant; returns {variant: {'first': timings, 'next': timings, 'address': timings}}."""
     out = {}
     for variant in order:
         driver = T.chromium()
+        gated = variant != "plain"
         try:
             driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": probe})
-            base = gated_url if variant == "gated" else plain_url
-            driver.get(base + FIRST + ("#" + fragment if variant == "gated" else ""))
+            base = urls[variant]
+            driver.get(base + FIRST + ("#" + fragment if gated else ""))
             wait(driver, variant + " first open")
             first = driver.execute_script(TIMINGS_JS)
-            # as a reader would before clicking on: the page loaded, the gate's bookkeeping done
-            T.wait_for(driver, lambda d: d.execute_script(SETTLED_JS), 30, variant + " page to settle")
-            driver.get(base + NEXT)
-            wait(driver, variant + " next article")
-            out[variant] = {"first": first, "next": driver.execute_script(TIMINGS_JS)}
+            settled(driver, variant)
+            click = driver.execute_script(CLICK_JS, NEXT)
+            clicked = wait_clicked(driver, click, variant + " next article")
+            settled(driver, variant)
+            driver.get(base + THIRD)
+            wait(driver, variant + " third article")
+            out[variant] = {"first": first, "next": clicked, "address": driver.execute_script(TIMINGS_JS)}
         finally:
             driver.quit()
     return out
 
 
-def traced_trial(gated_url, plain_url, fragment, probe, folder):
-    """One trial of each variant under Chrome's trace; prints where the main thread's time goes."""
+def traced_trial(urls, fragment, probe, folder):
+    """One trial of the gated and the unencrypted variant under Chrome's trace; prints where the main thread's time goes."""
     import first_open_trace as FT
     for variant in ("gated", "plain"):
         driver = T.chromium()
         tracer = FT.Tracer(driver)
         try:
             driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": probe})
-            base = gated_url if variant == "gated" else plain_url
+            base = urls[variant]
             # a renderer started during a trace joins it late (its first ~100 ms are missing): start the site's renderer
             # first, on a file of no account (no key store, no session, nothing of the page cached)
             driver.get(base.split("/", 3)[0] + "//" + base.split("/", 3)[2] + "/robots.txt")
-            for step, page in (("first", FIRST), ("next", NEXT)):
-                tracer.start()
-                driver.get(base + page + ("#" + fragment if variant == "gated" and step == "first" else ""))
-                wait(driver, variant + " " + step)
-                events = tracer.stop()
-                FT.save(folder, variant + "-" + step, events)
-                print("\n".join(FT.summary(events, variant + " " + step)), flush=True)
-                if step == "first":
-                    T.wait_for(driver, lambda d: d.execute_script(SETTLED_JS), 30, variant + " page to settle")
+            tracer.start()
+            driver.get(base + FIRST + ("#" + fragment if variant == "gated" else ""))
+            wait(driver, variant + " first")
+            events = tracer.stop()
+            FT.save(folder, variant + "-first", events)
+            print("\n".join(FT.summary(events, variant + " first")), flush=True)
+            settled(driver, variant)
+            tracer.start()
+            click = driver.execute_script(CLICK_JS, NEXT)
+            got = wait_clicked(driver, click, variant + " next article")
+            events = tracer.stop()
+            FT.save(folder, variant + "-next", events)
+            print("### %s next (click): text %.0f ms after the click; %s" % (variant, got["text"], json.dumps(got)), flush=True)
+            print("\n".join(FT.summary(events, variant + " next (clicked; times from the new document's start)")), flush=True)
         finally:
             tracer.close()
             driver.quit()
+
+
+STEPS = (("first", "first open (magic link), navigation start → text"),
+         ("next", "next article, click → text"),
+         ("address", "next article by address (stored session), navigation start → text"))
 
 
 def med(rows, variant, step, key):
@@ -202,46 +266,52 @@ def fmt(value):
     return "—" if value is None else f"{value:.0f}"
 
 
-def report(rows, trials, binary, note):
-    first_g, first_p = med(rows, "gated", "first", "text"), med(rows, "plain", "first", "text")
-    next_g, next_p = med(rows, "gated", "next", "text"), med(rows, "plain", "next", "text")
-
+def report(rows, trials, binary, note, variants):
     def spread(variant, step):
         values = [r[variant][step]["text"] for r in rows]
         return f"{min(values):.0f}–{max(values):.0f}"
 
-    def verdict(delta, target):
-        return "PASS" if delta <= target else "FAIL"
-
+    gated = [v for v in variants if v != "plain"]
     lines = [
-        "## First open of a gated article (issue 17)\n",
-        f"`python3 bench/first_open.py --trials {trials}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
-        f"binary `{binary}`; {note}. Demo content, account `{ACCOUNT}`, first `{FIRST}` via the magic link, then "
-        f"`{NEXT}` in the same tab; {trials} fresh headless Chromium starts per variant, alternating; navigation start → "
-        "the article's last paragraph in the DOM (median ms, min–max).\n",
-        "| step | gated | unencrypted | gated − unencrypted | target | |",
-        "|---|---:|---:|---:|---:|---|",
-        f"| first open (magic link) | {first_g:.0f} ({spread('gated', 'first')}) | {first_p:.0f} ({spread('plain', 'first')}) | "
-        f"{first_g - first_p:+.0f} | ≤ +{TARGET_FIRST_MS} | {verdict(first_g - first_p, TARGET_FIRST_MS)} |",
-        f"| next article (stored session) | {next_g:.0f} ({spread('gated', 'next')}) | {next_p:.0f} ({spread('plain', 'next')}) | "
-        f"{next_g - next_p:+.0f} | ≤ +{TARGET_NEXT_MS} | {verdict(next_g - next_p, TARGET_NEXT_MS)} |",
-        "",
-        "Where the time goes (medians, ms from navigation start; `portico:*` are gate.js's performance marks):\n",
+        "## First open and next article of a gated article (issue 17)\n",
+        f"`python3 bench/first_open.py --trials {trials}{' --old-gate OLD.js' if 'gated-old' in variants else ''}` on "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; binary `{binary}`; {note}. Demo content, "
+        f"account `{ACCOUNT}`: first `{FIRST}` via the magic link, then a click on its link to `{NEXT}`, then `{THIRD}` "
+        f"by address, in the same tab; {trials} fresh headless Chromium starts per variant, the variants in turn "
+        "(each in each place in turn); median ms (min–max) to the article's last paragraph in the DOM. "
+        + "`plain`: the same content built `--unencrypted`. "
+        + ("`gated-old`: the same gated build with the previous gate.js in its pages. " if "gated-old" in variants else "")
+        + "Targets (issue 17): first open ≤ +50, next article ≤ +20 over unencrypted.\n",
+        "| step | " + " | ".join(variants) + " | " + " | ".join(f"{v} − unencrypted" for v in gated) + " | target | gated |",
+        "|---|" + "---:|" * (len(variants) + len(gated) + 1) + "---|",
     ]
+    targets = {"first": TARGET_FIRST_MS, "next": TARGET_NEXT_MS}
+    for step, title in STEPS:
+        plain = med(rows, "plain", step, "text")
+        cells = [f"{med(rows, v, step, 'text'):.0f} ({spread(v, step)})" for v in variants]
+        cells += [f"{med(rows, v, step, 'text') - plain:+.0f}" for v in gated]
+        if step in targets:
+            delta = med(rows, "gated", step, "text") - plain
+            cells += [f"≤ +{targets[step]}", "PASS" if delta <= targets[step] else "FAIL"]
+        else:
+            cells += ["—", ""]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += ["", "Where the time goes (medians, ms from navigation start, or from the click for the next article; "
+              "`portico:*` are gate.js's performance marks):\n"]
     keys = []
     for r in rows:
-        for variant in ("gated", "plain"):
-            for step in ("first", "next"):
+        for variant in variants:
+            for step, _ in STEPS:
                 keys += [k for k in r[variant][step] if k not in keys]
-    order = ["responseEnd", "portico.css start", "portico.css end", "gate.js start", "gate.js end", "domInteractive",
-             "portico.css again start", "portico.css again end"]
+    order = ["navigationStart", "responseEnd", "portico.css start", "portico.css end", "gate.js start", "gate.js end",
+             "domInteractive", "portico.css again start", "portico.css again end"]
     marks = sorted((k for k in keys if k.startswith("portico:")), key=lambda k: med(rows, "gated", "first", k) or 1e9)
     keys = [k for k in order if k in keys] + marks + ["dcl", "text", "first-contentful-paint"]
-    lines.append("| event | gated first | unencrypted first | gated next | unencrypted next |")
-    lines.append("|---|---:|---:|---:|---:|")
+    cols = [(v, step) for step, _ in STEPS for v in variants]
+    lines.append("| event | " + " | ".join(f"{v} {step}" for v, step in cols) + " |")
+    lines.append("|---|" + "---:|" * len(cols))
     for k in keys:
-        lines.append(f"| {k} | {fmt(med(rows, 'gated', 'first', k))} | {fmt(med(rows, 'plain', 'first', k))} | "
-                     f"{fmt(med(rows, 'gated', 'next', k))} | {fmt(med(rows, 'plain', 'next', k))} |")
+        lines.append(f"| {k} | " + " | ".join(fmt(med(rows, v, step, k)) for v, step in cols) + " |")
     lines.append("")
     return lines
 
@@ -264,6 +334,7 @@ def main():
     parser.add_argument("--results", help="write the section into this Markdown file (between first-open markers)")
     parser.add_argument("--trace", metavar="DIR", help="one traced trial per variant instead: Chrome traces into DIR, summaries printed")
     parser.add_argument("--note", default="", help="a remark for the report line (e.g. the commit measured)")
+    parser.add_argument("--old-gate", metavar="JS", help="A/B: also a gated build whose pages carry this gate.js (gated-old)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="portico-first-open-")
     sites = []
@@ -274,27 +345,36 @@ def main():
         path, fragment = magic_fragment(args.portico, env)
         rules = T.parse_headers_file(os.path.join(gated, "_headers"))
         plain_rules = [(p, [(k, v) for k, v in hs if k.lower() == "cache-control"]) for p, hs in rules]
-        sites = [Site(gated, rules), Site(plain, plain_rules)]
+        folders = {"gated": (gated, rules), "plain": (plain, plain_rules)}
+        if args.old_gate:
+            old = os.path.join(work, "gated-old")
+            folders["gated-old"] = (old, with_gate(gated, old, args.old_gate))
+        variants = [v for v in ("gated", "gated-old", "plain") if v in folders]
+        servers = {v: Site(f, r) for v, (f, r) in folders.items()}
+        sites = list(servers.values())
         want = {}
-        for page in (FIRST, NEXT):
+        for page in (FIRST, NEXT, THIRD):
             with open(os.path.join(plain, ACCOUNT, page, "index.html"), encoding="utf-8") as f:
                 want[page.strip("/")] = last_paragraph(f.read())
         probe = PROBE % json.dumps(want)
-        gated_url, plain_url = sites[0].base + path + "/", sites[1].base + ACCOUNT + "/"
+        urls = {v: servers[v].base + (ACCOUNT if v == "plain" else path) + "/" for v in variants}
         if args.trace:
             os.makedirs(args.trace, exist_ok=True)
-            traced_trial(gated_url, plain_url, fragment, probe, args.trace)
+            traced_trial(urls, fragment, probe, args.trace)
             return
         rows = []
         for i in range(args.trials):
-            order = ("gated", "plain") if i % 2 == 0 else ("plain", "gated")
-            rows.append(trial(gated_url, plain_url, fragment, probe, order))
+            # each variant in each place in turn (a browser started just after another quit waits more)
+            order = variants[i % len(variants):] + variants[:i % len(variants)]
+            order = order if (i // len(variants)) % 2 == 0 else order[::-1]
+            rows.append(trial(urls, fragment, probe, order))
             r = rows[-1]
-            log(f"trial {i + 1}/{args.trials}: gated {r['gated']['first']['text']:.0f} / {r['gated']['next']['text']:.0f} ms, "
-                f"unencrypted {r['plain']['first']['text']:.0f} / {r['plain']['next']['text']:.0f} ms (first / next)")
+            log(f"trial {i + 1}/{args.trials}: " + ", ".join(
+                f"{v} {r[v]['first']['text']:.0f} / {r[v]['next']['text']:.0f} / {r[v]['address']['text']:.0f}"
+                for v in variants) + " ms (first / next clicked / next by address)")
         load = os.getloadavg()
         note = args.note or f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end"
-        lines = report(rows, args.trials, args.portico, note)
+        lines = report(rows, args.trials, args.portico, note, variants)
         print("\n".join(lines))
         if args.results:
             write_results(args.results, lines)
@@ -303,6 +383,29 @@ def main():
         for s in sites:
             s.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def with_gate(gated, out, script_path):
+    """A copy of the gated build whose pages carry another gate.js: inline in each page's head and as
+    _portico/gate.js, with the CSP's hash of it (in the pages' meta and in _headers) replaced to match."""
+    import base64
+    import hashlib
+    new = open(script_path, encoding="utf-8").read()
+    cur = open(os.path.join(gated, "_portico", "gate.js"), encoding="utf-8").read()
+
+    def sha(text):
+        return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+    shutil.copytree(gated, out)
+    for d, _, files in os.walk(out):
+        for name in files:
+            if not (name.endswith(".html") or name in ("_headers", "gate.js")):
+                continue
+            f = os.path.join(d, name)
+            text = open(f, encoding="utf-8").read()
+            text = new if name == "gate.js" else text.replace(cur, new).replace(sha(cur), sha(new))
+            with open(f, "w", encoding="utf-8") as fh:
+                fh.write(text)
+    return T.parse_headers_file(os.path.join(out, "_headers"))
 
 
 if __name__ == "__main__":

@@ -288,25 +288,137 @@
       .then(function () { return book && book(); }).then(sweep).catch(function () {})
       .then(function () { return load(c.device); })
       .then(function (dev) { mark('stored'); return !!dev; });
-    holdLinksUntil(c.ready);
+    c.shown = here();
+    links(c);
     // The rest in a task of its own, the page's text shown first: the images (a first fetch costs 5-10 ms),
     // listeners, forms, search and reading.
-    G.setTimeout(function () { assets(c, doc); enhance(c, true); }, 0);
+    later(c);
   }
-  // A link followed before the session is stored would open the next page on the locked screen: until `ready`,
-  // a plain click on a link to another page of this origin waits for it, then navigates.
-  function holdLinksUntil(ready) {
-    var done = false, hold = function (ev) {
+
+  // ---- in-page navigation ----
+  // The next page of this account is opened without leaving the document: the keys are in memory, so a click fetches
+  // the page's sealed file, checks and decrypts it exactly as a first open does, swaps it in and pushes its address.
+  // Opening a new document would wait tens of ms for the browser's key store. Whatever is not a page of this account,
+  // and any page that does not open here (another keyring, a changed viewer set, a damaged file, a fetch error), is
+  // left to an ordinary navigation, where the gate says what is wrong. Until the session is stored (c.ready) such a
+  // navigation waits for it, or the next page would open on the locked screen.
+  var PREFETCH_MS = 10000;
+  function here() { return location.pathname + location.search; }
+  function links(c) {
+    var stored = false, seq = 0, early = {};
+    c.ready.then(function () { stored = true; });
+    c.base = accountFolder(c.page);
+    try { history.scrollRestoration = 'manual'; } catch (_) {}   // a page comes back after its text: scrolled by visit()
+    function follow(a, url) { if (stored) location.assign(url); else c.ready.then(function () { location.assign(url); }); }
+    function target(ev) {   // the link a plain click follows in this tab, or null
       var a = ev.target && ev.target.closest ? ev.target.closest('a[href]') : null;
-      if (done || !a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-      if (a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
-      if (a.pathname === location.pathname && a.search === location.search) return;   // a fragment of this page
-      ev.preventDefault();
-      ready.then(function () { location.href = a.href; });
-    };
-    doc.addEventListener('click', hold, true);
-    ready.then(function () { done = true; doc.removeEventListener('click', hold, true); });
+      if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return null;
+      if ((a.target && a.target !== '_self') || a.hasAttribute('download') || a.origin !== location.origin) return null;
+      if (a.pathname + a.search === here()) return null;   // a fragment of this page
+      return a;
+    }
+    function ours(a) {   // a page of this account: under its folder, a folder or an .html file
+      var at;
+      try { at = decodeURIComponent(a.pathname); } catch (_) { return false; }
+      return a.origin === location.origin && at.indexOf(c.base) === 0 && /(\/|\.html)$/.test(at);
+    }
+    doc.addEventListener('click', function (ev) {
+      var a = target(ev);
+      if (!a) return;
+      if (ours(a)) { ev.preventDefault(); visit(a.href, true); }
+      else if (!stored) { ev.preventDefault(); follow(a, a.href); }
+    });
+    // A pointer on a link for a moment, or pressed on it: the sealed file is asked for before the click.
+    var hover = null;
+    function prefetch(ev) {
+      var a = ev.target && ev.target.closest ? ev.target.closest('a[href]') : null;
+      G.clearTimeout(hover);
+      if (!a || !ours(a) || a.pathname + a.search === here()) return;
+      if (ev.type === 'pointerdown') fetchPage(a.href);
+      else hover = G.setTimeout(function () { fetchPage(a.href); }, 65);
+    }
+    doc.addEventListener('pointerover', prefetch, { passive: true });
+    doc.addEventListener('pointerdown', prefetch, { passive: true });
+    function fetchPage(url) {
+      var key = url.split('#')[0], got = early[key], now = Date.now();
+      if (got && now - got.t < PREFETCH_MS) return got.p;
+      Object.keys(early).forEach(function (k) { if (now - early[k].t >= PREFETCH_MS) delete early[k]; });   // kept 10 s
+      got = early[key] = { t: now, p: fetch(key, { credentials: 'same-origin' }).then(function (r) {
+        if (!r.ok || r.redirected || !/^text\/html/.test(r.headers.get('Content-Type') || '')) throw new Error('not a page');
+        return r.text();
+      }) };
+      got.p.catch(function () {});
+      return got.p;
+    }
+    // A remembered scroll position per history entry, for back and forward.
+    var saving = null;
+    G.addEventListener('scroll', function () {
+      G.clearTimeout(saving);
+      saving = G.setTimeout(function () { keepScroll(); }, 150);
+    }, { passive: true });
+    function keepScroll() {
+      var st = history.state && typeof history.state === 'object' ? history.state : {};
+      try { history.replaceState(Object.assign({}, st, { porticoScroll: [G.scrollX, G.scrollY] }), ''); } catch (_) {}
+    }
+    G.addEventListener('popstate', function (ev) {
+      var st = ev.state && ev.state.porticoScroll;
+      if (here() === c.shown) { if (st) G.scrollTo(st[0], st[1]); return; }   // a fragment of the page shown
+      visit(location.href, false, st);
+    });
+    async function visit(url, push, scroll) {
+      var my = ++seq, page, html;
+      mark('visit');
+      try {
+        var text = await fetchPage(url);
+        delete early[url.split('#')[0]];
+        mark('visit-fetched');
+        var d = new DOMParser().parseFromString(text, 'text/html'), ring = jsonIn(d, 'portico-keyring');
+        page = jsonIn(d, 'portico-page');
+        if (!ring || !page || ring.v !== VERSION || page.v !== VERSION) throw new Error('not a gated page');
+        if (ring.a !== c.path || ring.kc !== c.s.kc || (c.s.x && c.s.x < today())) throw new Error('another key');
+        if (!servedAt(new URL(url).pathname, c.path, page.p)) throw new Error('moved');
+        html = await decryptPage(page, c.s.aes, c.path);
+        mark('visit-decrypted');
+      } catch (_) {
+        if (my !== seq) return;
+        if (push) follow(null, url); else location.reload();   // popped: the address is already this page's
+        return;
+      }
+      if (my !== seq) return;   // a later click won
+      var nd = new DOMParser().parseFromString(html, 'text/html');
+      if (c.reading) c.reading.stop();   // the page left: its reading signals go now
+      c.reading = null;
+      if (push) { keepScroll(); history.pushState({}, '', url); }
+      c.page = page.p;
+      c.shown = here();
+      swap(nd);
+      watermark(c);
+      mark('swapped');
+      // Scrolling and focus need the new page laid out: in the frame's own layout, not in one forced here first.
+      G.requestAnimationFrame(function () { if (my === seq) arrive(scroll); });
+      later(c);
+    }
+    function arrive(scroll) {
+      var hash = location.hash.slice(1), anchor = null;
+      try { anchor = hash && doc.getElementById(decodeURIComponent(hash)); } catch (_) {}
+      if (scroll) G.scrollTo(scroll[0], scroll[1]);
+      else if (anchor) anchor.scrollIntoView();
+      else G.scrollTo(0, 0);
+      // as a new document would: a screen reader starts at the page's heading
+      var h = $('main h1') || $('main') || doc.body;
+      if (!h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
+      h.focus({ preventScroll: true });
+    }
   }
+  function later(c) {   // wires the page shown, unless another has been swapped in meanwhile
+    var view = c.view = (c.view || 0) + 1;
+    G.setTimeout(function () { if (c.view === view) { assets(c, doc); enhance(c, true); } }, 0);
+  }
+  function accountFolder(p) {   // the decoded address of this account's folder (servedAt held: the address ends with p)
+    var at = decodeURIComponent(location.pathname), tail = at.slice(-p.length) === p ? p : p.replace(/index\.html$/, '');
+    return at.slice(0, at.length - tail.length);
+  }
+  function jsonIn(d, id) { var e = d.getElementById(id); try { return e && JSON.parse(e.textContent); } catch (_) { return null; } }
   function parsed() {   // the gate page's parser is done (an async gate.js may run before the last bytes)
     return doc.readyState !== 'loading' ? null : new Promise(function (ok) { doc.addEventListener('DOMContentLoaded', ok); });
   }
@@ -316,6 +428,9 @@
   // processed again (a new viewport or color scheme restyles the whole page).
   function swap(nd) {
     var root = doc.documentElement, head = doc.head, old = Array.prototype.slice.call(head.childNodes), last = -1, prev = null;
+    Array.prototype.slice.call(root.attributes).forEach(function (a) {   // a page opened in place: the last one's go
+      if (a.name !== 'style' && !nd.documentElement.hasAttribute(a.name)) root.removeAttribute(a.name);
+    });
     Array.prototype.forEach.call(nd.documentElement.attributes, function (a) {
       if (a.name !== 'style') root.setAttribute(a.name, a.value);
     });
@@ -390,9 +505,13 @@
       });
       $$('input[data-portico-remember]').forEach(function (e) {
         var touched = false;
-        c.ready.then(function (remembered) { if (!touched) e.checked = remembered; });
+        c.ready.then(function (remembered) {   // on a page opened in place, what was chosen on an earlier one
+          if (c.remembered === undefined) c.remembered = remembered;
+          if (!touched) e.checked = c.remembered;
+        });
         e.addEventListener('change', function () {
           touched = true;
+          c.remembered = e.checked;
           c.ready.then(function () { return save(c.device, e.checked ? record(s, false) : null); });
         });
       });
@@ -418,7 +537,8 @@
     var box = $('[data-portico-reading]');
     if (!box) return;
     if (!c || !c.s || !c.s.fk) { box.hidden = true; return; }   // preview or unencrypted: no key, nothing recorded
-    G.setTimeout(function () { readingFor(c, box); }, 0);   // reads Web Storage (slow the first time): after the page is shown
+    var view = c.view;   // reads Web Storage (slow the first time): after the page is shown
+    G.setTimeout(function () { if (c.view === view) c.reading = readingFor(c, box); }, 0);
   }
   function readingFor(c, box) {
     var share = $('[data-portico-reading-share]', box), status = $('[data-portico-reading-status]', box),
@@ -438,9 +558,10 @@
         rec.turn(share.checked);
       });
     }
+    return rec;
   }
   function recorder(c, endpoint, on) {
-    var s = c.s, t0 = Date.now(), r = {
+    var s = c.s, page = c.page, t0 = Date.now(), r = {
       on: on, ready: null, gen: 0, started: Math.floor(t0 / 1000), active: 0, sentActive: 0, scroll: 0, sentScroll: -1,
       downloads: [], last: t0, input: t0, visible: doc.visibilityState === 'visible'
     };
@@ -457,7 +578,7 @@
     function events() {
       var ev = [], delta = Math.min(MAX_ACTIVE, Math.floor((r.active - r.sentActive) / 1000));
       if (r.sentScroll < 0 || delta > 0 || r.scroll > r.sentScroll)
-        ev.push({ page: c.page, kind: 'view', started_at: r.started, active_seconds: delta, scroll_percent: r.scroll });
+        ev.push({ page: page, kind: 'view', started_at: r.started, active_seconds: delta, scroll_percent: r.scroll });
       return ev.concat(r.downloads.slice(0, MAX_EVENTS - ev.length));
     }
     async function prepare() {
@@ -485,24 +606,36 @@
       if (sent) { r.sentActive = x.active; r.sentScroll = x.scroll; r.downloads = r.downloads.slice(x.downloads); }
     }
     function activity() { tick(); r.input = Date.now(); }
-    ['scroll', 'keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'].forEach(function (n) {
-      G.addEventListener(n, activity, { passive: true, capture: true });
-    });
-    doc.addEventListener('click', function (ev) {
+    var INPUTS = ['scroll', 'keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'];
+    INPUTS.forEach(function (n) { G.addEventListener(n, activity, { passive: true, capture: true }); });
+    function download(ev) {
       var a = ev.target && ev.target.closest && ev.target.closest('a[data-portico-asset]');
       if (!a || !r.on) return;
-      r.downloads.push({ page: c.page, kind: 'download', started_at: Math.floor(Date.now() / 1000), file: a.getAttribute('data-portico-name') });
+      r.downloads.push({ page: page, kind: 'download', started_at: Math.floor(Date.now() / 1000), file: a.getAttribute('data-portico-name') });
       prepare();
-    }, true);
-    doc.addEventListener('visibilitychange', function () {
+    }
+    function visibility() {
       tick();
       r.visible = doc.visibilityState === 'visible';
       if (r.visible) { r.input = Date.now(); prepare(); } else flush();
-    });
+    }
+    doc.addEventListener('click', download, true);
+    doc.addEventListener('visibilitychange', visibility);
     G.addEventListener('pagehide', flush);
-    G.setInterval(function () { if (r.visible) prepare(); }, 2000);
+    var every = G.setInterval(function () { if (r.visible) prepare(); }, 2000);
     prepare();
     return {
+      // Another page is opened in place: this view ends as if its page were left, and its batch is signed now (the
+      // page is not unloading, so there is time to wait for WebCrypto).
+      stop: function () {
+        INPUTS.forEach(function (n) { G.removeEventListener(n, activity, { passive: true, capture: true }); });
+        doc.removeEventListener('click', download, true);
+        doc.removeEventListener('visibilitychange', visibility);
+        G.removeEventListener('pagehide', flush);
+        G.clearInterval(every);
+        r.gen++;   // a batch being signed now would count twice
+        prepare().then(flush);
+      },
       turn: function (yes) {   // turned on again: what happened while off is not sent
         r.on = yes; r.ready = null; r.gen++;
         tick();
