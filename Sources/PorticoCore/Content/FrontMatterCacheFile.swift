@@ -23,14 +23,7 @@ enum FrontMatterCacheFile {
                 writer.int(page.bodyBytes)
                 writer.string(page.publishFingerprint)
             }
-            writer.int(entry.diagnostics.count)
-            for diagnostic in entry.diagnostics {
-                writer.string(diagnostic.severity.rawValue)
-                writer.string(diagnostic.code)
-                writer.location(diagnostic.location)
-                writer.string(diagnostic.message)
-                writer.optional(diagnostic.hint) { $0.string($1) }
-            }
+            writer.diagnostics(entry.diagnostics)
         }
         return writer.sealed()
     }
@@ -48,20 +41,7 @@ enum FrontMatterCacheFile {
     }
 }
 
-private extension CacheBytesWriter {
-    mutating func location(_ location: SourceLocation) {
-        string(location.file)
-        optional(location.line) { $0.int($1) }
-        optional(location.column) { $0.int($1) }
-    }
-}
-
 private extension CacheBytesReader {
-    mutating func location() -> SourceLocation? {
-        guard let file = string(), let line = optional({ $0.int() }), let column = optional({ $0.int() }) else { return nil }
-        return SourceLocation(file: file, line: line, column: column)
-    }
-
     mutating func page() -> FrontMatterCache.StoredPage? {
         guard let slug = string(), let title = string(), let date = string(),
               let summary = optional({ $0.string() }), let author = optional({ $0.string() }),
@@ -72,16 +52,5 @@ private extension CacheBytesReader {
         return FrontMatterCache.StoredPage(slug: slug, title: title, date: date, summary: summary, author: author, sme: sme, lang: lang,
                                            industries: industries, tags: tags, draft: draft, smeLocation: smeLocation,
                                            bodyStartLine: bodyStartLine, bodyBytes: bodyBytes, publishFingerprint: publishFingerprint)
-    }
-
-    mutating func diagnostics() -> [Diagnostic]? {
-        guard let count = int(), count >= 0 else { return nil }
-        var result: [Diagnostic] = []
-        for _ in 0..<count {
-            guard let severity = string().flatMap(Diagnostic.Severity.init(rawValue:)), let code = string(), let location = location(),
-                  let message = string(), let hint = optional({ $0.string() }) else { return nil }
-            result.append(Diagnostic(severity, code, at: location, message, hint: hint))
-        }
-        return result
     }
 }
