@@ -28,6 +28,21 @@ enum FrontMatterCacheFile {
         return writer.sealed()
     }
 
+    /// Where each entry is, by key, without reading the entries: a one-account build restores a few hundred
+    /// of the thousands of pages the file holds, and making all of them was most of its loading.
+    static func index(_ data: Data, binary: String) -> FrontMatterCacheIndex? {
+        guard var reader = CacheBytesReader(sealed: data), reader.string() == format, reader.string() == binary,
+              let count = reader.int(), count >= 0 else { return nil }
+        var offsets: [String: Int] = [:]
+        offsets.reserveCapacity(min(count, data.count))
+        for _ in 0..<count {
+            guard let key = reader.string() else { return nil }
+            offsets[key] = reader.position
+            guard reader.skipEntry() else { return nil }
+        }
+        return reader.isAtEnd ? FrontMatterCacheIndex(reader: reader, offsets: offsets) : nil
+    }
+
     static func decode(_ data: Data, binary: String) -> [String: FrontMatterCache.Stored]? {
         guard var reader = CacheBytesReader(sealed: data), reader.string() == format, reader.string() == binary,
               let count = reader.int(), count >= 0 else { return nil }
@@ -41,7 +56,62 @@ enum FrontMatterCacheFile {
     }
 }
 
+/// The entries of a front-matter cache file, each read when asked for.
+struct FrontMatterCacheIndex: Sendable {
+    let reader: CacheBytesReader
+    let offsets: [String: Int]
+
+    func entry(_ key: String) -> FrontMatterCache.Stored? {
+        guard let offset = offsets[key] else { return nil }
+        var reader = reader
+        reader.seek(to: offset)
+        guard let page = reader.optional({ $0.page() }), let diagnostics = reader.diagnostics() else { return nil }
+        return FrontMatterCache.Stored(page: page, diagnostics: diagnostics)
+    }
+
+    /// Every entry (for a save that keeps the entries this build did not use); nil when one cannot be read.
+    func all() -> [String: FrontMatterCache.Stored]? {
+        var entries: [String: FrontMatterCache.Stored] = [:]
+        for key in offsets.keys {
+            guard let entry = entry(key) else { return nil }
+            entries[key] = entry
+        }
+        return entries
+    }
+}
+
 private extension CacheBytesReader {
+    /// Steps over what `page()` and `diagnostics()` read after an entry's key.
+    mutating func skipEntry() -> Bool {
+        guard let hasPage = bool() else { return false }
+        if hasPage {
+            guard skipString(), skipString(), skipString() else { return false }
+            for _ in 0..<4 { guard skipOptional({ $0.skipString() }) else { return false } }
+            guard skipStrings(), skipStrings(), bool() != nil, skipOptional({ $0.skipLocation() }), int() != nil, int() != nil, skipString()
+            else { return false }
+        }
+        guard let count = int(), count >= 0 else { return false }
+        for _ in 0..<count {
+            guard skipString(), skipString(), skipLocation(), skipString(), skipOptional({ $0.skipString() }) else { return false }
+        }
+        return true
+    }
+
+    mutating func skipOptional(_ skip: (inout Self) -> Bool) -> Bool {
+        guard let present = bool() else { return false }
+        return !present || skip(&self)
+    }
+
+    mutating func skipStrings() -> Bool {
+        guard let count = int(), count >= 0 else { return false }
+        for _ in 0..<count { guard skipString() else { return false } }
+        return true
+    }
+
+    mutating func skipLocation() -> Bool {
+        skipString() && skipOptional({ $0.int() != nil }) && skipOptional({ $0.int() != nil })
+    }
+
     mutating func page() -> FrontMatterCache.StoredPage? {
         guard let slug = string(), let title = string(), let date = string(),
               let summary = optional({ $0.string() }), let author = optional({ $0.string() }),
