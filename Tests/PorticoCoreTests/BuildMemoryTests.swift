@@ -51,6 +51,27 @@ import Testing
         #expect(String(decoding: data.prefix(BuildState.format.utf8.count + 1), as: UTF8.self) == BuildState.format + "\n")
     }
 
+    @Test func theStateKeepsEveryFieldAndRefusesDamage() throws {
+        let warning = Diagnostic(.warning, "brand-contrast", at: SourceLocation(file: "accounts/x/account.yml"), "low\ncontrast ✓", hint: nil)
+        let error = Diagnostic(.error, "bad-link", at: SourceLocation(file: "accounts/x/a.md", line: 3, column: 7), "no such page", hint: "fix it")
+        let summary = BuildState.Summary(
+            output: "/site", accounts: ["x": .init(directory: "x-1", fingerprint: "f", pages: 3, files: 4, sources: [warning], diagnostics: [error]),
+                                        "a": .init(directory: "a", fingerprint: "", pages: 0, files: 0, sources: [], diagnostics: [])],
+            totals: .init(accounts: 2, pages: 3, files: 5), diagnostics: [warning, error],
+            known: .init(pages: ["library/b.md", "accounts/x/odd\nname.md", ""], assets: [], unreadable: ["accounts/x/u.md"]),
+            shared: ["index.html"], outputState: "o", publishDigest: "", accessDigest: "d")
+        let state = BuildState(summary: summary, inputs: .unusable)
+        let data = state.data
+        #expect(BuildState(data: data) == state)
+        #expect(BuildState(data: data)?.data == data, "the same state is the same bytes")
+        // A changed byte in the summary, or a cut-short file, is refused: the next build reads everything.
+        let start = BuildState.format.utf8.count + 1 + String(summary.bytes.count).utf8.count + 1
+        var damaged = data
+        damaged[start + 20] ^= 1
+        #expect(BuildState(data: damaged) == nil)
+        #expect(BuildState(data: data.prefix(start + 40)) == nil)
+    }
+
     @Test func aStateFileOfAnotherFormatMeansAFullBuild() throws {
         let project = try Project()
         _ = try project.build()

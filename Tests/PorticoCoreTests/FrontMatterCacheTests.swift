@@ -63,6 +63,19 @@ import Testing
             "two": .init(page: nil, diagnostics: []),
         ]
         #expect(FrontMatterCacheFile.decode(FrontMatterCacheFile.encode(entries, binary: "b"), binary: "b") == entries)
+        // Read entry by entry (as a build without a BuildMemory does), every entry is the same, and none is made up.
+        var more = entries
+        for number in 0..<50 { more["p\(number)"] = .init(page: number % 2 == 0 ? page : nil, diagnostics: number % 3 == 0 ? [diagnostic] : []) }
+        let data = FrontMatterCacheFile.encode(more, binary: "b")
+        let index = try #require(FrontMatterCacheFile.index(data, binary: "b"))
+        #expect(index.offsets.count == more.count)
+        for (key, entry) in more { #expect(index.entry(key) == entry) }
+        #expect(index.entry("three") == nil)
+        #expect(index.all() == more)
+        #expect(FrontMatterCacheFile.index(data, binary: "another portico") == nil)
+        var damaged = data
+        damaged[40] ^= 1
+        #expect(FrontMatterCacheFile.index(damaged, binary: "b") == nil)
     }
 
     @Test func fingerprintsFromTheCacheEqualComputedOnes() throws {

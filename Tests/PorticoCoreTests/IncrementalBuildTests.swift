@@ -227,6 +227,9 @@ import Testing
         var changed = scanned
         changed.files["content/x"] = InputStamp.FileState(size: 0, modified: -5, changed: Int64.max, inode: UInt64.max)
         #expect(InputStamp(text: try #require(changed.text)) == changed)
+        changed.files["content/y"] = InputStamp.FileState(size: 10, modified: Int64.min, changed: 1_700_000_000_123_456_789, inode: 0)
+        let lines = String(decoding: try #require(changed.text), as: UTF8.self)
+        #expect(lines.contains("content/x\t0\t-5\t9223372036854775807\t18446744073709551615\ncontent/y\t10\t-9223372036854775808\t1700000000123456789\t0\n"))
         let wrongVersion = String(decoding: text, as: UTF8.self).replacingOccurrences(of: "portico-inputs 1", with: "portico-inputs 0")
         #expect(InputStamp(text: Data(wrongVersion.utf8)) == nil)
         #expect(InputStamp(text: text.dropLast(3)) == nil, "a cut-short file is not read as a shorter stamp")

@@ -102,4 +102,58 @@ def test_timings_name_every_stage_and_the_state_is_one_file(tmp_path):
     cache = sorted(os.listdir(tmp_path / ".portico" / "cache"))
     assert [name for name in cache if name.startswith("build-")] == [next(n for n in cache if n.endswith(".state"))]
     state = next(tmp_path.joinpath(".portico", "cache", n) for n in cache if n.endswith(".state")).read_bytes()
-    assert state.startswith(b"portico-build-state-1\n")
+    assert state.startswith(b"portico-build-state-2\n")
+
+
+def test_server_keys_are_made_again_only_when_what_they_are_made_from_changed(tmp_path):
+    """The build skips making the server key file when portal.yml, accounts/ and every account.yml are as they
+    were when the file was made: every other change (an account.yml, a new account, the file itself) remakes it."""
+    shutil.copytree(os.path.join(ROOT, "content"), tmp_path / "content")
+    keys = tmp_path / ".portico" / "server-keys"
+
+    def clean_keys():
+        """The key file a build without any cache writes for the content as it is now."""
+        portico("build", "--content", "content", "--out", "clean", "--no-cache", "--server-keys", "clean-keys", cwd=tmp_path)
+        return (tmp_path / "clean-keys").read_bytes()
+
+    def stamps():
+        return sorted((tmp_path / ".portico" / "cache").glob("server-keys-*.stamp"))
+
+    portico("build", "--content", "content", "--out", "site", cwd=tmp_path)
+    assert stamps() == [], "inputs written less than two seconds ago are not trusted by their metadata"
+    time.sleep(2.2)
+    portico("build", "--content", "content", "--out", "site", cwd=tmp_path)
+    assert len(stamps()) == 1, "settled inputs: the next build may skip making the keys"
+    assert keys.read_bytes() == clean_keys()
+
+    account = tmp_path / "content" / "accounts" / "auto-oem" / "account.yml"
+    before = keys.read_bytes()
+    account.write_text(account.read_text().replace("  - id: li-na\n", "  - id: li-na\n    revoked: true\n", 1))
+    time.sleep(2.2)
+    portico("build", "--content", "content", "--out", "site", cwd=tmp_path)
+    assert keys.read_bytes() != before, "a revoked viewer changes the server keys"
+    assert keys.read_bytes() == clean_keys()
+
+    shutil.copytree(tmp_path / "content" / "accounts" / "bank", tmp_path / "content" / "accounts" / "bank-two")
+    time.sleep(2.2)
+    portico("build", "--content", "content", "--out", "site", cwd=tmp_path)
+    assert b'"bank-two"' in keys.read_bytes() and keys.read_bytes() == clean_keys()
+
+    expected = keys.read_bytes()
+    keys.unlink()
+    assert "nothing changed" in portico("build", "--content", "content", "--out", "site", cwd=tmp_path).stdout
+    assert keys.read_bytes() == expected, "a missing key file is made again, even when the site is left as it was"
+    keys.write_bytes(b"{}")
+    portico("build", "--content", "content", "--out", "site", cwd=tmp_path)
+    assert keys.read_bytes() == expected, "a key file changed by hand is made again"
+
+    other = tmp_path / "other-keys"
+    portico("build", "--content", "content", "--out", "site", "--server-keys", str(other), cwd=tmp_path)
+    assert other.read_bytes() == expected, "another key file location has a stamp of its own"
+    os.utime(tmp_path / "content" / "portal.yml")
+    portico("build", "--content", "content", "--out", "site", "--server-keys", str(other), cwd=tmp_path)
+    assert other.read_bytes() == expected
+
+    # Another day can expire a viewer: the key file is made again for it, not taken as it was.
+    portico("build", "--content", "content", "--out", "site", env=dict(ENV, PORTICO_TODAY="2031-01-01"), cwd=tmp_path)
+    assert keys.read_bytes() != expected and b'"expired"' in keys.read_bytes()

@@ -74,7 +74,16 @@ struct Build: ParsableCommand {
             builder.cache = cache
         }
         // Made while the site builds (it reads every account.yml and derives each account's keys), written once it succeeded.
-        let serverKeyFile = secretForServer.flatMap { secret in shard == nil ? serverKeys(secret: secret, today: options.today) : nil }
+        // Not made again when portal.yml, accounts/ and every account.yml are as they were when the key file was made.
+        let keyInputs = secretForServer != nil && shard == nil
+            ? BuildServerKeyStamp.inputs(content: project.contentURL, identity: publisher.identity, keyFile: serverKeyLocation) : nil
+        let stampFile = BuildServerKeyStamp.location(cacheFolder: cache.folder, keyFile: serverKeyLocation)
+        var keysCurrent = false
+        if !noCache, let keyInputs, let state = BuildServerKeyStamp.keyFileState(serverKeyLocation),
+           let stamp = (try? Data(contentsOf: stampFile)).flatMap(BuildServerKeyStamp.init(data:)) {
+            keysCurrent = stamp == BuildServerKeyStamp(inputs: keyInputs.text, keyFile: state)
+        }
+        let serverKeyFile = secretForServer.flatMap { secret in shard == nil && !keysCurrent ? serverKeys(secret: secret, today: options.today) : nil }
         do {
             builder.extraFiles = { ["_portico/feedback.openapi.yaml": Data(try FeedbackSpec.yaml(for: portal).utf8)] }
             // Remember what each publish contained, for `portico digest --since last-publish` (a preview is no publish).
@@ -83,7 +92,10 @@ struct Build: ParsableCommand {
                 ? try builder.build(log: log, progress: { Terminal.progress(done: $0, total: $1) })
                 : try builder.mergeShards(mergeShards.map { URL(fileURLWithPath: $0) }, log: log)
             Terminal.print(log.warnings, contentFolder: project.contentURL)
-            if let serverKeyFile { try writeServerKeys(serverKeyFile.value) }
+            if let serverKeyFile {
+                try writeServerKeys(serverKeyFile.value)
+                rememberServerKeys(inputs: keyInputs, stamp: stampFile)
+            }
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
             case .accounts(let slugs): " (only \(slugs.sorted().joined(separator: ", ")) changed: only \(slugs.count == 1 ? "it was" : "they were") read)"
@@ -115,6 +127,17 @@ struct Build: ParsableCommand {
         }
     }
 
+    /// Records what the key file just written was made from; with inputs changed too recently to trust their
+    /// metadata, forgets it instead (the next build makes the keys again).
+    private func rememberServerKeys(inputs: (text: String, settled: Bool)?, stamp: URL) {
+        guard let inputs, inputs.settled, let state = BuildServerKeyStamp.keyFileState(serverKeyLocation) else {
+            unlink(stamp.path)
+            return
+        }
+        try? FileManager.default.createDirectory(at: stamp.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? BuildServerKeyStamp(inputs: inputs.text, keyFile: state).data.write(to: stamp, options: .atomic)
+    }
+
     /// Every gated build leaves the feedback server its keys (and only those), for every account: made on another
     /// thread from now on, collected with `value`.
     private func serverKeys(secret: PortalSecret, today: Day) -> Background<ServerKeyFile> {
@@ -125,9 +148,13 @@ struct Build: ParsableCommand {
         }
     }
 
+    private var serverKeyLocation: URL {
+        serverKeys.map { URL(fileURLWithPath: $0) } ?? ServerKeyFile.defaultLocation(project: project.projectURL)
+    }
+
     /// A file already holding these keys is left as it is (no rewrite, no sync to disk).
     private func writeServerKeys(_ keys: ServerKeyFile) throws {
-        let file = serverKeys.map { URL(fileURLWithPath: $0) } ?? ServerKeyFile.defaultLocation(project: project.projectURL)
+        let file = serverKeyLocation
         if FileManager.default.contents(atPath: file.path) == keys.encoded() { return }
         try keys.write(to: file)
     }

@@ -8,7 +8,7 @@ import Foundation
 /// Accounts load in parallel: what a load adds is kept `Locked`.
 final class FrontMatterCache: Sendable {
     let file: URL
-    private let stored: [String: Stored]
+    private let stored: Entries
     private let loaded = Locked(Loaded())
     private let memory: BuildMemory?
 
@@ -49,12 +49,44 @@ final class FrontMatterCache: Sendable {
         file = folder.appendingPathComponent("front-matter.cache")
         self.memory = memory
         if let remembered = memory?.frontMatter(at: file) {
-            stored = remembered
-        } else {
+            stored = .decoded(remembered)
+        } else if let memory {
+            // A long-running process keeps every entry: it reads them all once.
             let data = FileBytes.contents(of: file.path)
-            if data != nil { memory?.countFileRead() }
-            stored = data.flatMap { FrontMatterCacheFile.decode($0, binary: Self.binary) } ?? [:]
-            if !stored.isEmpty { memory?.remember(stored, at: file) }
+            if data != nil { memory.countFileRead() }
+            let entries = data.flatMap { FrontMatterCacheFile.decode($0, binary: Self.binary) } ?? [:]
+            if !entries.isEmpty { memory.remember(entries, at: file) }
+            stored = .decoded(entries)
+        } else {
+            stored = FileBytes.contents(of: file.path).flatMap { FrontMatterCacheFile.index($0, binary: Self.binary) }.map(Entries.indexed)
+                ?? .decoded([:])
+        }
+    }
+
+    /// The file's entries: all read, or each read when asked for.
+    private enum Entries: Sendable {
+        case decoded([String: Stored])
+        case indexed(FrontMatterCacheIndex)
+
+        subscript(key: String) -> Stored? {
+            switch self {
+            case .decoded(let entries): entries[key]
+            case .indexed(let index): index.entry(key)
+            }
+        }
+
+        var count: Int {
+            switch self {
+            case .decoded(let entries): entries.count
+            case .indexed(let index): index.offsets.count
+            }
+        }
+
+        var all: [String: Stored] {
+            switch self {
+            case .decoded(let entries): entries
+            case .indexed(let index): index.all() ?? [:]
+            }
         }
     }
 
@@ -86,7 +118,7 @@ final class FrontMatterCache: Sendable {
         guard keepingUnused ? misses > Self.fewParses : misses > 0 || used.count != stored.count else { return }
         let folder = file.deletingLastPathComponent()
         try? PrivateFolder.create(folder)
-        let entries = keepingUnused ? stored.merging(used) { _, new in new } : used
+        let entries = keepingUnused ? stored.all.merging(used) { _, new in new } : used
         if (try? FrontMatterCacheFile.encode(entries, binary: Self.binary).write(to: file, options: .atomic)) != nil {
             memory?.remember(entries, at: file)
         }

@@ -23,16 +23,24 @@ enum FrontMatterCacheFile {
                 writer.int(page.bodyBytes)
                 writer.string(page.publishFingerprint)
             }
-            writer.int(entry.diagnostics.count)
-            for diagnostic in entry.diagnostics {
-                writer.string(diagnostic.severity.rawValue)
-                writer.string(diagnostic.code)
-                writer.location(diagnostic.location)
-                writer.string(diagnostic.message)
-                writer.optional(diagnostic.hint) { $0.string($1) }
-            }
+            writer.diagnostics(entry.diagnostics)
         }
         return writer.sealed()
+    }
+
+    /// Where each entry is, by key, without reading the entries: a one-account build restores a few hundred
+    /// of the thousands of pages the file holds, and making all of them was most of its loading.
+    static func index(_ data: Data, binary: String) -> FrontMatterCacheIndex? {
+        guard var reader = CacheBytesReader(sealed: data), reader.string() == format, reader.string() == binary,
+              let count = reader.int(), count >= 0 else { return nil }
+        var offsets: [String: Int] = [:]
+        offsets.reserveCapacity(min(count, data.count))
+        for _ in 0..<count {
+            guard let key = reader.string() else { return nil }
+            offsets[key] = reader.position
+            guard reader.skipEntry() else { return nil }
+        }
+        return reader.isAtEnd ? FrontMatterCacheIndex(reader: reader, offsets: offsets) : nil
     }
 
     static func decode(_ data: Data, binary: String) -> [String: FrontMatterCache.Stored]? {
@@ -48,18 +56,60 @@ enum FrontMatterCacheFile {
     }
 }
 
-private extension CacheBytesWriter {
-    mutating func location(_ location: SourceLocation) {
-        string(location.file)
-        optional(location.line) { $0.int($1) }
-        optional(location.column) { $0.int($1) }
+/// The entries of a front-matter cache file, each read when asked for.
+struct FrontMatterCacheIndex: Sendable {
+    let reader: CacheBytesReader
+    let offsets: [String: Int]
+
+    func entry(_ key: String) -> FrontMatterCache.Stored? {
+        guard let offset = offsets[key] else { return nil }
+        var reader = reader
+        reader.seek(to: offset)
+        guard let page = reader.optional({ $0.page() }), let diagnostics = reader.diagnostics() else { return nil }
+        return FrontMatterCache.Stored(page: page, diagnostics: diagnostics)
+    }
+
+    /// Every entry (for a save that keeps the entries this build did not use); nil when one cannot be read.
+    func all() -> [String: FrontMatterCache.Stored]? {
+        var entries: [String: FrontMatterCache.Stored] = [:]
+        for key in offsets.keys {
+            guard let entry = entry(key) else { return nil }
+            entries[key] = entry
+        }
+        return entries
     }
 }
 
 private extension CacheBytesReader {
-    mutating func location() -> SourceLocation? {
-        guard let file = string(), let line = optional({ $0.int() }), let column = optional({ $0.int() }) else { return nil }
-        return SourceLocation(file: file, line: line, column: column)
+    /// Steps over what `page()` and `diagnostics()` read after an entry's key.
+    mutating func skipEntry() -> Bool {
+        guard let hasPage = bool() else { return false }
+        if hasPage {
+            guard skipString(), skipString(), skipString() else { return false }
+            for _ in 0..<4 { guard skipOptional({ $0.skipString() }) else { return false } }
+            guard skipStrings(), skipStrings(), bool() != nil, skipOptional({ $0.skipLocation() }), int() != nil, int() != nil, skipString()
+            else { return false }
+        }
+        guard let count = int(), count >= 0 else { return false }
+        for _ in 0..<count {
+            guard skipString(), skipString(), skipLocation(), skipString(), skipOptional({ $0.skipString() }) else { return false }
+        }
+        return true
+    }
+
+    mutating func skipOptional(_ skip: (inout Self) -> Bool) -> Bool {
+        guard let present = bool() else { return false }
+        return !present || skip(&self)
+    }
+
+    mutating func skipStrings() -> Bool {
+        guard let count = int(), count >= 0 else { return false }
+        for _ in 0..<count { guard skipString() else { return false } }
+        return true
+    }
+
+    mutating func skipLocation() -> Bool {
+        skipString() && skipOptional({ $0.int() != nil }) && skipOptional({ $0.int() != nil })
     }
 
     mutating func page() -> FrontMatterCache.StoredPage? {
@@ -72,16 +122,5 @@ private extension CacheBytesReader {
         return FrontMatterCache.StoredPage(slug: slug, title: title, date: date, summary: summary, author: author, sme: sme, lang: lang,
                                            industries: industries, tags: tags, draft: draft, smeLocation: smeLocation,
                                            bodyStartLine: bodyStartLine, bodyBytes: bodyBytes, publishFingerprint: publishFingerprint)
-    }
-
-    mutating func diagnostics() -> [Diagnostic]? {
-        guard let count = int(), count >= 0 else { return nil }
-        var result: [Diagnostic] = []
-        for _ in 0..<count {
-            guard let severity = string().flatMap(Diagnostic.Severity.init(rawValue:)), let code = string(), let location = location(),
-                  let message = string(), let hint = optional({ $0.string() }) else { return nil }
-            result.append(Diagnostic(severity, code, at: location, message, hint: hint))
-        }
-        return result
     }
 }

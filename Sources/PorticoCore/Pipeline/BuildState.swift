@@ -4,17 +4,18 @@ import Foundation
 /// made whole and written once, after the site is in place. `BuildPlan` decides from it what the next build
 /// reads, renders and keeps.
 ///
-/// On disk: the format line, the byte count of the JSON, the JSON, then the input stamp in its own byte format
-/// (a line per content file: JSON would make the stamp the slowest part of a no-op build).
+/// On disk: the format line, the byte count of the summary, the summary in `CacheBytesWriter`'s format (it names
+/// every page and every diagnostic: JSONDecoder was most of a one-page edit's plan), then the input stamp in its
+/// own byte format (a line per content file).
 struct BuildState: Equatable {
-    static let format = "portico-build-state-1"
+    static let format = "portico-build-state-2"
 
-    /// Everything but the input stamp, stored as JSON.
+    /// Everything but the input stamp.
     var summary: Summary
     /// The inputs as the build found them before reading them (`InputStamp.unusable` when they could not be stamped).
     var inputs: InputStamp
 
-    struct Summary: Codable, Equatable, Sendable {
+    struct Summary: Equatable, Sendable {
         /// The output folder, standardized.
         var output: String
         /// By slug.
@@ -34,7 +35,7 @@ struct BuildState: Equatable {
         var accessDigest: String
     }
 
-    struct AccountState: Codable, Equatable, Sendable {
+    struct AccountState: Equatable, Sendable {
         /// The account's folder in the output.
         var directory: String
         var fingerprint: String
@@ -47,11 +48,9 @@ struct BuildState: Equatable {
     }
 
     var data: Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(summary)) ?? Data()
-        var out = Data("\(Self.format)\n\(json.count)\n".utf8)
-        out.append(json)
+        let bytes = summary.bytes
+        var out = Data("\(Self.format)\n\(bytes.count)\n".utf8)
+        out.append(bytes)
         out.append(inputs.text ?? InputStamp.unusable.text ?? Data())
         return out
     }
@@ -62,15 +61,57 @@ struct BuildState: Equatable {
         let rest = data[(formatEnd + 1)...]
         guard let countEnd = rest.firstIndex(of: 10), let count = Int(String(decoding: rest[..<countEnd], as: UTF8.self)),
               count >= 0, countEnd + 1 + count <= data.endIndex else { return nil }
-        let jsonEnd = countEnd + 1 + count
-        guard let summary = try? JSONDecoder().decode(Summary.self, from: data[(countEnd + 1)..<jsonEnd]),
-              let inputs = InputStamp(text: Data(data[jsonEnd...])) else { return nil }
+        let summaryEnd = countEnd + 1 + count
+        guard let summary = Summary(bytes: Data(data[(countEnd + 1)..<summaryEnd])),
+              let inputs = InputStamp(text: Data(data[summaryEnd...])) else { return nil }
         self.init(summary: summary, inputs: inputs)
     }
 
     init(summary: Summary, inputs: InputStamp) {
         self.summary = summary
         self.inputs = inputs
+    }
+}
+
+extension BuildState.Summary {
+    /// Accounts in slug order: the same state is the same bytes.
+    var bytes: Data {
+        var writer = CacheBytesWriter()
+        writer.string(output)
+        writer.int(accounts.count)
+        for (slug, account) in accounts.sorted(by: { $0.key < $1.key }) {
+            writer.string(slug)
+            writer.string(account.directory)
+            writer.string(account.fingerprint)
+            writer.int(account.pages)
+            writer.int(account.files)
+            writer.diagnostics(account.sources)
+            writer.diagnostics(account.diagnostics)
+        }
+        for total in [totals.accounts, totals.pages, totals.files] { writer.int(total) }
+        writer.diagnostics(diagnostics)
+        for list in [known.pages, known.assets, known.unreadable, shared] { writer.strings(list) }
+        for text in [outputState, publishDigest, accessDigest] { writer.string(text) }
+        return writer.sealed()
+    }
+
+    /// nil for damaged bytes.
+    init?(bytes: Data) {
+        guard var reader = CacheBytesReader(sealed: bytes), let output = reader.string(), let count = reader.int(), count >= 0 else { return nil }
+        var accounts: [String: BuildState.AccountState] = [:]
+        for _ in 0..<count {
+            guard let slug = reader.string(), let directory = reader.string(), let fingerprint = reader.string(), let pages = reader.int(),
+                  let files = reader.int(), let sources = reader.diagnostics(), let diagnostics = reader.diagnostics() else { return nil }
+            accounts[slug] = BuildState.AccountState(directory: directory, fingerprint: fingerprint, pages: pages, files: files,
+                                                     sources: sources, diagnostics: diagnostics)
+        }
+        guard let totalAccounts = reader.int(), let totalPages = reader.int(), let totalFiles = reader.int(),
+              let diagnostics = reader.diagnostics(), let pages = reader.strings(), let assets = reader.strings(),
+              let unreadable = reader.strings(), let shared = reader.strings(), let outputState = reader.string(),
+              let publishDigest = reader.string(), let accessDigest = reader.string(), reader.isAtEnd else { return nil }
+        self.init(output: output, accounts: accounts, totals: .init(accounts: totalAccounts, pages: totalPages, files: totalFiles),
+                  diagnostics: diagnostics, known: .init(pages: pages, assets: assets, unreadable: unreadable), shared: shared,
+                  outputState: outputState, publishDigest: publishDigest, accessDigest: accessDigest)
     }
 }
 

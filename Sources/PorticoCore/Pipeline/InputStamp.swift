@@ -105,10 +105,31 @@ struct InputStamp: Equatable {
         out.reserveCapacity(files.count * 96)
         func add(_ text: String) { out.append(contentsOf: text.utf8) }
         add("portico-inputs 1\n\(settings)\n\(taken)\n")
+        // Digits appended as bytes: interpolating four numbers a line was a fiftieth of a one-page edit.
+        func number(_ value: Int64) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            unsigned(value.magnitude)
+        }
+        func unsigned(_ value: UInt64) {
+            var count = 1, rest = value
+            while rest >= 10 { rest /= 10; count += 1 }
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+            rest = value
+            for index in stride(from: out.count - 1, through: out.count - count, by: -1) {
+                out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+        }
         for (path, state) in files.sorted(by: { $0.key < $1.key }) {
             guard state.size >= 0, !path.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") }) else { return nil }
             add(path)
-            add("\t\(state.size)\t\(state.modified)\t\(state.changed)\t\(state.inode)\n")
+            for field in [state.size, state.modified, state.changed] {
+                out.append(UInt8(ascii: "\t"))
+                number(field)
+            }
+            out.append(UInt8(ascii: "\t"))
+            unsigned(state.inode)
+            out.append(UInt8(ascii: "\n"))
         }
         return Data(out)
     }

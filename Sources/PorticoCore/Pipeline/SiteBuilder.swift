@@ -197,9 +197,11 @@ public struct SiteBuilder: Sendable {
 
     func read(_ plan: BuildPlan) -> Content {
         let log = DiagnosticLog()
+        // The last publish record (a megabyte of JSON) is read while the accounts load.
+        let latestRead = plan.readsEverything ? nil : publishLog.map { publishLog in Background { publishLog.latest() } }
         let (portal, accounts, sources) = loadAndResolve(log: log, only: plan.reading)
         let directories = Dictionary(accounts.map { ($0.slug, publisher.directory(for: $0.config)) }, uniquingKeysWith: { first, _ in first })
-        let latest = plan.readsEverything ? nil : publishLog?.latest()
+        let latest = latestRead?.value ?? nil
         let accepted = plan.accepts(portal, accounts, directories: directories, latestPublish: latest, publishing: publishLog != nil)
         return Content(portal: portal, accounts: accounts, sources: sources, directories: directories, log: log, latestPublish: latest,
                        accepted: accepted)

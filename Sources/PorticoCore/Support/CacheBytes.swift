@@ -51,6 +51,18 @@ struct CacheBytesReader {
 
     var isAtEnd: Bool { offset == bytes.count }
 
+    /// Where the next read starts, for `seek(to:)` to come back to (a file read entry by entry, when asked).
+    var position: Int { offset }
+
+    mutating func seek(to position: Int) { offset = position }
+
+    /// Steps over a string without making it; false when there is none.
+    mutating func skipString() -> Bool {
+        guard let count = int(), count >= 0, bytes.count - offset >= count else { return false }
+        offset += count
+        return true
+    }
+
     mutating func int() -> Int? {
         guard bytes.count - offset >= 8 else { return nil }
         var value: UInt64 = 0

@@ -1,0 +1,85 @@
+import Foundation
+
+/// What the server key file was last made from: the publisher's identity (a mark of the secret, today, the
+/// gate script), this executable, and the metadata of portal.yml, the names in accounts/ and every
+/// account.yml; plus the key file's own metadata as the build left it. When both still match, the key file
+/// holds what reading every account.yml again would give, and `build` skips that (a tenth of a one-page edit).
+///
+/// A file changed in the two seconds before the stamp was taken could change again with the same metadata
+/// (git's "racily clean"): then no stamp is kept, and the next build reads every account.yml.
+struct BuildServerKeyStamp: Equatable {
+    /// The inputs, one line each.
+    var inputs: String
+    /// `size mtime ctime inode` of the key file after it was written.
+    var keyFile: String
+
+    static let format = "portico-server-keys-stamp-1"
+    static let racyWindow: Int64 = 2_000_000_000
+
+    /// The inputs as they are now, and whether they are settled (none changed within the racy window).
+    static func inputs(content: URL, identity: String, keyFile: URL) -> (text: String, settled: Bool) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let cutoff = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - racyWindow
+        var settled = true
+        var lines = [format, identity, executable(), keyFile.standardizedFileURL.path, content.standardizedFileURL.path]
+        func add(_ path: String, label: String) {
+            // Both the link and what it points at: editing a linked file changes only the target's metadata.
+            for (kind, info) in [("l", metadata(path, follow: false)), ("s", metadata(path, follow: true))] {
+                guard let info else { lines.append("\(label) \(kind) missing"); continue }
+                if max(info.modified, info.changed) >= cutoff { settled = false }
+                lines.append("\(label) \(kind) \(info.text)")
+            }
+        }
+        add(content.path + "/portal.yml", label: "portal.yml")
+        let accounts = content.path + "/accounts"
+        add(accounts, label: "accounts")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: accounts)) ?? []).sorted()
+        for name in names {
+            lines.append("entry " + name)
+            add(accounts + "/" + name + "/account.yml", label: "accounts/" + name + "/account.yml")
+        }
+        return (lines.joined(separator: "\n"), settled)
+    }
+
+    /// `size mtime ctime inode` of the key file, nil when it is missing.
+    static func keyFileState(_ file: URL) -> String? { metadata(file.path, follow: false)?.text }
+
+    var data: Data { Data((keyFile + "\n" + inputs).utf8) }
+
+    init(inputs: String, keyFile: String) {
+        self.inputs = inputs
+        self.keyFile = keyFile
+    }
+
+    init?(data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        guard let newline = text.firstIndex(of: "\n") else { return nil }
+        self.init(inputs: String(text[text.index(after: newline)...]), keyFile: String(text[..<newline]))
+    }
+
+    /// Where the stamp for this key file lives (one per key file path).
+    static func location(cacheFolder: URL, keyFile: URL) -> URL {
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in keyFile.standardizedFileURL.path.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return cacheFolder.appendingPathComponent("server-keys-" + String(hash, radix: 16) + ".stamp")
+    }
+
+    private struct Metadata {
+        var text: String
+        var modified: Int64
+        var changed: Int64
+    }
+
+    private static func metadata(_ path: String, follow: Bool) -> Metadata? {
+        var info = stat()
+        guard (follow ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        return Metadata(text: "\(info.st_mode) \(info.st_size) \(modified) \(changed) \(info.st_ino)", modified: modified, changed: changed)
+    }
+
+    private static func executable() -> String {
+        metadata("/proc/self/exe", follow: true).map { "exe " + $0.text } ?? "exe unknown " + UUID().uuidString
+    }
+}
