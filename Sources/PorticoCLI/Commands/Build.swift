@@ -76,13 +76,9 @@ struct Build: ParsableCommand {
         // Made while the site builds (it reads every account.yml and derives each account's keys), written once it succeeded.
         // Not made again when portal.yml, accounts/ and every account.yml are as they were when the key file was made.
         let keyInputs = secretForServer != nil && shard == nil
-            ? BuildServerKeyStamp.inputs(content: project.contentURL, identity: publisher.identity, keyFile: serverKeyLocation) : nil
-        let stampFile = BuildServerKeyStamp.location(cacheFolder: cache.folder, keyFile: serverKeyLocation)
-        var keysCurrent = false
-        if !noCache, let keyInputs, let state = BuildServerKeyStamp.keyFileState(serverKeyLocation),
-           let stamp = (try? Data(contentsOf: stampFile)).flatMap(BuildServerKeyStamp.init(data:)) {
-            keysCurrent = stamp == BuildServerKeyStamp(inputs: keyInputs.text, keyFile: state)
-        }
+            ? ServerKeyStamp.inputs(content: project.contentURL, identity: publisher.identity, keyFile: serverKeyLocation) : nil
+        let stampFile = ServerKeyStamp.location(cacheFolder: cache.folder, keyFile: serverKeyLocation)
+        let keysCurrent = !noCache && keyInputs.map { ServerKeyStamp.isCurrent(inputs: $0.text, keyFile: serverKeyLocation, stamp: stampFile) } == true
         let serverKeyFile = secretForServer.flatMap { secret in shard == nil && !keysCurrent ? serverKeys(secret: secret, today: options.today) : nil }
         do {
             builder.extraFiles = { ["_portico/feedback.openapi.yaml": Data(try FeedbackSpec.yaml(for: portal).utf8)] }
@@ -94,7 +90,7 @@ struct Build: ParsableCommand {
             Terminal.print(log.warnings, contentFolder: project.contentURL)
             if let serverKeyFile {
                 try writeServerKeys(serverKeyFile.value)
-                rememberServerKeys(inputs: keyInputs, stamp: stampFile)
+                if let keyInputs { ServerKeyStamp.remember(inputs: keyInputs, keyFile: serverKeyLocation, stamp: stampFile) }
             }
             let scope = switch summary.scope {
             case .unchanged: " (nothing changed since the last build: left as it was)"
@@ -125,17 +121,6 @@ struct Build: ParsableCommand {
             Terminal.error("internal error: \(error)")
             throw Exit.internalError
         }
-    }
-
-    /// Records what the key file just written was made from; with inputs changed too recently to trust their
-    /// metadata, forgets it instead (the next build makes the keys again).
-    private func rememberServerKeys(inputs: (text: String, settled: Bool)?, stamp: URL) {
-        guard let inputs, inputs.settled, let state = BuildServerKeyStamp.keyFileState(serverKeyLocation) else {
-            unlink(stamp.path)
-            return
-        }
-        try? FileManager.default.createDirectory(at: stamp.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? BuildServerKeyStamp(inputs: inputs.text, keyFile: state).data.write(to: stamp, options: .atomic)
     }
 
     /// Every gated build leaves the feedback server its keys (and only those), for every account: made on another

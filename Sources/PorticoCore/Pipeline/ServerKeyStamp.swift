@@ -7,7 +7,7 @@ import Foundation
 ///
 /// A file changed in the two seconds before the stamp was taken could change again with the same metadata
 /// (git's "racily clean"): then no stamp is kept, and the next build reads every account.yml.
-struct BuildServerKeyStamp: Equatable {
+public struct ServerKeyStamp: Equatable, Sendable {
     /// The inputs, one line each.
     var inputs: String
     /// `size mtime ctime inode` of the key file after it was written.
@@ -17,7 +17,7 @@ struct BuildServerKeyStamp: Equatable {
     static let racyWindow: Int64 = 2_000_000_000
 
     /// The inputs as they are now, and whether they are settled (none changed within the racy window).
-    static func inputs(content: URL, identity: String, keyFile: URL) -> (text: String, settled: Bool) {
+    public static func inputs(content: URL, identity: String, keyFile: URL) -> (text: String, settled: Bool) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let cutoff = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - racyWindow
@@ -42,6 +42,25 @@ struct BuildServerKeyStamp: Equatable {
         return (lines.joined(separator: "\n"), settled)
     }
 
+    /// Whether the key file at `keyFile` was made from `inputs` and left as the build wrote it, by the stamp at `stamp`.
+    public static func isCurrent(inputs: String, keyFile: URL, stamp: URL) -> Bool {
+        guard let state = keyFileState(keyFile), let recorded = (try? Data(contentsOf: stamp)).flatMap(ServerKeyStamp.init(data:)) else {
+            return false
+        }
+        return recorded == ServerKeyStamp(inputs: inputs, keyFile: state)
+    }
+
+    /// Records what the key file just written was made from; with inputs changed too recently to trust their
+    /// metadata, forgets it instead (the next build makes the keys again).
+    public static func remember(inputs: (text: String, settled: Bool), keyFile: URL, stamp: URL) {
+        guard inputs.settled, let state = keyFileState(keyFile) else {
+            unlink(stamp.path)
+            return
+        }
+        try? FileManager.default.createDirectory(at: stamp.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? ServerKeyStamp(inputs: inputs.text, keyFile: state).data.write(to: stamp, options: .atomic)
+    }
+
     /// `size mtime ctime inode` of the key file, nil when it is missing.
     static func keyFileState(_ file: URL) -> String? { metadata(file.path, follow: false)?.text }
 
@@ -59,7 +78,7 @@ struct BuildServerKeyStamp: Equatable {
     }
 
     /// Where the stamp for this key file lives (one per key file path).
-    static func location(cacheFolder: URL, keyFile: URL) -> URL {
+    public static func location(cacheFolder: URL, keyFile: URL) -> URL {
         var hash: UInt64 = 14_695_981_039_346_656_037
         for byte in keyFile.standardizedFileURL.path.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
         return cacheFolder.appendingPathComponent("server-keys-" + String(hash, radix: 16) + ".stamp")
