@@ -25,6 +25,9 @@ public final class FeedbackStore: Sendable {
         // gives the -wal and -shm files the database's mode.
         createPrivately(path)
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets synchronous=NORMAL on the writer when it turns WAL on, after `prepareDatabase`: in WAL mode that
+        // syncs only at checkpoints, so a commit (and its 201) could be lost on power loss. Set FULL again, last.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let migrator = Self.migrator
         // Forward-only: a database a newer portico migrated is refused, not half understood.
         let applied = try pool.read { db in try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : [] }
