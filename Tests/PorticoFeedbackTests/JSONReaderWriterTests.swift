@@ -112,3 +112,18 @@ import Testing
         #expect(Notification.Template(["a": .null, "t": .null], holes: ["id", "s"]).with(id: 1, submissionID: 2) == #"{"a":null,"id":1,"s":2,"t":null}"#)
     }
 }
+
+extension PorticoFeedback.Notification {
+    /// The feedback payload built as an object and written whole: what `template` must write.
+    static func templateFromObject(accountSlug: String, new: NewSubmission) -> Template {
+        Template([
+            "type": .string("feedback"),
+            "received_at": .string(new.receivedAt.formatted(.iso8601)),
+            "account": .string(accountSlug),
+            "page": .string(new.submission.page),
+            "viewer": .string(new.submission.viewer),
+            "fields": .object(new.submission.fields),
+            "sme": sme(new.sme),
+        ])
+    }
+}

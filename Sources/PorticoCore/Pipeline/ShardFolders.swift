@@ -23,7 +23,7 @@ struct ShardFolders {
                 continue
             }
             var seenShared = Set<String>()
-            for path in Self.files(under: folder) where path != ".gitkeep" {
+            for path in FileListing.regularFiles(under: folder.standardizedFileURL.path, hidden: true).sorted() where path != ".gitkeep" {
                 let top = SiteWriter.topLevel(path)
                 let source = folder.appendingPathComponent(path)
                 if let slug = directories[top] {
@@ -52,17 +52,6 @@ struct ShardFolders {
         }
         if !problems.isEmpty { throw ShardMergeFailed(problems: problems) }
         accountFiles = files
-    }
-
-    /// Every regular file under `folder`, as a path relative to it.
-    static func files(under folder: URL) -> [String] {
-        let root = folder.standardizedFileURL.path
-        var paths: [String] = []
-        guard let walk = FileManager.default.enumerator(atPath: root) else { return [] }
-        while let path = walk.nextObject() as? String {
-            if FileKind.at(root + "/" + path) == .file { paths.append(path) }
-        }
-        return paths.sorted()
     }
 }
 

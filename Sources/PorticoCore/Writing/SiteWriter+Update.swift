@@ -84,7 +84,7 @@ struct SiteUpdate {
             if Self.kind(staged) != nil { try rename(staged, to: target) }
             return
         }
-        for path in Self.files(under: staged.path) {
+        for path in FileListing.regularFiles(under: staged.path, hidden: true) {
             try place(staged.path + "/" + path, at: target.path, path)
         }
         if try prune(target.path, as: folder, keeping: produced) { try discard(target) }
@@ -122,19 +122,6 @@ struct SiteUpdate {
             }
         }
         return left == 0
-    }
-
-    /// Every file under `folder`, as paths relative to it.
-    static func files(under folder: String) -> [String] {
-        var paths: [String] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-            if FileKind.at(folder + "/" + name) == .directory {
-                paths += files(under: folder + "/" + name).map { name + "/" + $0 }
-            } else {
-                paths.append(name)
-            }
-        }
-        return paths
     }
 
     static func sameBytes(_ a: URL, _ b: URL) -> Bool {

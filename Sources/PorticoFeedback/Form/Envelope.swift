@@ -50,10 +50,9 @@ public enum Envelope {
     }
 
     static func isNonce(_ text: String) -> Bool {
-        (nonceMinLength...nonceMaxLength).contains(text.unicodeScalars.count) && text.unicodeScalars.allSatisfy(isBase64URL)
+        (nonceMinLength...nonceMaxLength).contains(text.unicodeScalars.count) && text.unicodeScalars.allSatisfy(Base64URL.alphabet(contains:))
     }
 
-    static func isBase64URL(_ c: Unicode.Scalar) -> Bool { isAlnum(c) || c == "-" || c == "_" }
     private static func isLowerAlnum(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
     private static func isAlnum(_ c: Unicode.Scalar) -> Bool { isLowerAlnum(c) || ("A"..."Z").contains(c) }
 }

@@ -59,19 +59,6 @@ enum Notification {
         return Template(pieces: [String(decoding: before, as: UTF8.self), String(decoding: after, as: UTF8.self)], holes: ["id"])
     }
 
-    /// The feedback payload built as an object and written whole: what `template` must write.
-    static func templateFromObject(accountSlug: String, new: NewSubmission) -> Template {
-        Template([
-            "type": .string("feedback"),
-            "received_at": .string(new.receivedAt.formatted(.iso8601)),
-            "account": .string(accountSlug),
-            "page": .string(new.submission.page),
-            "viewer": .string(new.submission.viewer),
-            "fields": .object(new.submission.fields),
-            "sme": sme(new.sme),
-        ])
-    }
-
     /// A request from the workshop form (`submission_id` null).
     static func workshopPayload(id: Int64, new: NewWorkshopRequest) -> String {
         workshopTemplate(new: new).with(id: id)
@@ -97,7 +84,7 @@ enum Notification {
         return Template(object, holes: withFeedback ? ["id", "submission_id"] : ["id"])
     }
 
-    private static func sme(_ sme: NewSubmission.SME?) -> JSONValue {
+    static func sme(_ sme: NewSubmission.SME?) -> JSONValue {
         guard let sme else { return .null }
         return .object(["name": .string(sme.name), "email": sme.email.map(JSONValue.string) ?? .null])
     }

@@ -20,6 +20,9 @@ enum Base64URL {
         return count == 6 || bits & (1 << UInt32(count) - 1) != 0 ? nil : Data(bytes)
     }
 
+    /// Whether `c` is a character of the base64url alphabet.
+    static func alphabet(contains c: Unicode.Scalar) -> Bool { c.isASCII && sextet(UInt8(c.value)) != nil }
+
     private static func sextet(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")

@@ -8,7 +8,7 @@ public enum ReadingBatchParser {
         }
         try refuseUnknown(outer, allowed: ReadingEnvelope.outerKeys, prefix: "", what: "the body")
         let proof = try string(outer, "proof", field: "proof", "must be 43 base64url characters: b64u(HMAC-SHA256(feedbackKey, batch))") {
-            $0.unicodeScalars.count == 43 && $0.unicodeScalars.allSatisfy(Envelope.isBase64URL)
+            $0.unicodeScalars.count == 43 && $0.unicodeScalars.allSatisfy(Base64URL.alphabet(contains:))
         }
         guard let batchValue = outer["batch"] else { throw ValidationFailure(field: "batch", "`batch` is required") }
         guard case .string(let batchText) = batchValue else {

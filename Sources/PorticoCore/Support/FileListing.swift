@@ -4,15 +4,16 @@ import Foundation
 /// for resource values per file, which was a seventh of a no-op build.
 enum FileListing {
     /// Paths of the regular files under `folder` (recursively), relative to it, unsorted. Hidden entries are
-    /// skipped and symbolic links are neither followed nor listed, as FileManager's enumerator does.
-    static func regularFiles(under folder: String) -> [String] {
+    /// skipped unless `hidden` is set; symbolic links are neither followed nor listed.
+    static func regularFiles(under folder: String, hidden: Bool = false) -> [String] {
         var result: [String] = []
-        collect(folder, prefix: "", into: &result)
+        collect(folder, prefix: "", hidden: hidden, into: &result)
         return result
     }
 
-    /// The names in a folder but hidden ones, each with readdir's type (`DT_UNKNOWN` where the file system does not say).
-    static func entries(of folder: String) -> [(name: String, type: Int32)] {
+    /// The names in a folder (hidden ones only with `hidden`), each with readdir's type (`DT_UNKNOWN` where the
+    /// file system does not say).
+    static func entries(of folder: String, hidden: Bool = false) -> [(name: String, type: Int32)] {
         guard let directory = opendir(folder) else { return [] }
         defer { closedir(directory) }
         var entries: [(name: String, type: Int32)] = []
@@ -20,13 +21,14 @@ enum FileListing {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
                 String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if !name.hasPrefix(".") { entries.append((name, Int32(entry.pointee.d_type))) }
+            if name == "." || name == ".." || (!hidden && name.hasPrefix(".")) { continue }
+            entries.append((name, Int32(entry.pointee.d_type)))
         }
         return entries
     }
 
-    private static func collect(_ folder: String, prefix: String, into result: inout [String]) {
-        for (name, type) in entries(of: folder) {
+    private static func collect(_ folder: String, prefix: String, hidden: Bool, into result: inout [String]) {
+        for (name, type) in entries(of: folder, hidden: hidden) {
             let path = folder + "/" + name
             let kind: FileKind? = switch type {
             case Int32(DT_DIR): .directory
@@ -35,7 +37,7 @@ enum FileListing {
             default: .other
             }
             if kind == .directory {
-                collect(path, prefix: prefix + name + "/", into: &result)
+                collect(path, prefix: prefix + name + "/", hidden: hidden, into: &result)
             } else if kind == .file {
                 result.append(prefix + name)
             }
