@@ -5,6 +5,7 @@ reader opening two articles, scrolling one, clicking a linked file and leaving; 
 reading off (a second build of the same content with `reading: false`), the reader's control turned off, and
 Global Privacy Control; each is checked in Chromium's own network log (performance log, CDP Network events).
 """
+import contextlib
 import json
 import os
 import shutil
@@ -241,13 +242,22 @@ def test_the_readers_control_turns_it_off_in_this_browser(drv, portal):
     assert all_rows(portal) == before
 
 
+@contextlib.contextmanager
+def global_privacy_control(drv):
+    """Every document opened inside the block sees `navigator.globalPrivacyControl` true, as a browser sends it."""
+    script = drv.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
+        "source": "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: function () { return true; }});"})
+    try:
+        yield
+    finally:
+        drv.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
 def test_global_privacy_control_turns_it_off(drv, portal):
     acct = portal.accounts["beta"]
     before = all_rows(portal)
     mark = netlog_mark(drv)
-    script = drv.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
-        "source": "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: function () { return true; }});"})
-    try:
+    with global_privacy_control(drv):
         open_page(drv, portal.static, acct, B1, acct.token("b-active"))
         box = reading_box(drv)
         assert drv.execute_script("return navigator.globalPrivacyControl") is True
@@ -260,8 +270,6 @@ def test_global_privacy_control_turns_it_off(drv, portal):
         time.sleep(1)
         assert engagement_requests(drv, mark) == 0
         assert all_rows(portal) == before
-    finally:
-        drv.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
 
 
 def test_forget_erases_every_row_naming_the_reader(portal):

@@ -8,7 +8,7 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from test_engagement_e2e import (A1, A2, all_rows, chrome, drv, engagement_requests, netlog_mark, open_page,  # noqa: F401
+from test_engagement_e2e import (A1, A2, all_rows, chrome, drv, engagement_requests, global_privacy_control, netlog_mark, open_page,  # noqa: F401
                                  portal, reading_box, wait_stored)
 from test_feedback_e2e import export, fill_and_send, status_text
 from test_gate_in_page import click_prose_link, h1, same_document, tag_document
@@ -64,9 +64,7 @@ def test_global_privacy_control_holds_on_pages_opened_in_place(drv, portal):
     acct = portal.accounts["alpha"]
     before = all_rows(portal)
     mark = netlog_mark(drv)
-    script = drv.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
-        "source": "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: function () { return true; }});"})
-    try:
+    with global_privacy_control(drv):
         open_page(drv, portal.static, acct, A1, acct.token("a-active"))
         time.sleep(2.5)
         _open_next_in_place(drv)
@@ -77,8 +75,6 @@ def test_global_privacy_control_holds_on_pages_opened_in_place(drv, portal):
         time.sleep(1)
         assert engagement_requests(drv, mark) == 0
         assert all_rows(portal) == before
-    finally:
-        drv.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
 
 
 def test_the_feedback_form_of_a_page_opened_in_place_posts_for_that_page(drv, portal):
