@@ -115,11 +115,13 @@ public struct AccountRenderer: Sendable {
             (title: page.source.title, summary: page.source.summary ?? "", text: text)
         })
         let plans = PageKind.allCases.map { ListPages.plan($0, of: account) }
+        // Home, the lists and search, in each language: each a page of its own, made in the order listed.
+        var pages: [@Sendable () -> RenderedPage] = []
         for language in languages {
             let cards = cardsByLanguage[language]!
-            try emit(home(language, cards: cards))
+            pages.append { home(language, cards: cards) }
             for plan in plans {
-                for listPage in plan.pages { try emit(list(listPage, tags: plan.tags, language, cards: cards)) }
+                for listPage in plan.pages { pages.append { list(listPage, tags: plan.tags, language, cards: cards) } }
             }
             let path = prefix(language) + "search/index.html"
             let shards = index.shards(labels: account.pages.map { kindLabel($0.source.kind, language) },
@@ -127,9 +129,16 @@ public struct AccountRenderer: Sendable {
             let names = shards.indices.map { "shard-\($0 + 1).json" }
             // Shards are published like pages (sealed under the account's key in a gated build), beside the search page.
             for (name, shard) in zip(names, shards) {
-                try emit(RenderedPage(path: prefix(language) + "search/" + name, bytes: Array(shard.utf8), language: language, title: "", assets: []))
+                pages.append { RenderedPage(path: prefix(language) + "search/" + name, bytes: Array(shard.utf8), language: language, title: "", assets: []) }
             }
-            try emit(search(language, index: SearchIndex.manifest(shards: names)))
+            pages.append { search(language, index: SearchIndex.manifest(shards: names)) }
+        }
+        guard concurrentPages else {
+            for page in pages { try emit(page()) }
+            return
+        }
+        try withoutActuallyEscaping(emit) { emit in
+            for result in pages.concurrentMap({ page in Result { try emit(page()) } }) { try result.get() }
         }
     }
 
