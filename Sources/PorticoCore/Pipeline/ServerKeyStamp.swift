@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What the server key file was last made from: the publisher's identity (a mark of the secret, today, the
@@ -14,15 +15,14 @@ public struct ServerKeyStamp: Equatable, Sendable {
     var keyFile: String
 
     static let format = "portico-server-keys-stamp-1"
-    static let racyWindow: Int64 = 2_000_000_000
 
     /// The inputs as they are now, and whether they are settled (none changed within the racy window).
     public static func inputs(content: URL, identity: String, keyFile: URL) -> (text: String, settled: Bool) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let cutoff = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - racyWindow
+        let cutoff = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - InputStamp.racyWindow
         var settled = true
-        var lines = [format, identity, executable(), keyFile.standardizedFileURL.path, content.standardizedFileURL.path]
+        var lines = [format, identity, "exe " + ThisProgram.identity, keyFile.standardizedFileURL.path, content.standardizedFileURL.path]
         func add(_ path: String, label: String) {
             // Both the link and what it points at: editing a linked file changes only the target's metadata.
             for (kind, info) in [("l", metadata(path, follow: false)), ("s", metadata(path, follow: true))] {
@@ -79,9 +79,8 @@ public struct ServerKeyStamp: Equatable, Sendable {
 
     /// Where the stamp for this key file lives (one per key file path).
     public static func location(cacheFolder: URL, keyFile: URL) -> URL {
-        var hash: UInt64 = 14_695_981_039_346_656_037
-        for byte in keyFile.standardizedFileURL.path.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        return cacheFolder.appendingPathComponent("server-keys-" + String(hash, radix: 16) + ".stamp")
+        let name = Hex.encode(SHA256.hash(data: Data(keyFile.standardizedFileURL.path.utf8)).prefix(8))
+        return cacheFolder.appendingPathComponent("server-keys-\(name).stamp")
     }
 
     private struct Metadata {
@@ -96,9 +95,5 @@ public struct ServerKeyStamp: Equatable, Sendable {
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         return Metadata(text: "\(info.st_mode) \(info.st_size) \(modified) \(changed) \(info.st_ino)", modified: modified, changed: changed)
-    }
-
-    private static func executable() -> String {
-        metadata("/proc/self/exe", follow: true).map { "exe " + $0.text } ?? "exe unknown " + UUID().uuidString
     }
 }
