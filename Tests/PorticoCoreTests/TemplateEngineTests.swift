@@ -150,7 +150,7 @@ struct TemplateGenerator {
             case 4: out += lineStart + "{{! note }}" + lineEnd
             case 5 where !partials.isEmpty: out += lineStart + "{{> \(pick(partials))}}" + lineEnd
             case 6 where inWords: out += "{{.}}"
-            case 6, 7, 8 where depth > 0:
+            case 6 where depth > 0, 7 where depth > 0, 8 where depth > 0:
                 let words = next(4) == 0
                 let name = words ? "words" : pick(Self.sections)
                 let open = next(3) == 0 ? "^" : "#"

@@ -1,9 +1,10 @@
 import Foundation
 
 /// The front-matter cache on disk, in `CacheBytesWriter`'s format: a format tag, the binary that wrote it,
-/// then each entry. Anything else (an older format, another binary, a damaged file) reads as nil.
+/// then each entry: its key and a block, which indexing steps over by its length. Anything else (an older
+/// format, another binary, a damaged file) reads as nil.
 enum FrontMatterCacheFile {
-    static let format = "portico-front-matter-1"
+    static let format = "portico-front-matter-2"
 
     static func encode(_ entries: [String: FrontMatterCache.Stored], binary: String) -> Data {
         var writer = CacheBytesWriter()
@@ -12,18 +13,20 @@ enum FrontMatterCacheFile {
         writer.int(entries.count)
         for (key, entry) in entries {
             writer.string(key)
-            writer.optional(entry.page) { writer, page in
-                for text in [page.slug, page.title, page.date] { writer.string(text) }
-                for text in [page.summary, page.author, page.sme, page.lang] { writer.optional(text) { $0.string($1) } }
-                writer.strings(page.industries)
-                writer.strings(page.tags)
-                writer.bool(page.draft)
-                writer.optional(page.smeLocation) { $0.location($1) }
-                writer.int(page.bodyStartLine)
-                writer.int(page.bodyBytes)
-                writer.string(page.publishFingerprint)
+            writer.block { writer in
+                writer.optional(entry.page) { writer, page in
+                    for text in [page.slug, page.title, page.date] { writer.string(text) }
+                    for text in [page.summary, page.author, page.sme, page.lang] { writer.optional(text) { $0.string($1) } }
+                    writer.strings(page.industries)
+                    writer.strings(page.tags)
+                    writer.bool(page.draft)
+                    writer.optional(page.smeLocation) { $0.location($1) }
+                    writer.int(page.bodyStartLine)
+                    writer.int(page.bodyBytes)
+                    writer.string(page.publishFingerprint)
+                }
+                writer.diagnostics(entry.diagnostics)
             }
-            writer.diagnostics(entry.diagnostics)
         }
         return writer.sealed()
     }
@@ -38,7 +41,7 @@ enum FrontMatterCacheFile {
         for _ in 0..<count {
             guard let key = reader.string() else { return nil }
             offsets[key] = reader.position
-            guard reader.skipEntry() else { return nil }
+            guard reader.skip() else { return nil }
         }
         return reader.isAtEnd ? FrontMatterCacheIndex(reader: reader, offsets: offsets) : nil
     }
@@ -49,8 +52,8 @@ enum FrontMatterCacheFile {
         var entries: [String: FrontMatterCache.Stored] = [:]
         entries.reserveCapacity(min(count, data.count))
         for _ in 0..<count {
-            guard let key = reader.string(), let page = reader.optional({ $0.page() }), let diagnostics = reader.diagnostics() else { return nil }
-            entries[key] = FrontMatterCache.Stored(page: page, diagnostics: diagnostics)
+            guard let key = reader.string(), let entry = reader.entry() else { return nil }
+            entries[key] = entry
         }
         return reader.isAtEnd ? entries : nil
     }
@@ -65,8 +68,7 @@ struct FrontMatterCacheIndex: Sendable {
         guard let offset = offsets[key] else { return nil }
         var reader = reader
         reader.seek(to: offset)
-        guard let page = reader.optional({ $0.page() }), let diagnostics = reader.diagnostics() else { return nil }
-        return FrontMatterCache.Stored(page: page, diagnostics: diagnostics)
+        return reader.entry()
     }
 
     /// Every entry (for a save that keeps the entries this build did not use); nil when one cannot be read.
@@ -81,35 +83,12 @@ struct FrontMatterCacheIndex: Sendable {
 }
 
 private extension CacheBytesReader {
-    /// Steps over what `page()` and `diagnostics()` read after an entry's key.
-    mutating func skipEntry() -> Bool {
-        guard let hasPage = bool() else { return false }
-        if hasPage {
-            guard skipString(), skipString(), skipString() else { return false }
-            for _ in 0..<4 { guard skipOptional({ $0.skipString() }) else { return false } }
-            guard skipStrings(), skipStrings(), bool() != nil, skipOptional({ $0.skipLocation() }), int() != nil, int() != nil, skipString()
-            else { return false }
+    /// An entry's block: its page (nil for a page whose front matter failed) and its diagnostics.
+    mutating func entry() -> FrontMatterCache.Stored? {
+        block { reader in
+            guard let page = reader.optional({ $0.page() }), let diagnostics = reader.diagnostics() else { return nil }
+            return FrontMatterCache.Stored(page: page, diagnostics: diagnostics)
         }
-        guard let count = int(), count >= 0 else { return false }
-        for _ in 0..<count {
-            guard skipString(), skipString(), skipLocation(), skipString(), skipOptional({ $0.skipString() }) else { return false }
-        }
-        return true
-    }
-
-    mutating func skipOptional(_ skip: (inout Self) -> Bool) -> Bool {
-        guard let present = bool() else { return false }
-        return !present || skip(&self)
-    }
-
-    mutating func skipStrings() -> Bool {
-        guard let count = int(), count >= 0 else { return false }
-        for _ in 0..<count { guard skipString() else { return false } }
-        return true
-    }
-
-    mutating func skipLocation() -> Bool {
-        skipString() && skipOptional({ $0.int() != nil }) && skipOptional({ $0.int() != nil })
     }
 
     mutating func page() -> FrontMatterCache.StoredPage? {

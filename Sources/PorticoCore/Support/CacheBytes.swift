@@ -27,6 +27,15 @@ struct CacheBytesWriter {
         if let value { write(&self, value) }
     }
 
+    /// What `write` writes, after its length: a reader can step over it without knowing what it holds.
+    mutating func block(_ write: (inout Self) -> Void) {
+        let start = bytes.count
+        int(0)
+        write(&self)
+        let length = Int64(bytes.count - start - 8).littleEndian
+        withUnsafeBytes(of: length) { bytes.replaceSubrange(start..<start + 8, with: $0) }
+    }
+
     /// The bytes with their checksum appended.
     func sealed() -> Data {
         var data = Data(bytes)
@@ -56,11 +65,19 @@ struct CacheBytesReader {
 
     mutating func seek(to position: Int) { offset = position }
 
-    /// Steps over a string without making it; false when there is none.
-    mutating func skipString() -> Bool {
+    /// Steps over a string or a block without reading it; false when there is none.
+    mutating func skip() -> Bool {
         guard let count = int(), count >= 0, bytes.count - offset >= count else { return false }
         offset += count
         return true
+    }
+
+    /// Reads a block written by `CacheBytesWriter.block`; nil unless `read` takes exactly its bytes.
+    mutating func block<T>(_ read: (inout Self) -> T?) -> T? {
+        guard let count = int(), count >= 0, bytes.count - offset >= count else { return nil }
+        let end = offset + count
+        guard let value = read(&self), offset == end else { return nil }
+        return value
     }
 
     mutating func int() -> Int? {

@@ -6,7 +6,7 @@ extension FeedbackStore {
     public func page(of table: String, after: [DatabaseValue]?, limit: Int) async throws -> [Row] {
         let sql = StoreSchema.pageQuery(table, afterAKey: after != nil)
         let arguments = StatementArguments((after ?? []) + [limit.databaseValue])
-        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        return try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
     }
 
     /// Each page is a transaction of its own (GRDB's writes cannot wait for the source in between); when `fill`
