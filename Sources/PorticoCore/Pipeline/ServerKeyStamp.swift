@@ -27,7 +27,7 @@ public struct ServerKeyStamp: Equatable, Sendable {
             // Both the link and what it points at: editing a linked file changes only the target's metadata.
             for (kind, info) in [("l", metadata(path, follow: false)), ("s", metadata(path, follow: true))] {
                 guard let info else { lines.append("\(label) \(kind) missing"); continue }
-                if max(info.modified, info.changed) >= cutoff { settled = false }
+                if max(info.state.modified, info.state.changed) >= cutoff { settled = false }
                 lines.append("\(label) \(kind) \(info.text)")
             }
         }
@@ -83,17 +83,11 @@ public struct ServerKeyStamp: Equatable, Sendable {
         return cacheFolder.appendingPathComponent("server-keys-\(name).stamp")
     }
 
-    private struct Metadata {
-        var text: String
-        var modified: Int64
-        var changed: Int64
-    }
-
-    private static func metadata(_ path: String, follow: Bool) -> Metadata? {
+    /// `mode size mtime ctime inode`, and the state an input stamp records (for the racy-window check).
+    private static func metadata(_ path: String, follow: Bool) -> (text: String, state: InputStamp.FileState)? {
         var info = stat()
         guard (follow ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
-        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
-        return Metadata(text: "\(info.st_mode) \(info.st_size) \(modified) \(changed) \(info.st_ino)", modified: modified, changed: changed)
+        let state = InputStamp.FileState(info)
+        return ("\(info.st_mode) \(state.size) \(state.modified) \(state.changed) \(state.inode)", state)
     }
 }
