@@ -38,7 +38,8 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     /// groups stay split, each group's commit waiting for the other's fsync. The lane gathers until it holds as many
     /// works as were active when the last commit ended (its own, now answered, and those that waited for it), or no
     /// work came in `quiet`, or for as long as the last commit took (at most `limit`), whichever comes first. Waiting
-    /// at most one commit's time never costs more than the extra commit it saves; a lone submission is committed at once.
+    /// at most one commit's time never costs more than the extra commit it saves. A lone submission to an idle lane is
+    /// committed at once; one that comes while the lane still waits after a commit waits out that sleep (at most `quiet`).
     public struct Gathering: Sendable {
         public var quiet: Duration
         public var limit: Duration
