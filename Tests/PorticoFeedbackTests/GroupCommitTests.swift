@@ -63,62 +63,6 @@ import Testing
         #expect(recorder.batches.flatMap { $0 }.sorted() == Array(0..<100))
     }
 
-    /// Gathering: the wave of requests that a batch's answers set off (one connection's next request parsed first, the
-    /// others one after another) shares one commit; without it the wave's first work finds the lane free and commits
-    /// alone, then the rest wait for that commit and pay one of their own ([1, 63, 1, 62]).
-    @Test func aGatheringLaneWaitsForTheNextWaveInsteadOfCommittingItsFirstWorkAlone() async throws {
-        let recorder = Recorder()
-        // A slow commit (a loaded disk's fsync) and a quiet period far longer than the gaps between the wave's works.
-        let group = GroupCommit<Int, Int>(gathering: .init(quiet: .milliseconds(300), limit: .seconds(30))) { works in
-            recorder.record(works)
-            try await Task.sleep(for: .seconds(2))
-            return works.map { .success($0) }
-        }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { _ = try await group.submit(0) }
-            try await Self.waitUntil { recorder.batches.count == 1 }
-            for work in 1..<64 { tasks.addTask { _ = try await group.submit(work) } }
-            try await tasks.waitForAll()
-            for work in 64..<127 {
-                tasks.addTask { _ = try await group.submit(work) }
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            try await tasks.waitForAll()
-        }
-        #expect(recorder.batches.map(\.count) == [1, 63, 63])
-        #expect(recorder.batches.flatMap { $0 }.sorted() == Array(0..<127))
-    }
-
-    /// Gathering merges two groups of clients: works that queued during a commit wait, before their own commit, for
-    /// the next request of the client that commit answered (else each group's commit waits for the other's fsync).
-    @Test func aGatheringLaneWaitsForTheClientsItJustAnsweredSoTwoGroupsBecomeOne() async throws {
-        let recorder = Recorder()
-        let group = GroupCommit<Int, Int>(gathering: .init(quiet: .milliseconds(500), limit: .seconds(30))) { works in
-            recorder.record(works)
-            try await Task.sleep(for: .seconds(1))
-            return works.map { .success($0) }
-        }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            // The client of work 0 sends work 100 as soon as 0 is answered.
-            tasks.addTask { _ = try await group.submit(0); _ = try await group.submit(100) }
-            try await Self.waitUntil { recorder.batches.count == 1 }
-            for work in 1..<33 { tasks.addTask { _ = try await group.submit(work) } }
-            try await tasks.waitForAll()
-        }
-        #expect(recorder.batches.map { $0.sorted() } == [[0], Array(1..<33) + [100]])
-    }
-
-    /// Without an earlier commit to measure, or after a batch of one, nothing is gathered: a lone work is committed at once.
-    @Test func aLoneWorkIsNotHeldForStragglers() async throws {
-        let recorder = Recorder()
-        let group = GroupCommit<Int, Int>(gathering: .init(quiet: .seconds(3600), limit: .seconds(3600))) { works in
-            recorder.record(works)
-            return works.map { .success($0) }
-        }
-        for work in 0..<5 { #expect(try await group.submit(work) == work) }
-        #expect(recorder.batches == [[0], [1], [2], [3], [4]])
-    }
-
     /// With two lanes, a second work does not wait for the first's commit: two transactions are under way at once.
     @Test func withTwoLanesTwoBatchesCommitAtOnce() async throws {
         let recorder = Recorder()

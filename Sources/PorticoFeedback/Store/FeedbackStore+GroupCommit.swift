@@ -12,7 +12,7 @@ extension FeedbackStore {
     /// replay, a nonce's unique key) answers for itself and the others go on. One that fails after changing rows is
     /// left out and the transaction is rolled back and run again without it, so none of its rows are stored.
     static func groupCommit(_ pool: DatabasePool, checkpointer: WALCheckpointer) -> GroupCommit<SQLiteWork, Int64> {
-        GroupCommit(gathering: gathering) { works in
+        GroupCommit { works in
             defer { checkpointer.committed() }
             return try await pool.writeWithoutTransaction { db in
                 var leftOut: [Int: any Error] = [:]
@@ -48,10 +48,6 @@ extension FeedbackStore {
     }
 
     private struct TransactionEnded: Error {}
-
-    /// One writer, one fsync per commit: a lane waits for a wave's stragglers rather than commit its first work alone
-    /// (`GroupCommit.Gathering`). Measured in bench/RESULTS.md (#18).
-    static let gathering = GroupCommit<SQLiteWork, Int64>.Gathering(quiet: .milliseconds(1), limit: .milliseconds(10))
 
     /// Runs `work` in the next shared write transaction; returns once that transaction is on disk.
     func write(grouped work: @escaping SQLiteWork) async throws -> Int64 {

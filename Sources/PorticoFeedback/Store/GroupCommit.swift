@@ -10,9 +10,6 @@ import PorticoCore
 /// again in a transaction of its own, so one bad work cannot take the others down and every caller gets its own answer.
 ///
 /// A class with a lock rather than an actor: a submission queues without hopping to another executor and back.
-///
-/// With `gathering`, a lane that would start a commit first waits briefly for the works still on their way (see
-/// `Gathering`), so a wave of requests that arrive one after another shares one commit instead of two.
 public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     public typealias Commit = @Sendable ([Work]) async throws -> [Result<Output, any Error>]
 
@@ -25,41 +22,20 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
         var waiting: [Waiting] = []
         var draining = 0
         var committing = 0
-        /// When the last commit ended: its works (just answered, their clients' next requests on their way) and those
-        /// that waited for it. A lane gathers until this many wait.
-        var active = 1
-        /// How long the last commit took.
-        var lastCommit: Duration = .zero
-    }
-
-    /// How a lane waits for stragglers before it commits. Without it, the first work of a wave (say 64 connections
-    /// answered together by the last commit, whose next requests are parsed one after another) finds the lane free
-    /// and commits alone, and the other 63 wait for that fsync and then pay their own; and clients that split into two
-    /// groups stay split, each group's commit waiting for the other's fsync. The lane gathers until it holds as many
-    /// works as were active when the last commit ended (its own, now answered, and those that waited for it), or no
-    /// work came in `quiet`, or for as long as the last commit took (at most `limit`), whichever comes first. Waiting
-    /// at most one commit's time never costs more than the extra commit it saves. A lone submission to an idle lane is
-    /// committed at once; one that comes while the lane still waits after a commit waits out that sleep (at most `quiet`).
-    public struct Gathering: Sendable {
-        public var quiet: Duration
-        public var limit: Duration
-        public init(quiet: Duration, limit: Duration) { (self.quiet, self.limit) = (quiet, limit) }
     }
 
     private let commit: Commit
     private let maxBatch: Int
     private let lanes: Int
-    private let gathering: Gathering?
     private let queue = Locked(Queue())
 
     /// `maxBatch` bounds one transaction (its time holding the write lock, and the work lost to a retry). `lanes`
     /// transactions may commit at once: 1 for SQLite (one writer at a time anyway); more for a server database, where
     /// a transaction's time is mostly round trips and other connections can commit meanwhile.
-    public init(maxBatch: Int = 256, lanes: Int = 1, gathering: Gathering? = nil, commit: @escaping Commit) {
+    public init(maxBatch: Int = 256, lanes: Int = 1, commit: @escaping Commit) {
         precondition(maxBatch > 0 && lanes > 0, "a batch holds at least one work, and at least one batch commits")
         self.maxBatch = maxBatch
         self.lanes = lanes
-        self.gathering = gathering
         self.commit = commit
     }
 
@@ -86,37 +62,10 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     var lanesInUse: Int { queue.withLock { $0.draining } }
 
     private func drain() async {
-        let clock = ContinuousClock()
-        while true {
-            if let gathering { await gather(gathering, clock: clock) }
-            guard let batch = nextBatch() else { return }
-            let started = clock.now
+        while let batch = nextBatch() {
             let results = await Self.run(batch.map(\.work), commit)
-            let took = clock.now - started
-            queue.withLock { queue in
-                queue.committing -= batch.count
-                queue.active = batch.count + queue.waiting.count
-                queue.lastCommit = took
-            }
+            queue.withLock { $0.committing -= batch.count }
             for (entry, result) in zip(batch, results) { entry.answer.resume(with: result) }
-        }
-    }
-
-    /// Waits (see `Gathering`) while works are still coming in.
-    private func gather(_ gathering: Gathering, clock: ContinuousClock) async {
-        let start = clock.now
-        var seen: Int
-        let enough: Int, limit: Duration
-        (seen, enough, limit) = queue.withLock { queue in
-            (queue.waiting.count, min(maxBatch, queue.active), min(gathering.limit, queue.lastCommit))
-        }
-        while seen < enough {
-            let left = limit - (clock.now - start)
-            guard left > .zero else { return }
-            try? await Task.sleep(for: min(gathering.quiet, left))
-            let now = queue.withLock { $0.waiting.count }
-            if now == seen { return }
-            seen = now
         }
     }
 
