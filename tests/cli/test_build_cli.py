@@ -102,7 +102,7 @@ def test_timings_name_every_stage_and_the_state_is_one_file(tmp_path):
     cache = sorted(os.listdir(tmp_path / ".portico" / "cache"))
     assert [name for name in cache if name.startswith("build-")] == [next(n for n in cache if n.endswith(".state"))]
     state = next(tmp_path.joinpath(".portico", "cache", n) for n in cache if n.endswith(".state")).read_bytes()
-    assert state.startswith(b"portico-build-state-2\n")
+    assert state.startswith(b"portico-build-state-3\n")
 
 
 def test_server_keys_are_made_again_only_when_what_they_are_made_from_changed(tmp_path):

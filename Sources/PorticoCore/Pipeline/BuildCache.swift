@@ -100,6 +100,32 @@ struct AccountFingerprint {
     /// `pages` holds `page(_:file:)` of each source page by path, computed once for pages several accounts share.
     static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
                         pages: [String: String]) -> String {
+        var hasher = settings(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview, publisher: publisher)
+        for page in account.pages {
+            hasher.add(page.outputPath)
+            hasher.add(page.isFuture ? "future" : "past")
+            hasher.add(page.language.rawValue)
+            hasher.add(pages[page.source.sourcePath] ?? Self.page(page.source))
+        }
+        return hasher.hex()
+    }
+
+    /// What every output page of the account depends on besides its own source and the cards it shows (`PageReuse`):
+    /// the account's settings, this program, what links may point at (`known`, hashed) and the account's list of pages.
+    static func pageBase(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
+                         directory: String, known: String) -> String {
+        var hasher = settings(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview, publisher: publisher)
+        for field in ["pages", ThisProgram.identity, known, account.slug, directory, options.today.description] { hasher.add(field) }
+        for page in account.pages {
+            for field in [page.source.sourcePath, page.outputPath, page.isFuture ? "future" : "past", page.language.rawValue, page.source.kind.rawValue] {
+                hasher.add(field)
+            }
+        }
+        return hasher.hex()
+    }
+
+    private static func settings(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool,
+                                 publisher: String) -> FieldHasher {
         var hasher = FieldHasher()
         hasher.add(version)
         hasher.add(shared)
@@ -107,11 +133,15 @@ struct AccountFingerprint {
         hasher.add("\(options.drafts) \(options.future) \(preview) \(options.baseURL ?? "")")
         hasher.add(bytes: FileBytes.contents(of: contentRoot.path + "/accounts/\(account.slug)/account.yml") ?? Data())
         hasher.add(files(account.account.assets.map { contentRoot.appendingPathComponent($0) }))
-        for page in account.pages {
-            hasher.add(page.outputPath)
-            hasher.add(page.isFuture ? "future" : "past")
-            hasher.add(page.language.rawValue)
-            hasher.add(pages[page.source.sourcePath] ?? Self.page(page.source))
+        return hasher
+    }
+
+    /// `KnownFiles`, hashed.
+    static func known(_ known: BuildCache.KnownFiles) -> String {
+        var hasher = FieldHasher()
+        for (label, list) in [("pages", known.pages), ("assets", known.assets), ("unreadable", known.unreadable)] {
+            hasher.add(label)
+            for path in list { hasher.add(path) }
         }
         return hasher.hex()
     }

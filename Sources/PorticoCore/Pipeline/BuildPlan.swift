@@ -104,18 +104,33 @@ extension SiteBuilder {
         return hasher.hex()
     }
 
-    /// Each account's input fingerprint, by slug.
-    func fingerprints(portal: Portal, accounts: [ResolvedAccount]) -> [String: String] {
+    struct Fingerprints: Sendable {
+        /// Each account's input fingerprint, by slug.
+        var accounts: [String: String]
+        /// Each account's `AccountFingerprint.pageBase`, by slug.
+        var pageBases: [String: String]
+        /// `AccountFingerprint.page` of every source page, by source path.
+        var pages: [String: String]
+    }
+
+    func fingerprints(portal: Portal, accounts: [ResolvedAccount], known: BuildCache.KnownFiles, directories: [String: String]) -> Fingerprints {
         let shared = [AccountFingerprint.theme(themeFolders),
                       AccountFingerprint.files([contentRoot.appendingPathComponent("portal.yml")]),
                       AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
         let sources = portal.library + portal.accounts.flatMap(\.pages)
         let files = portal.fingerprints
-        let known = Dictionary(sources.concurrentMap { ($0.sourcePath, AccountFingerprint.page($0, file: files[$0.sourcePath]?.content)) },
+        let pages = Dictionary(sources.concurrentMap { ($0.sourcePath, AccountFingerprint.page($0, file: files[$0.sourcePath]?.content)) },
                                uniquingKeysWith: { first, _ in first })
-        return Dictionary(accounts.concurrentMap { account in
-            (account.slug, AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
-                                                       publisher: publisher.fingerprint(for: account), pages: known))
-        }, uniquingKeysWith: { first, _ in first })
+        let knownHash = AccountFingerprint.known(known), identity = publisher.identity
+        let both = accounts.concurrentMap { account in
+            let keys = publisher.fingerprint(for: account)
+            return (account.slug,
+                    AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
+                                               publisher: keys, pages: pages),
+                    AccountFingerprint.pageBase(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
+                                                publisher: keys + "\n" + identity, directory: directories[account.slug] ?? "", known: knownHash))
+        }
+        return Fingerprints(accounts: Dictionary(both.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
+                            pageBases: Dictionary(both.map { ($0.0, $0.2) }, uniquingKeysWith: { first, _ in first }), pages: pages)
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// every page and every diagnostic: JSONDecoder was most of a one-page edit's plan), then the input stamp in its
 /// own byte format (a line per content file).
 struct BuildState: Equatable {
-    static let format = "portico-build-state-2"
+    static let format = "portico-build-state-3"
 
     /// Everything but the input stamp.
     var summary: Summary
@@ -45,6 +45,8 @@ struct BuildState: Equatable {
         var sources: [Diagnostic]
         /// What rendering its pages reported.
         var diagnostics: [Diagnostic]
+        /// Each output page's fingerprint (see `PageReuse`).
+        var pageRecords = PageRecords()
     }
 
     var data: Data {
@@ -87,6 +89,13 @@ extension BuildState.Summary {
             writer.int(account.files)
             writer.diagnostics(account.sources)
             writer.diagnostics(account.diagnostics)
+            writer.string(account.pageRecords.packed)
+            writer.int(account.pageRecords.notable.count)
+            for (fingerprint, record) in account.pageRecords.notable.sorted(by: { $0.key < $1.key }) {
+                writer.string(fingerprint)
+                writer.diagnostics(record.diagnostics)
+                writer.strings(record.assets.flatMap { [$0.sourcePath, $0.outputPath] })
+            }
         }
         for total in [totals.accounts, totals.pages, totals.files] { writer.int(total) }
         writer.diagnostics(diagnostics)
@@ -101,9 +110,17 @@ extension BuildState.Summary {
         var accounts: [String: BuildState.AccountState] = [:]
         for _ in 0..<count {
             guard let slug = reader.string(), let directory = reader.string(), let fingerprint = reader.string(), let pages = reader.int(),
-                  let files = reader.int(), let sources = reader.diagnostics(), let diagnostics = reader.diagnostics() else { return nil }
+                  let files = reader.int(), let sources = reader.diagnostics(), let diagnostics = reader.diagnostics(),
+                  let packed = reader.string(), let notableCount = reader.int(), notableCount >= 0 else { return nil }
+            var notable: [String: PageReuse.Record] = [:]
+            for _ in 0..<notableCount {
+                guard let page = reader.string(), let pageDiagnostics = reader.diagnostics(), let assets = reader.strings(), assets.count % 2 == 0 else { return nil }
+                notable[page] = PageReuse.Record(diagnostics: pageDiagnostics, assets: stride(from: 0, to: assets.count, by: 2).map {
+                    AssetReference(url: "", sourcePath: assets[$0], outputPath: assets[$0 + 1])
+                })
+            }
             accounts[slug] = BuildState.AccountState(directory: directory, fingerprint: fingerprint, pages: pages, files: files,
-                                                     sources: sources, diagnostics: diagnostics)
+                                                     sources: sources, diagnostics: diagnostics, pageRecords: PageRecords(packed: packed, notable: notable))
         }
         guard let totalAccounts = reader.int(), let totalPages = reader.int(), let totalFiles = reader.int(),
               let diagnostics = reader.diagnostics(), let pages = reader.strings(), let assets = reader.strings(),

@@ -16,6 +16,8 @@ public struct BuildSummary: Sendable {
     /// Library pieces rendered and how many Markdown renderings they took (once each when every account shares it);
     /// with a `BuildMemory` and only some accounts read, their own pages are counted too.
     public var libraryRenders: (pieces: Int, renders: Int) = (0, 0)
+    /// Pages of the rendered accounts left as the last build made them (`PageReuse`: their fingerprint did not change).
+    public var pagesKept = 0
 }
 
 public enum BuildScope: Sendable, Equatable {
@@ -116,11 +118,14 @@ public struct SiteBuilder: Sendable {
         let (portal, directories) = (content.portal, content.directories)
         let accounts = content.accounts.filter { shard?.contains($0.slug) ?? true }
         let history = access?.review(portal.accounts.map(\.config), today: options.today, complete: plan.readsEverything, log: log)
-        let fingerprints = clock.time("fingerprint") { cache == nil ? [:] : self.fingerprints(portal: portal, accounts: accounts) }
+        let known = plan.known(portal)
+        let fingerprinted: Fingerprints? = clock.time("fingerprint") {
+            cache == nil ? nil : self.fingerprints(portal: portal, accounts: accounts, known: known, directories: directories)
+        }
+        let fingerprints = fingerprinted?.accounts ?? [:]
         let kept = plan.kept(accounts, directories: directories, fingerprints: fingerprints, output: output)
         let unread = plan.unread
         for state in unread.values { log.report(contentsOf: state.sources + state.diagnostics) }
-        let known = plan.known(portal)
         // With anything kept, only what changed is staged; otherwise the whole site, swapped in with one rename.
         let writer = kept.isEmpty && plan.readsEverything ? try SiteWriter(output: output) : try SiteWriter(updating: output)
         for state in unread.values { writer.keep(state.directory, files: state.files) }
@@ -128,10 +133,11 @@ public struct SiteBuilder: Sendable {
                             latest: content.latestPublish)
         do {
             let rendered = RenderedDiagnostics([:])
+            let pageInputs = fingerprinted.map { PageInputs(fingerprints: $0, previous: plan.previous?.accounts ?? [:]) }
             let markdownCache = cache?.memory?.markdownCache(readsEverything: plan.readsEverything) ?? MarkdownCache()
             let pages = try clock.time("render") {
                 try renderAccounts(portal: portal, accounts: accounts, known: known, theme: theme, writer: writer, log: log, keeping: kept,
-                                   rendered: rendered, markdownCache: markdownCache, otherPages: unread.values.reduce(0) { $0 + $1.pages },
+                                   rendered: rendered, pageInputs: pageInputs, markdownCache: markdownCache, otherPages: unread.values.reduce(0) { $0 + $1.pages },
                                    progress: progress)
             }
             let (record, digest, json, extra) = side.value
@@ -153,7 +159,8 @@ public struct SiteBuilder: Sendable {
                 states[account.slug] = BuildState.AccountState(
                     directory: directory, fingerprint: fingerprints[account.slug] ?? "", pages: AccountRenderer.pageCount(of: account, portal: portal.config),
                     files: writer.files(in: directory), sources: content.sources[account.slug] ?? [],
-                    diagnostics: kept[account.slug]?.diagnostics ?? rendered.current[account.slug] ?? [])
+                    diagnostics: kept[account.slug]?.diagnostics ?? rendered.current[account.slug] ?? [],
+                    pageRecords: kept[account.slug]?.pageRecords ?? pageInputs?.records.current[account.slug] ?? PageRecords())
             }
             let totals = BuildCache.Totals(accounts: states.count, pages: pages, files: writer.filesWritten)
             let diagnostics = log.all
@@ -169,7 +176,7 @@ public struct SiteBuilder: Sendable {
             return BuildSummary(accounts: totals.accounts, pages: pages, files: totals.files, warnings: log.warnings.count,
                                 seconds: Date().timeIntervalSince(start), scope: plan.readsEverything ? .all : .accounts(plan.reading ?? []),
                                 timings: clock.stages, read: accounts, rendered: Set(accounts.map(\.slug)).subtracting(kept.keys),
-                                libraryRenders: markdownCache.counts)
+                                libraryRenders: markdownCache.counts, pagesKept: pageInputs?.kept.current ?? 0)
         } catch {
             writer.abort()
             throw error
@@ -246,7 +253,7 @@ public struct SiteBuilder: Sendable {
     /// `rendered` collects what rendering each other account reported.
     func renderAccounts(portal: Portal, accounts: [ResolvedAccount], known: BuildCache.KnownFiles? = nil, theme: Theme, writer: SiteWriter?,
                         log: DiagnosticLog, anchors: AnchorIndex? = nil, keeping: [String: BuildState.AccountState] = [:],
-                        rendered: RenderedDiagnostics? = nil, markdownCache: MarkdownCache = MarkdownCache(), otherPages: Int = 0,
+                        rendered: RenderedDiagnostics? = nil, pageInputs: PageInputs? = nil, markdownCache: MarkdownCache = MarkdownCache(), otherPages: Int = 0,
                         progress: (@Sendable (Int, Int) -> Void)?) throws -> Int {
         let known = known ?? BuildCache.KnownFiles(portal)
         let knownPages = Set(known.pages)
@@ -273,10 +280,25 @@ public struct SiteBuilder: Sendable {
                 return
             }
             // A folder already in the output is updated file by file: most of its files come out the same.
-            if let writer, writer.updating, FileKind.at(writer.output.path + "/" + directory) == .directory {
-                writer.refresh(directory)
-            } else {
-                writer?.replace(directory)
+            let refreshing = writer?.updating == true && FileKind.at(writer!.output.path + "/" + directory) == .directory
+            if refreshing { writer?.refresh(directory) } else { writer?.replace(directory) }
+            let assetsShown = Locked(Set<AssetReference>())
+            // Pages whose fingerprint the last build recorded for this folder stay as they are (`PageReuse`).
+            let reuse = pageInputs.flatMap { inputs -> PageReuse? in
+                guard let base = inputs.fingerprints.pageBases[account.slug] else { return nil }
+                var previous = PageRecords()
+                if refreshing, let state = inputs.previous[account.slug], state.directory == directory,
+                   !(state.sources + state.diagnostics).contains(where: { $0.severity == .error }) {
+                    previous = state.pageRecords
+                }
+                return PageReuse(base: base, pageHashes: inputs.fingerprints.pages, previous: previous) { path, record in
+                    guard let writer, writer.keepFile("\(directory)/\(path)") else { return false }
+                    inputs.kept.withLock { $0 += 1 }
+                    assetsShown.withLock { $0.formUnion(record.assets) }
+                    let done = counter.withLock { $0 += 1; return $0 }
+                    progress?(done, total)
+                    return true
+                }
             }
             let accountLog = DiagnosticLog()
             defer {
@@ -295,9 +317,9 @@ public struct SiteBuilder: Sendable {
             let renderer = AccountRenderer(portal: portal.config, account: account, theme: theme, knownPages: knownPages,
                                            knownAssets: knownAssets, accountPath: directory, preview: preview, anchors: anchors,
                                            unreadablePages: unreadablePages, markdownCache: markdownCache)
-            let assetsShown = Locked(Set<AssetReference>())
             do {
-                try renderer.renderAll(log: log, concurrentPages: concurrentPages) { page in
+                defer { if let reuse { pageInputs?.records.withLock { $0[account.slug] = reuse.records } } }
+                try renderer.renderAll(log: log, concurrentPages: concurrentPages, reuse: reuse) { page in
                     try writer?.write(try sealing.page(page), to: "\(directory)/\(page.path)")
                     assetsShown.withLock { $0.formUnion(page.assets.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) }) }
                     let done = counter.withLock { $0 += 1; return $0 }
@@ -345,3 +367,19 @@ public struct SiteBuilder: Sendable {
 
 /// What rendering each account reported, by slug, collected from the threads that render them.
 typealias RenderedDiagnostics = Locked<[String: [Diagnostic]]>
+
+/// What decides which pages of a rendered account are made again (`PageReuse`), and what each account's pages
+/// were made from this time, by slug.
+final class PageInputs: Sendable {
+    let fingerprints: SiteBuilder.Fingerprints
+    /// The last build's accounts, by slug.
+    let previous: [String: BuildState.AccountState]
+    let records = Locked<[String: PageRecords]>([:])
+    /// How many pages stayed as they were.
+    let kept = Locked(0)
+
+    init(fingerprints: SiteBuilder.Fingerprints, previous: [String: BuildState.AccountState]) {
+        self.fingerprints = fingerprints
+        self.previous = previous
+    }
+}

@@ -79,59 +79,123 @@ public struct AccountRenderer: Sendable {
     /// core busy) articles are rendered and emitted from several threads, a batch at a time; `emit` must then
     /// be thread-safe. Diagnostics are reported in page order either way.
     public func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, emit: @Sendable (RenderedPage) throws -> Void) throws {
+        try renderAll(log: log, concurrentPages: concurrentPages, reuse: nil, emit: emit)
+    }
+
+    /// With `reuse`, a page whose fingerprint the last build recorded is not rendered (`reuse.kept`), and each
+    /// page's fingerprint is recorded with what rendering it reported.
+    func renderAll(log: DiagnosticLog, concurrentPages: Bool = false, reuse: PageReuse?,
+                   emit: @Sendable (RenderedPage) throws -> Void) throws {
         var cardsByLanguage: [Language: [TemplateMap]] = [:]
         let minutes = account.pages.map { page in
             markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? ReadingTime.minutes(page.source.body)
         }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
-        var searchTexts: [String] = []
-        searchTexts.reserveCapacity(account.pages.count)
+        let cardKeys = reuse.map { reuse in account.pages.indices.map { reuse.cardKey(account.pages[$0], minutes: minutes[$0]) } } ?? []
+        let pageHashes = reuse.map { reuse in account.pages.map(reuse.hash(of:)) } ?? []
+        // Which articles stay as they are: nil where the article is rendered again.
+        let articleKeys: [String?] = account.pages.indices.map { index in
+            guard let reuse else { return nil }
+            let path = account.pages[index].outputPath
+            return reuse.fingerprint(["article", path, pageHashes[index]] + relatedIndex.related(to: path).map { cardKeys[$0] })
+        }
+        let keptArticles: [Bool] = zip(account.pages, articleKeys).map { page, key in
+            guard let reuse, let key, let record = reuse.kept(key, path: page.outputPath) else { return false }
+            log.report(contentsOf: record.diagnostics)
+            return true
+        }
+        // Search shards are made again where one of their pages changed, and need the text of every page in them.
+        let shardRanges = stride(from: 0, to: account.pages.count, by: SearchIndex.shardSize).map { $0..<min($0 + SearchIndex.shardSize, account.pages.count) }
+        var shardsKept: [Language: [Bool]] = [:]
+        for language in languages {
+            shardsKept[language] = shardRanges.enumerated().map { number, range in
+                guard let reuse else { return false }
+                let fingerprint = reuse.fingerprint(["shard", language.rawValue, String(number)] + range.map { pageHashes[$0] })
+                if reuse.kept(fingerprint, path: prefix(language) + "search/shard-\(number + 1).json") != nil { return true }
+                reuse.record(fingerprint, .init())
+                return false
+            }
+        }
+        var searchTexts = [String?](repeating: nil, count: account.pages.count)
         try withoutActuallyEscaping(emit) { emit in
             let cards = cardsByLanguage
             let renderArticle = { @Sendable (index: Int, log: DiagnosticLog) throws -> String in
                 let (rendered, text) = article(account.pages[index], cards: cards[account.pages[index].language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
+                if let reuse, let key = articleKeys[index] {
+                    // The account's own assets are published whether shown or not; library assets only where shown.
+                    let library = rendered.assets.filter { !$0.sourcePath.hasPrefix("accounts/\(account.slug)/") }
+                    reuse.record(key, .init(diagnostics: log.all, assets: library.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) }))
+                }
                 // Library pieces recur in many accounts; an account's own pages appear once.
                 guard let markdownCache, account.pages[index].source.origin == .library else { return Self.searchText(text) }
                 return markdownCache.searchText(account.pages[index].source.sourcePath) { Self.searchText(text) }
             }
+            let rendering = account.pages.indices.filter { !keptArticles[$0] }
             guard concurrentPages else {
-                for index in account.pages.indices { searchTexts.append(try renderArticle(index, log)) }
+                for index in rendering {
+                    let pageLog = DiagnosticLog()
+                    searchTexts[index] = try renderArticle(index, pageLog)
+                    log.report(contentsOf: pageLog.reported)
+                }
                 return
             }
             let batch = 64
-            for start in stride(from: 0, to: account.pages.count, by: batch) {
-                let results = Array(start..<min(start + batch, account.pages.count)).concurrentMap { index in
+            for start in stride(from: 0, to: rendering.count, by: batch) {
+                let results = Array(rendering[start..<min(start + batch, rendering.count)]).concurrentMap { index in
                     let pageLog = DiagnosticLog()
-                    return (Result { try renderArticle(index, pageLog) }, pageLog.all)
+                    return (index, Result { try renderArticle(index, pageLog) }, pageLog.reported)
                 }
-                for (text, diagnostics) in results {
+                for (index, text, diagnostics) in results {
                     log.report(contentsOf: diagnostics)
-                    searchTexts.append(try text.get())
+                    searchTexts[index] = try text.get()
                 }
             }
         }
-        let index = SearchIndex(pages: zip(account.pages, searchTexts).map { page, text in
-            (title: page.source.title, summary: page.source.summary ?? "", text: text)
+        // The text of a kept article in a shard made again: from its Markdown alone (links change URLs, never text).
+        let needed = account.pages.indices.filter { index in
+            searchTexts[index] == nil && shardsKept.values.contains { !$0[index / SearchIndex.shardSize] }
+        }
+        for (index, text) in needed.concurrentMap({ index in (index, searchText(of: account.pages[index].source)) }) { searchTexts[index] = text }
+        let index = SearchIndex(pages: account.pages.indices.map { position in
+            let page = account.pages[position]
+            return (title: page.source.title, summary: page.source.summary ?? "", text: searchTexts[position] ?? "")
         })
         let plans = PageKind.allCases.map { ListPages.plan($0, of: account) }
-        // Home, the lists and search, in each language: each a page of its own, made in the order listed.
+        // Home, the lists and search, in each language: each a page of its own, made in the order listed, unless kept.
         var pages: [@Sendable () -> RenderedPage] = []
+        func add(_ key: @autoclosure () -> [String], path: String, _ make: @escaping @Sendable () -> RenderedPage) {
+            if let reuse {
+                let fingerprint = reuse.fingerprint(key())
+                if reuse.kept(fingerprint, path: path) != nil { return }
+                reuse.record(fingerprint, .init())
+            }
+            pages.append(make)
+        }
         for language in languages {
             let cards = cardsByLanguage[language]!
-            pages.append { home(language, cards: cards) }
+            let lead = prefix(language)
+            add(["home", language.rawValue] + PageKind.allCases.flatMap { account.pageIndices(of: $0).prefix(6).map { cardKeys[$0] } },
+                path: lead + "index.html") { home(language, cards: cards) }
             for plan in plans {
-                for listPage in plan.pages { pages.append { list(listPage, tags: plan.tags, language, cards: cards) } }
+                let tags = plan.tags.map { "\($0.name)\u{1}\($0.folderName)\u{1}\($0.count)" }.joined(separator: "\u{2}")
+                for listPage in plan.pages {
+                    add(["list", language.rawValue, listPage.path, String(listPage.count), tags] + listPage.pages.map { cardKeys[$0] },
+                        path: lead + listPage.path) { list(listPage, tags: plan.tags, language, cards: cards) }
+                }
             }
-            let path = prefix(language) + "search/index.html"
-            let shards = index.shards(labels: account.pages.map { kindLabel($0.source.kind, language) },
-                                      urls: account.pages.map { RelativeURL.between(path, $0.outputPath) })
-            let names = shards.indices.map { "shard-\($0 + 1).json" }
+            let path = lead + "search/index.html"
+            let labels = account.pages.map { kindLabel($0.source.kind, language) }
+            let urls = account.pages.map { RelativeURL.between(path, $0.outputPath) }
+            let names = shardRanges.indices.map { "shard-\($0 + 1).json" }
             // Shards are published like pages (sealed under the account's key in a gated build), beside the search page.
-            for (name, shard) in zip(names, shards) {
-                pages.append { RenderedPage(path: prefix(language) + "search/" + name, bytes: Array(shard.utf8), language: language, title: "", assets: []) }
+            for (number, range) in shardRanges.enumerated() where !shardsKept[language]![number] {
+                pages.append {
+                    RenderedPage(path: lead + "search/" + names[number], bytes: Array(index.json(labels: labels, urls: urls, range: range).utf8),
+                                 language: language, title: "", assets: [])
+                }
             }
-            pages.append { search(language, index: SearchIndex.manifest(shards: names)) }
+            add(["search", language.rawValue] + names, path: path) { search(language, index: SearchIndex.manifest(shards: names)) }
         }
         guard concurrentPages else {
             for page in pages { try emit(page()) }
@@ -140,6 +204,16 @@ public struct AccountRenderer: Sendable {
         try withoutActuallyEscaping(emit) { emit in
             for result in pages.concurrentMap({ page in Result { try emit(page()) } }) { try result.get() }
         }
+    }
+
+    /// What the search index keeps of a page's text, from its Markdown alone.
+    func searchText(of source: SourcePage) -> String {
+        let make = {
+            let (markdownText, _) = LeadingTitle.strip(source.body, title: source.title, file: source.sourcePath, bodyStartLine: source.bodyStartLine)
+            return Self.searchText(markdown.render(markdownText).text)
+        }
+        guard let markdownCache, source.origin == .library else { return make() }
+        return markdownCache.searchText(source.sourcePath, make: make)
     }
 
     /// The card of each of the account's pages, in page order.

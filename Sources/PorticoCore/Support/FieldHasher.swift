@@ -18,4 +18,7 @@ struct FieldHasher {
     }
 
     func hex() -> String { Hex.encode(hasher.finalize()) }
+
+    /// The first 12 bytes of the hash in base64: 16 characters, 96 bits.
+    func short() -> String { Data(hasher.finalize().prefix(12)).base64EncodedString() }
 }

@@ -98,6 +98,18 @@ public final class SiteWriter: Sendable {
         state.withLock { _ = $0.refreshed.insert(folder) }
     }
 
+    /// Counts a file of a refreshed folder as produced without writing it, when the output holds it (a regular
+    /// file) as the last build left it; false when it is not there, or its folder is not being refreshed.
+    func keepFile(_ path: String) -> Bool {
+        let top = Self.topLevel(path)
+        guard state.withLock({ $0.refreshed.contains(top) }), FileKind.at(output.path + "/" + path) == .file else { return false }
+        state.withLock { state in
+            state.produced.insert(path)
+            state.counts[top, default: 0] += 1
+        }
+        return true
+    }
+
     /// Removes a folder of the output (an account about to be rebuilt in place).
     public func remove(_ path: String) {
         let removed = staging.appendingPathComponent(path)
