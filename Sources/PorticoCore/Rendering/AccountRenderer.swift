@@ -91,13 +91,13 @@ public struct AccountRenderer: Sendable {
             markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? ReadingTime.minutes(page.source.body)
         }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
-        let cardKeys = reuse.map { reuse in account.pages.indices.map { reuse.cardKey(account.pages[$0], minutes: minutes[$0]) } } ?? []
+        let cardKeys = reuse.map { reuse in cardsByLanguage.mapValues { $0.map(reuse.cardKey) } } ?? [:]
         let pageHashes = reuse.map { reuse in account.pages.map(reuse.hash(of:)) } ?? []
         // Which articles stay as they are: nil where the article is rendered again.
         let articleKeys: [String?] = account.pages.indices.map { index in
             guard let reuse else { return nil }
             let path = account.pages[index].outputPath
-            return reuse.fingerprint(["article", path, pageHashes[index]] + relatedIndex.related(to: path).map { cardKeys[$0] })
+            return reuse.fingerprint(["article", path, pageHashes[index]] + relatedIndex.related(to: path).map { cardKeys[account.pages[index].language]![$0] })
         }
         let keptArticles: [Bool] = zip(account.pages, articleKeys).map { page, key in
             guard let reuse, let key, let record = reuse.kept(key, path: page.outputPath) else { return false }
@@ -175,12 +175,12 @@ public struct AccountRenderer: Sendable {
         for language in languages {
             let cards = cardsByLanguage[language]!
             let lead = prefix(language)
-            add(["home", language.rawValue] + PageKind.allCases.flatMap { account.pageIndices(of: $0).prefix(6).map { cardKeys[$0] } },
+            add(["home", language.rawValue] + PageKind.allCases.flatMap { account.pageIndices(of: $0).prefix(6).map { cardKeys[language]![$0] } },
                 path: lead + "index.html") { home(language, cards: cards) }
             for plan in plans {
                 let tags = plan.tags.map { "\($0.name)\u{1}\($0.folderName)\u{1}\($0.count)" }.joined(separator: "\u{2}")
                 for listPage in plan.pages {
-                    add(["list", language.rawValue, listPage.path, String(listPage.count), tags] + listPage.pages.map { cardKeys[$0] },
+                    add(["list", language.rawValue, listPage.path, String(listPage.count), tags] + listPage.pages.map { cardKeys[language]![$0] },
                         path: lead + listPage.path) { list(listPage, tags: plan.tags, language, cards: cards) }
                 }
             }

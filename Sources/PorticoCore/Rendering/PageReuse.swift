@@ -41,14 +41,10 @@ final class PageReuse: Sendable {
 
     func hash(of page: ResolvedPage) -> String { pageHashes[page.source.sourcePath] ?? AccountFingerprint.page(page.source) }
 
-    /// Everything a card of `page` shows (in any language: the labels come from the theme, in `base`).
-    func cardKey(_ page: ResolvedPage, minutes: Int) -> String {
-        let s = page.source
+    /// Everything a card shows: its context as the templates get it, so a field added to cards is covered here too.
+    func cardKey(_ card: TemplateMap) -> String {
         var hasher = FieldHasher()
-        for field in [s.title, page.outputPath, s.kind.rawValue, s.date.description, String(minutes), s.tags.joined(separator: "\u{1}"),
-                      s.draft ? "draft" : "final", page.isFuture ? "future" : "past", page.language.rawValue, s.summary ?? "\u{1}none"] {
-            hasher.add(field)
-        }
+        hasher.add(TemplateValue.map(card))
         return hasher.short()
     }
 
@@ -94,5 +90,23 @@ struct PageRecords: Equatable, Sendable {
             start = end
         }
         return set
+    }
+}
+
+extension FieldHasher {
+    /// A template value with its shape: each value is tagged with its case, lists and maps with their length.
+    mutating func add(_ value: TemplateValue) {
+        switch value {
+        case .string(let text): add("s"); add(text)
+        case .int(let number): add("i" + String(number))
+        case .double(let number): add("d" + String(number))
+        case .bool(let flag): add(flag ? "t" : "f")
+        case .list(let items):
+            add("l" + String(items.count))
+            for item in items { add(item) }
+        case .map(let map):
+            add("m" + String(map.count))
+            for (key, item) in map.entries { add(key); add(item) }
+        }
     }
 }
