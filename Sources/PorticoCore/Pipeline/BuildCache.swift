@@ -97,10 +97,10 @@ struct AccountFingerprint {
         return files(urls)
     }
 
-    /// `pages` holds `page(_:file:)` of each source page by path, computed once for pages several accounts share.
-    static func account(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
-                        pages: [String: String]) -> String {
-        var hasher = settings(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview, publisher: publisher)
+    /// `settings`: the account's `settings(…)`. `pages` holds `page(_:file:)` of each source page by path, computed once
+    /// for pages several accounts share.
+    static func account(_ account: ResolvedAccount, settings: FieldHasher, pages: [String: String]) -> String {
+        var hasher = settings
         for page in account.pages {
             hasher.add(page.outputPath)
             hasher.add(page.isFuture ? "future" : "past")
@@ -112,10 +112,11 @@ struct AccountFingerprint {
 
     /// What every output page of the account depends on besides its own source and the cards it shows (`PageReuse`):
     /// the account's settings, this program, what links may point at (`known`, hashed) and the account's list of pages.
-    static func pageBase(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool, publisher: String,
-                         directory: String, known: String) -> String {
-        var hasher = settings(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview, publisher: publisher)
-        for field in ["pages", ThisProgram.identity, known, account.slug, directory, options.today.description] { hasher.add(field) }
+    /// `settings` as for `account`; `identity`: the publisher's (the gate script and the secret's mark).
+    static func pageBase(_ account: ResolvedAccount, settings: FieldHasher, identity: String, directory: String, known: String,
+                         today: Day) -> String {
+        var hasher = settings
+        for field in ["pages", identity, ThisProgram.identity, known, account.slug, directory, today.description] { hasher.add(field) }
         for page in account.pages {
             for field in [page.source.sourcePath, page.outputPath, page.isFuture ? "future" : "past", page.language.rawValue, page.source.kind.rawValue] {
                 hasher.add(field)
@@ -124,8 +125,10 @@ struct AccountFingerprint {
         return hasher.hex()
     }
 
-    private static func settings(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool,
-                                 publisher: String) -> FieldHasher {
+    /// What both fingerprints of an account start from: the shared inputs, its keys, the options, its account.yml and
+    /// assets (read once for both).
+    static func settings(_ account: ResolvedAccount, shared: String, contentRoot: URL, options: BuildOptions, preview: Bool,
+                         publisher: String) -> FieldHasher {
         var hasher = FieldHasher()
         hasher.add(version)
         hasher.add(shared)

@@ -123,12 +123,12 @@ extension SiteBuilder {
                                uniquingKeysWith: { first, _ in first })
         let knownHash = AccountFingerprint.known(known), identity = publisher.identity
         let both = accounts.concurrentMap { account in
-            let keys = publisher.fingerprint(for: account)
+            let settings = AccountFingerprint.settings(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
+                                                       publisher: publisher.fingerprint(for: account))
             return (account.slug,
-                    AccountFingerprint.account(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
-                                               publisher: keys, pages: pages),
-                    AccountFingerprint.pageBase(account, shared: shared, contentRoot: contentRoot, options: options, preview: preview,
-                                                publisher: keys + "\n" + identity, directory: directories[account.slug] ?? "", known: knownHash))
+                    AccountFingerprint.account(account, settings: settings, pages: pages),
+                    AccountFingerprint.pageBase(account, settings: settings, identity: identity, directory: directories[account.slug] ?? "",
+                                                known: knownHash, today: options.today))
         }
         return Fingerprints(accounts: Dictionary(both.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
                             pageBases: Dictionary(both.map { ($0.0, $0.2) }, uniquingKeysWith: { first, _ in first }), pages: pages)
