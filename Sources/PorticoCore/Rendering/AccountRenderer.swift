@@ -127,9 +127,7 @@ public struct AccountRenderer: Sendable {
                     let library = rendered.assets.filter { !$0.sourcePath.hasPrefix("accounts/\(account.slug)/") }
                     reuse.record(key, .init(diagnostics: log.all, assets: library.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) }))
                 }
-                // Library pieces recur in many accounts; an account's own pages appear once.
-                guard let markdownCache, account.pages[index].source.origin == .library else { return Self.searchText(text) }
-                return markdownCache.searchText(account.pages[index].source.sourcePath) { Self.searchText(text) }
+                return searchText(of: account.pages[index].source) { Self.searchText(text) }
             }
             let rendering = account.pages.indices.filter { !keptArticles[$0] }
             guard concurrentPages else {
@@ -206,12 +204,16 @@ public struct AccountRenderer: Sendable {
         }
     }
 
-    /// What the search index keeps of a page's text, from its Markdown alone.
+    /// What the search index keeps of a page's text, from its Markdown alone (a page kept as it was, in a shard made again).
     func searchText(of source: SourcePage) -> String {
-        let make = {
+        searchText(of: source) {
             let (markdownText, _) = LeadingTitle.strip(source.body, title: source.title, file: source.sourcePath, bodyStartLine: source.bodyStartLine)
             return Self.searchText(markdown.render(markdownText).text)
         }
+    }
+
+    /// `make()`, made once for all accounts for a library piece (they recur in many accounts; an account's own pages appear once).
+    func searchText(of source: SourcePage, make: () -> String) -> String {
         guard let markdownCache, source.origin == .library else { return make() }
         return markdownCache.searchText(source.sourcePath, make: make)
     }
