@@ -91,45 +91,20 @@ public struct AccountRenderer: Sendable {
             markdownCache?.readingMinutes(page.source.sourcePath, markdown: page.source.body) ?? ReadingTime.minutes(page.source.body)
         }
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
-        let cardKeys = reuse.map { reuse in cardsByLanguage.mapValues { $0.map(reuse.cardKey) } } ?? [:]
-        let pageHashes = reuse.map { reuse in account.pages.map(reuse.hash(of:)) } ?? []
-        // Which articles stay as they are: nil where the article is rendered again.
-        let articleKeys: [String?] = account.pages.indices.map { index in
-            guard let reuse else { return nil }
-            let path = account.pages[index].outputPath
-            return reuse.fingerprint(["article", path, pageHashes[index]] + relatedIndex.related(to: path).map { cardKeys[account.pages[index].language]![$0] })
-        }
-        let keptArticles: [Bool] = zip(account.pages, articleKeys).map { page, key in
-            guard let reuse, let key, let record = reuse.kept(key, path: page.outputPath) else { return false }
-            log.report(contentsOf: record.diagnostics)
-            return true
-        }
-        // Search shards are made again where one of their pages changed, and need the text of every page in them.
         let shardRanges = stride(from: 0, to: account.pages.count, by: SearchIndex.shardSize).map { $0..<min($0 + SearchIndex.shardSize, account.pages.count) }
-        var shardsKept: [Language: [Bool]] = [:]
-        for language in languages {
-            shardsKept[language] = shardRanges.enumerated().map { number, range in
-                guard let reuse else { return false }
-                let fingerprint = reuse.fingerprint(["shard", language.rawValue, String(number)] + range.map { pageHashes[$0] })
-                if reuse.kept(fingerprint, path: prefix(language) + "search/shard-\(number + 1).json") != nil { return true }
-                reuse.record(fingerprint, .init())
-                return false
-            }
-        }
+        let shardNames = shardRanges.indices.map { "shard-\($0 + 1).json" }
+        let plan = AccountReusePlan(reuse: reuse, account: account, languages: languages, cards: cardsByLanguage, related: relatedIndex,
+                                    shards: shardRanges, shardPath: { prefix($0) + "search/" + shardNames[$1] }, log: log)
         var searchTexts = [String?](repeating: nil, count: account.pages.count)
         try withoutActuallyEscaping(emit) { emit in
             let cards = cardsByLanguage
             let renderArticle = { @Sendable (index: Int, log: DiagnosticLog) throws -> String in
                 let (rendered, text) = article(account.pages[index], cards: cards[account.pages[index].language]!, minutes: minutes[index], log: log)
                 try emit(rendered)
-                if let reuse, let key = articleKeys[index] {
-                    // The account's own assets are published whether shown or not; library assets only where shown.
-                    let library = rendered.assets.filter { !$0.sourcePath.hasPrefix("accounts/\(account.slug)/") }
-                    reuse.record(key, .init(diagnostics: log.all, assets: library.map { AssetReference(url: "", sourcePath: $0.sourcePath, outputPath: $0.outputPath) }))
-                }
+                plan.rendered(article: index, rendered, diagnostics: log.all)
                 return searchText(of: account.pages[index].source) { Self.searchText(text) }
             }
-            let rendering = account.pages.indices.filter { !keptArticles[$0] }
+            let rendering = account.pages.indices.filter { !plan.keepsArticle[$0] }
             guard concurrentPages else {
                 for index in rendering {
                     let pageLog = DiagnosticLog()
@@ -152,48 +127,38 @@ public struct AccountRenderer: Sendable {
         }
         // The text of a kept article in a shard made again: from its Markdown alone (links change URLs, never text).
         let needed = account.pages.indices.filter { index in
-            searchTexts[index] == nil && shardsKept.values.contains { !$0[index / SearchIndex.shardSize] }
+            searchTexts[index] == nil && plan.keepsShard.values.contains { !$0[index / SearchIndex.shardSize] }
         }
         for (index, text) in needed.concurrentMap({ index in (index, searchText(of: account.pages[index].source)) }) { searchTexts[index] = text }
         let index = SearchIndex(pages: account.pages.indices.map { position in
             let page = account.pages[position]
             return (title: page.source.title, summary: page.source.summary ?? "", text: searchTexts[position] ?? "")
         })
-        let plans = PageKind.allCases.map { ListPages.plan($0, of: account) }
+        let lists = PageKind.allCases.map { ListPages.plan($0, of: account) }
         // Home, the lists and search, in each language: each a page of its own, made in the order listed, unless kept.
         var pages: [@Sendable () -> RenderedPage] = []
-        func add(_ key: @autoclosure () -> [String], path: String, _ make: @escaping @Sendable () -> RenderedPage) {
-            if let reuse {
-                let fingerprint = reuse.fingerprint(key())
-                if reuse.kept(fingerprint, path: path) != nil { return }
-                reuse.record(fingerprint, .init())
-            }
-            pages.append(make)
-        }
         for language in languages {
             let cards = cardsByLanguage[language]!
             let lead = prefix(language)
-            add(["home", language.rawValue] + PageKind.allCases.flatMap { account.pageIndices(of: $0).prefix(6).map { cardKeys[language]![$0] } },
-                path: lead + "index.html") { home(language, cards: cards) }
-            for plan in plans {
-                let tags = plan.tags.map { "\($0.name)\u{1}\($0.folderName)\u{1}\($0.count)" }.joined(separator: "\u{2}")
-                for listPage in plan.pages {
-                    add(["list", language.rawValue, listPage.path, String(listPage.count), tags] + listPage.pages.map { cardKeys[language]![$0] },
-                        path: lead + listPage.path) { list(listPage, tags: plan.tags, language, cards: cards) }
+            if !plan.keepsHome(language, path: lead + "index.html") { pages.append { home(language, cards: cards) } }
+            for list in lists {
+                for listPage in list.pages where !plan.keepsList(listPage, tags: list.tags, language, path: lead + listPage.path) {
+                    pages.append { self.list(listPage, tags: list.tags, language, cards: cards) }
                 }
             }
             let path = lead + "search/index.html"
             let labels = account.pages.map { kindLabel($0.source.kind, language) }
             let urls = account.pages.map { RelativeURL.between(path, $0.outputPath) }
-            let names = shardRanges.indices.map { "shard-\($0 + 1).json" }
             // Shards are published like pages (sealed under the account's key in a gated build), beside the search page.
-            for (number, range) in shardRanges.enumerated() where !shardsKept[language]![number] {
+            for (number, range) in shardRanges.enumerated() where !plan.keepsShard[language]![number] {
                 pages.append {
-                    RenderedPage(path: lead + "search/" + names[number], bytes: Array(index.json(labels: labels, urls: urls, range: range).utf8),
+                    RenderedPage(path: lead + "search/" + shardNames[number], bytes: Array(index.json(labels: labels, urls: urls, range: range).utf8),
                                  language: language, title: "", assets: [])
                 }
             }
-            add(["search", language.rawValue] + names, path: path) { search(language, index: SearchIndex.manifest(shards: names)) }
+            if !plan.keepsSearch(language, shardNames: shardNames, path: path) {
+                pages.append { search(language, index: SearchIndex.manifest(shards: shardNames)) }
+            }
         }
         guard concurrentPages else {
             for page in pages { try emit(page()) }
