@@ -93,13 +93,15 @@ public struct AccountRenderer: Sendable {
         for language in Set(languages + account.pages.map(\.language)) { cardsByLanguage[language] = cards(in: language, minutes: minutes) }
         let shardRanges = stride(from: 0, to: account.pages.count, by: SearchIndex.shardSize).map { $0..<min($0 + SearchIndex.shardSize, account.pages.count) }
         let shardNames = shardRanges.indices.map { "shard-\($0 + 1).json" }
-        let plan = AccountReusePlan(reuse: reuse, account: account, languages: languages, cards: cardsByLanguage, related: relatedIndex,
+        let related = account.pages.map { relatedIndex.related(to: $0.outputPath) }
+        let plan = AccountReusePlan(reuse: reuse, account: account, languages: languages, cards: cardsByLanguage, related: related,
                                     shards: shardRanges, shardPath: { prefix($0) + "search/" + shardNames[$1] }, log: log)
         var searchTexts = [String?](repeating: nil, count: account.pages.count)
         try withoutActuallyEscaping(emit) { emit in
             let cards = cardsByLanguage
             let renderArticle = { @Sendable (index: Int, log: DiagnosticLog) throws -> String in
-                let (rendered, text) = article(account.pages[index], cards: cards[account.pages[index].language]!, minutes: minutes[index], log: log)
+                let (rendered, text) = article(account.pages[index], cards: cards[account.pages[index].language]!, related: related[index],
+                                               minutes: minutes[index], log: log)
                 try emit(rendered)
                 plan.rendered(article: index, rendered, diagnostics: log.all)
                 return searchText(of: account.pages[index].source) { Self.searchText(text) }
@@ -142,7 +144,7 @@ public struct AccountRenderer: Sendable {
             let lead = prefix(language)
             if !plan.keepsHome(language, path: lead + "index.html") { pages.append { home(language, cards: cards) } }
             for list in lists {
-                for listPage in list.pages where !plan.keepsList(listPage, tags: list.tags, language, path: lead + listPage.path) {
+                for listPage in plan.listPagesToMake(list, language, prefix: lead) {
                     pages.append { self.list(listPage, tags: list.tags, language, cards: cards) }
                 }
             }
@@ -246,7 +248,8 @@ public struct AccountRenderer: Sendable {
     }
 
     /// `minutes` is the reading time its cards show too (from the Markdown source, so both always agree).
-    func article(_ resolved: ResolvedPage, cards: [TemplateMap], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
+    /// `related`: the page's related pages (`relatedIndex.related(to:)`), by index into the account's pages.
+    func article(_ resolved: ResolvedPage, cards: [TemplateMap], related: [Int], minutes: Int, log: DiagnosticLog) -> (RenderedPage, String) {
         let source = resolved.source
         let path = resolved.outputPath
         var assets: [AssetReference] = []
@@ -293,7 +296,7 @@ public struct AccountRenderer: Sendable {
             "toc": .list(toc.map { ["level": .int($0.level), "id": .string($0.id), "text": .string($0.text)] }),
             "hasToc": .bool(toc.count >= 3),
             "draft": .bool(source.draft), "future": .bool(resolved.isFuture),
-            "related": .list(relatedIndex.related(to: path).map { other in
+            "related": .list(related.map { other in
                 // A card's link depends only on how deep the linking page is (RelativeURL goes up to the root).
                 layouts.card("\(language.rawValue)|\(RelativeURL.toRoot(from: path))|\(other)") {
                     relink(cards[other], from: path)

@@ -11,8 +11,6 @@ struct AccountReusePlan: Sendable {
     private let account: ResolvedAccount
     /// Each page's card key per language, by page index.
     private let cardKeys: [Language: [String]]
-    /// Each page's source fingerprint, by page index.
-    private let pageHashes: [String]
     /// Each article's fingerprint, by page index (nil without reuse).
     private let articleKeys: [String?]
     /// Whether each article stays as it is, by page index.
@@ -20,13 +18,14 @@ struct AccountReusePlan: Sendable {
     /// Whether each search shard stays as it is, by shard number, per language.
     let keepsShard: [Language: [Bool]]
 
-    /// The kept articles' reports are reported again to `log`, in page order.
-    init(reuse: PageReuse?, account: ResolvedAccount, languages: [Language], cards: [Language: [TemplateMap]], related: RelatedIndex,
+    /// `related`: each page's related pages (`RelatedIndex.related(to:)`), by page index. The kept articles' reports
+    /// are reported again to `log`, in page order.
+    init(reuse: PageReuse?, account: ResolvedAccount, languages: [Language], cards: [Language: [TemplateMap]], related: [[Int]],
          shards: [Range<Int>], shardPath: (Language, Int) -> String, log: DiagnosticLog) {
         self.reuse = reuse
         self.account = account
         guard let reuse else {
-            (cardKeys, pageHashes, articleKeys) = ([:], [], Array(repeating: nil, count: account.pages.count))
+            (cardKeys, articleKeys) = ([:], Array(repeating: nil, count: account.pages.count))
             keepsArticle = Array(repeating: false, count: account.pages.count)
             keepsShard = Dictionary(uniqueKeysWithValues: languages.map { ($0, Array(repeating: false, count: shards.count)) })
             return
@@ -36,7 +35,7 @@ struct AccountReusePlan: Sendable {
         let articleKeys = account.pages.indices.map { index in
             let page = account.pages[index]
             return reuse.fingerprint(["article", page.outputPath, pageHashes[index]]
-                                     + related.related(to: page.outputPath).map { cardKeys[page.language]![$0] })
+                                     + related[index].map { cardKeys[page.language]![$0] })
         }
         keepsArticle = zip(account.pages, articleKeys).map { page, key in
             guard let record = reuse.kept(key, path: page.outputPath) else { return false }
@@ -49,7 +48,7 @@ struct AccountReusePlan: Sendable {
                 Self.keeps(reuse, ["shard", language.rawValue, String(number)] + range.map { pageHashes[$0] }, path: shardPath(language, number))
             })
         })
-        (self.cardKeys, self.pageHashes, self.articleKeys) = (cardKeys, pageHashes, articleKeys)
+        (self.cardKeys, self.articleKeys) = (cardKeys, articleKeys)
     }
 
     /// Records what rendering article `index` reported, and the library assets it shows (the account's own assets
@@ -67,11 +66,15 @@ struct AccountReusePlan: Sendable {
               path: path)
     }
 
-    /// A list page shows its cards, its place in the list and the kind's tags.
-    func keepsList(_ page: ListPage, tags: [ListTag], _ language: Language, path: String) -> Bool {
-        guard reuse != nil else { return false }
-        let tagList = tags.map { "\($0.name)\u{1}\($0.folderName)\u{1}\($0.count)" }.joined(separator: "\u{2}")
-        return keeps(["list", language.rawValue, page.path, String(page.count), tagList] + page.pages.map { cardKey($0, language) }, path: path)
+    /// The pages of one kind's list (`ListPages.plan`) to make again: a list page shows its cards, its place in the
+    /// list and the kind's tags. `prefix`: the language's folder in the account.
+    func listPagesToMake(_ list: (tags: [ListTag], pages: [ListPage]), _ language: Language, prefix: String) -> [ListPage] {
+        guard let reuse else { return list.pages }
+        let tags = list.tags.map { "\($0.name)\u{1}\($0.folderName)\u{1}\($0.count)" }.joined(separator: "\u{2}")
+        return list.pages.filter { page in
+            !Self.keeps(reuse, ["list", language.rawValue, page.path, String(page.count), tags] + page.pages.map { cardKey($0, language) },
+                        path: prefix + page.path)
+        }
     }
 
     /// The search page lists its shards by name.
