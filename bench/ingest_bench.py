@@ -188,6 +188,11 @@ def count_rows(db, table):
         return c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
+def sqlite_db(work):
+    """The SQLite setup's database (the floor copies its schema)."""
+    return os.path.join(work, "sqlite.sqlite")
+
+
 def sqlite_floor(schema_db, work):
     """bench/sqlite_floor.c over the schema `schema_db` has, at each of FLOOR_BATCHES rows per transaction, each into a
     new file: [(batch, CPU µs per row, wall µs per row)]."""
@@ -205,7 +210,7 @@ def sqlite_floor(schema_db, work):
 def run_setup(setup, a, work, keys, files, cluster):
     """The three phases against one setup; [(load, wrk figures, rows committed or None)]."""
     with contextlib.ExitStack() as stack:
-        db = os.path.join(work, f"{setup}.sqlite") if setup == "sqlite" else cluster.database()
+        db = sqlite_db(work) if setup == "sqlite" else cluster.database()
         servers = [stack.enter_context(serve(work, f"{setup}-{n}", db, keys)) for n in range(2 if setup == "replicas" else 1)]
         base = servers[0].base_url
         if setup == "replicas":
@@ -256,7 +261,7 @@ def main():
     with Cluster() if setups != ["sqlite"] else contextlib.nullcontext() as cluster:
         for setup in setups:
             results[setup] = run_setup(setup, a, work, keys, files, cluster)
-    floor = sqlite_floor(os.path.join(work, "sqlite.sqlite"), work) if "sqlite" in setups and not a.no_floor else None
+    floor = sqlite_floor(sqlite_db(work), work) if "sqlite" in setups and not a.no_floor else None
     finished = datetime.datetime.now(datetime.timezone.utc)
     text = report(a, results, started, finished, floor)
     print(text)
