@@ -274,13 +274,16 @@ def report(rows, trials, binary, note, variants):
     gated = [v for v in variants if v != "plain"]
     lines = [
         "## First open and next article of a gated article (issue 17)\n",
-        f"`python3 bench/first_open.py --trials {trials}{' --old-gate OLD.js' if 'gated-old' in variants else ''}` on "
+        f"`python3 bench/first_open.py --trials {trials}{' --old-gate OLD.js' if 'gated-old' in variants else ''}"
+        f"{' --external-gate' if 'gated-file' in variants else ''}` on "
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; binary `{binary}`; {note}. Demo content, "
         f"account `{ACCOUNT}`: first `{FIRST}` via the magic link, then a click on its link to `{NEXT}`, then `{THIRD}` "
         f"by address, in the same tab; {trials} fresh headless Chromium starts per variant, the variants in turn "
         "(each in each place in turn); median ms (min–max) to the article's last paragraph in the DOM. "
         + "`plain`: the same content built `--unencrypted`. "
         + ("`gated-old`: the same gated build with the previous gate.js in its pages. " if "gated-old" in variants else "")
+        + ("`gated-file`: the same gated build, its pages loading `_portico/gate.js` by `src` instead of inline. "
+           if "gated-file" in variants else "")
         + "Targets (issue 17): first open ≤ +50, next article ≤ +20 over unencrypted.\n",
         "| step | " + " | ".join(variants) + " | " + " | ".join(f"{v} − unencrypted" for v in gated) + " | target | gated |",
         "|---|" + "---:|" * (len(variants) + len(gated) + 1) + "---|",
@@ -335,6 +338,8 @@ def main():
     parser.add_argument("--trace", metavar="DIR", help="one traced trial per variant instead: Chrome traces into DIR, summaries printed")
     parser.add_argument("--note", default="", help="a remark for the report line (e.g. the commit measured)")
     parser.add_argument("--old-gate", metavar="JS", help="A/B: also a gated build whose pages carry this gate.js (gated-old)")
+    parser.add_argument("--external-gate", action="store_true",
+                        help="A/B: also the gated build with gate.js loaded from _portico/gate.js instead of inline (gated-file)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="portico-first-open-")
     sites = []
@@ -349,7 +354,10 @@ def main():
         if args.old_gate:
             old = os.path.join(work, "gated-old")
             folders["gated-old"] = (old, with_gate(gated, old, args.old_gate))
-        variants = [v for v in ("gated", "gated-old", "plain") if v in folders]
+        if args.external_gate:
+            ext = os.path.join(work, "gated-file")
+            folders["gated-file"] = (ext, with_external_gate(gated, ext))
+        variants = [v for v in ("gated", "gated-old", "gated-file", "plain") if v in folders]
         servers = {v: Site(f, r) for v, (f, r) in folders.items()}
         sites = list(servers.values())
         want = {}
@@ -405,6 +413,27 @@ def with_gate(gated, out, script_path):
             text = new if name == "gate.js" else text.replace(cur, new).replace(sha(cur), sha(new))
             with open(f, "w", encoding="utf-8") as fh:
                 fh.write(text)
+    return T.parse_headers_file(os.path.join(out, "_headers"))
+
+
+def with_external_gate(gated, out):
+    """A copy of the gated build whose pages load _portico/gate.js (`<script src integrity>`, the same CSP hash
+    allows it) instead of carrying it inline, as a theme's gate.mustache may."""
+    import base64
+    import hashlib
+    script = open(os.path.join(gated, "_portico", "gate.js"), encoding="utf-8").read()
+    integrity = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    inline = "<script>" + script + "</script>"
+    tag = '<script src="/_portico/gate.js" integrity="%s"></script>' % integrity
+    shutil.copytree(gated, out)
+    for d, _, files in os.walk(out):
+        for name in files:
+            if name.endswith(".html"):
+                f = os.path.join(d, name)
+                text = open(f, encoding="utf-8").read()
+                if inline in text:
+                    with open(f, "w", encoding="utf-8") as fh:
+                        fh.write(text.replace(inline, tag))
     return T.parse_headers_file(os.path.join(out, "_headers"))
 
 
