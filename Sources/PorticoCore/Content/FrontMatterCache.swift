@@ -1,16 +1,26 @@
 import Crypto
 import Foundation
 
-/// Front matter parsed by earlier builds (`.portico/cache/front-matter.cache`), by a hash of the whole source
-/// file and its place (`key`). Yams was most of a no-op build's loading time; a hit skips it, and decoding the
-/// file, and gives back the same page and the same diagnostics. The file names the portico binary that wrote it:
-/// a new binary may parse differently, so it starts afresh.
+/// Where a long-running process (the preview's `BuildMemory`) keeps the cache's entries between builds, with the
+/// identity of the file they mirror.
+protocol FrontMatterMemory: Sendable {
+    /// The entries last saved to or read from `file`, while the file is still the one it was.
+    func frontMatter(at file: URL) -> [String: FrontMatterCache.Stored]?
+    func remember(_ entries: [String: FrontMatterCache.Stored], at file: URL)
+    /// Counts a read of a cache file from disk (tests check that a remembered file is not read again).
+    func countFileRead()
+}
+
+/// Front matter parsed by earlier builds (`.portico/cache/front-matter.cache`), by a hash of the whole source file
+/// and its place (`key`). Parsing YAML is most of what loading costs when nothing changed; a hit skips it, and
+/// decoding the file, and gives back the same page and the same diagnostics. The file names the portico binary that
+/// wrote it: a new binary may parse differently, so it starts afresh.
 /// Accounts load in parallel: what a load adds is kept `Locked`.
 final class FrontMatterCache: Sendable {
     let file: URL
     private let stored: Entries
     private let loaded = Locked(Loaded())
-    private let memory: BuildMemory?
+    private let memory: (any FrontMatterMemory)?
 
     /// What this load used of the file, and how many pages it parsed afresh.
     private struct Loaded {
@@ -45,7 +55,7 @@ final class FrontMatterCache: Sendable {
     static let fewParses = 16
 
     /// What the file holds, from `memory` while it still mirrors the file.
-    init(folder: URL, memory: BuildMemory? = nil) {
+    init(folder: URL, memory: (any FrontMatterMemory)? = nil) {
         file = folder.appendingPathComponent("front-matter.cache")
         self.memory = memory
         if let remembered = memory?.frontMatter(at: file) {

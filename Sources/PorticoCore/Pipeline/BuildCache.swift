@@ -97,15 +97,15 @@ struct AccountFingerprint {
         return files(urls)
     }
 
-    /// `settings`: the account's `settings(…)`. `pages` holds `page(_:file:)` of each source page by path, computed once
-    /// for pages several accounts share.
+    /// `settings`: the account's `settings(…)`. `pages` holds `SourcePage.inputFingerprint` of each source page by
+    /// path, computed once for pages several accounts share.
     static func account(_ account: ResolvedAccount, settings: FieldHasher, pages: [String: String]) -> String {
         var hasher = settings
         for page in account.pages {
             hasher.add(page.outputPath)
             hasher.add(page.isFuture ? "future" : "past")
             hasher.add(page.language.rawValue)
-            hasher.add(pages[page.source.sourcePath] ?? Self.page(page.source))
+            hasher.add(pages[page.source.sourcePath] ?? page.source.inputFingerprint())
         }
         return hasher.hex()
     }
@@ -146,20 +146,6 @@ struct AccountFingerprint {
             hasher.add(label)
             for path in list { hasher.add(path) }
         }
-        return hasher.hex()
-    }
-
-    /// Every field of a source page. `file`, the front-matter cache's hash of the page's file, stands for the
-    /// body when given: the body is the end of that file, and hashing it again was a tenth of a no-op build.
-    static func page(_ s: SourcePage, file: String? = nil) -> String {
-        var hasher = FieldHasher()
-        hasher.add(s.draft ? "draft" : "final")
-        hasher.add(s.date.description)
-        for field in [s.sourcePath, s.title, s.summary ?? "", s.author ?? "", s.sme ?? "", s.lang?.rawValue ?? "",
-                      s.industries.joined(separator: ","), s.tags.joined(separator: ","), String(s.bodyStartLine)] {
-            hasher.add(field)
-        }
-        if let file { hasher.add("file " + file) } else { hasher.add("body " + s.body) }
         return hasher.hex()
     }
 

@@ -1,11 +1,11 @@
 import Foundation
 
-/// What a long-running process (the preview) keeps in memory between builds of one output: the last
-/// `BuildState` and the front-matter cache, each with the identity of the file it mirrors. A build then takes
-/// them from memory instead of decoding both files again (a tenth and a third of a one-page rebuild). The files
-/// are still written as before, so a restart or another process's build reads the same thing; a file that
-/// changed under the process (another writer) is read again, as its identity no longer matches.
-public final class BuildMemory: Sendable {
+/// What a long-running process (the preview) keeps in memory between builds of one output: the last `BuildState` and
+/// the front-matter cache, each with the identity of the file it mirrors. A build then takes them from memory instead
+/// of decoding both files again (bench/RESULTS.md, "What the shortcuts in the source save"). The files are still
+/// written as before, so a restart or another process's build reads the same thing; a file that changed under the
+/// process (another writer) is read again, as its identity no longer matches.
+public final class BuildMemory: FrontMatterMemory {
     private let state = Locked<Mirror<BuildState>?>(nil)
     private let frontMatter = Locked<Mirror<[String: FrontMatterCache.Stored]>?>(nil)
     private let reads = Locked(0)

@@ -109,7 +109,7 @@ extension SiteBuilder {
         var accounts: [String: String]
         /// Each account's `AccountFingerprint.pageBase`, by slug.
         var pageBases: [String: String]
-        /// `AccountFingerprint.page` of every source page, by source path.
+        /// `SourcePage.inputFingerprint` of every source page, by source path.
         var pages: [String: String]
     }
 
@@ -119,7 +119,7 @@ extension SiteBuilder {
                       AccountFingerprint.files(portal.libraryAssets.map { contentRoot.appendingPathComponent($0) })].joined(separator: "/")
         let sources = portal.library + portal.accounts.flatMap(\.pages)
         let files = portal.fingerprints
-        let pages = Dictionary(sources.concurrentMap { ($0.sourcePath, AccountFingerprint.page($0, file: files[$0.sourcePath]?.content)) },
+        let pages = Dictionary(sources.concurrentMap { ($0.sourcePath, $0.inputFingerprint(file: files[$0.sourcePath]?.content)) },
                                uniquingKeysWith: { first, _ in first })
         let knownHash = AccountFingerprint.known(known), identity = publisher.identity
         let both = accounts.concurrentMap { account in

@@ -5,7 +5,7 @@ import Foundation
 /// reads, renders and keeps.
 ///
 /// On disk: the format line, the byte count of the summary, the summary in `CacheBytesWriter`'s format (it names
-/// every page and every diagnostic: JSONDecoder was most of a one-page edit's plan), then the input stamp in its
+/// every page and every diagnostic, which JSONDecoder was slow to read back), then the input stamp in its
 /// own byte format (a line per content file).
 struct BuildState: Equatable {
     static let format = "portico-build-state-3"

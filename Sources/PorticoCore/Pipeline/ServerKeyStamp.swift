@@ -4,7 +4,8 @@ import Foundation
 /// What the server key file was last made from: the publisher's identity (a mark of the secret, today, the
 /// gate script), this executable, and the metadata of portal.yml, the names in accounts/ and every
 /// account.yml; plus the key file's own metadata as the build left it. When both still match, the key file
-/// holds what reading every account.yml again would give, and `build` skips that (a tenth of a one-page edit).
+/// holds what reading every account.yml again would give, and `build` skips that (the cost is in
+/// bench/RESULTS.md, "What the shortcuts in the source save").
 ///
 /// A file changed in the two seconds before the stamp was taken could change again with the same metadata
 /// (git's "racily clean"): then no stamp is kept, and the next build reads every account.yml.

@@ -369,7 +369,7 @@ public struct AccountRenderer: Sendable {
 
     /// What the search index keeps of a page's text: each distinct word once (`SearchIndex.terms`), then at
     /// most 20,000 characters, counted in Unicode scalars (counting grapheme clusters over every page's text
-    /// was a visible share of the build).
+    /// showed in the build's profile).
     static func searchText(_ text: String) -> String {
         let terms = SearchIndex.terms(of: text)
         if terms.utf8.count <= 20_000 { return terms }

@@ -13,7 +13,7 @@ final class PageReuse: Sendable {
     }
 
     let base: String
-    /// `AccountFingerprint.page` of each source page, by source path.
+    /// `SourcePage.inputFingerprint` of each source page, by source path.
     let pageHashes: [String: String]
     private let previous: PageRecords
     private let previousSet: Set<Substring>
@@ -39,7 +39,7 @@ final class PageReuse: Sendable {
         return hasher.short()
     }
 
-    func hash(of page: ResolvedPage) -> String { pageHashes[page.source.sourcePath] ?? AccountFingerprint.page(page.source) }
+    func hash(of page: ResolvedPage) -> String { pageHashes[page.source.sourcePath] ?? page.source.inputFingerprint() }
 
     /// Everything a card shows: its context as the templates get it, so a field added to cards is covered here too.
     func cardKey(_ card: TemplateMap) -> String {

@@ -38,7 +38,7 @@ enum Notification {
 
     static func template(accountSlug: String, new: NewSubmission) -> Template {
         // Member by member in key order, as JSONWriter writes an object (a test compares the two): without building and
-        // sorting a dictionary first, which was a third of the cost.
+        // sorting a dictionary first.
         var before: [UInt8] = [], after: [UInt8] = []
         before.reserveCapacity(256)
         after.reserveCapacity(256)

@@ -40,7 +40,8 @@ public struct ServerConfiguration: Sendable {
     public var outboxPollInterval: Duration = .seconds(1)
     public var clock: @Sendable () -> Date = { Date() }
     /// Asked on every signed request: PORTICO_TODAY is read once, and the UTC day comes from the clock's seconds
-    /// (`Day.today()` copies the environment and builds a Calendar each time: a tenth of a submission's CPU).
+    /// (`Day.today()` copies the environment and builds a Calendar each time; bench/RESULTS.md,
+    /// "What the shortcuts in the source save").
     public var today: @Sendable () -> Day = {
         let pinned = ProcessInfo.processInfo.environment["PORTICO_TODAY"].flatMap(Day.init)
         return { pinned ?? Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }

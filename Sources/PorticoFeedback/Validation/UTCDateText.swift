@@ -4,8 +4,9 @@ import PorticoCore
 
 /// A date as the two texts ingest writes: GRDB's storage text (`2026-12-02 02:21:00.123`, what GRDB stores for a
 /// `Date`) and ISO 8601 to the second (`2026-12-02T02:21:00Z`, what `.formatted(.iso8601)` gives), both UTC. Written
-/// from the calendar arithmetic instead of through Foundation's formatters (ICU), which were a tenth of the server's
-/// CPU per submission. Outside years 1970–9999 it falls back to the formatters, so the text is always theirs.
+/// from the calendar arithmetic instead of through Foundation's formatters (ICU), which are costly per submission
+/// (bench/RESULTS.md, "What the shortcuts in the source save"). Outside years 1970–9999 it falls back to the
+/// formatters, so the text is always theirs.
 enum UTCDateText {
     /// GRDB's text for `date`: binding it stores the same row as binding the `Date`.
     static func storage(_ date: Date) -> String {
