@@ -256,10 +256,9 @@ import Testing
         #expect(expected.contains("<del>gone</del>"))
     }
 
-    final class Results: @unchecked Sendable {
-        private var items: [String] = []
-        private let lock = NSLock()
-        func add(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    final class Results: Sendable {
+        private let items = Locked<[String]>([])
+        func add(_ item: String) { items.withLock { $0.append(item) } }
+        var all: [String] { items.current }
     }
 }

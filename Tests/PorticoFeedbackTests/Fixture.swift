@@ -52,12 +52,11 @@ enum Fixture {
         return AccountKeys(secret: secret, account: account, today: today).feedbackKey(for: account.viewers.first { $0.id == viewer }!)
     }
 
-    nonisolated(unsafe) static var nonceCounter = 0
-    static let nonceLock = NSLock()
+    static let nonceCounter = Locked(0)
     static func freshNonce() -> String {
-        nonceLock.withLock {
-            nonceCounter += 1
-            return String(format: "nonce%016d", nonceCounter)
+        nonceCounter.withLock {
+            $0 += 1
+            return String(format: "nonce%016d", $0)
         }
     }
 

@@ -9,14 +9,13 @@ import Testing
     struct Poison: Error, Equatable {}
 
     /// Batches seen by a fake store: each a list of works; the first is held until `release`.
-    final class Recorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var recorded: [[Int]] = []
-        private var held = true
-        var batches: [[Int]] { lock.withLock { recorded } }
-        func record(_ works: [Int]) { lock.withLock { recorded.append(works) } }
-        func release() { lock.withLock { held = false } }
-        var isHeld: Bool { lock.withLock { held } }
+    final class Recorder: Sendable {
+        private let recorded = Locked<[[Int]]>([])
+        private let held = Locked(true)
+        var batches: [[Int]] { recorded.current }
+        func record(_ works: [Int]) { recorded.withLock { $0.append(works) } }
+        func release() { held.withLock { $0 = false } }
+        var isHeld: Bool { held.current }
 
         /// A group whose commit records each batch, waits while held, then answers every work with `answer`.
         func group(maxBatch: Int = 256, lanes: Int = 1, answer: @escaping @Sendable ([Int]) throws -> [Result<Int, any Error>])
@@ -113,36 +112,37 @@ import Testing
     // MARK: SQLite
 
     /// Counts the store's commits.
-    final class CommitCounter: TransactionObserver, @unchecked Sendable {
-        private let lock = NSLock()
-        private var commits = 0
-        var count: Int { lock.withLock { commits } }
+    final class CommitCounter: TransactionObserver, Sendable {
+        private let commits = Locked(0)
+        var count: Int { commits.current }
         func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
         func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
+        func databaseDidCommit(_ db: Database) { commits.withLock { $0 += 1 } }
         func databaseDidRollback(_ db: Database) {}
     }
 
     /// Holds the store's write lock, so that what is submitted meanwhile queues up behind it.
-    final class WriterHold: @unchecked Sendable {
-        private let lock = NSLock()
-        private var started = false
+    final class WriterHold: Sendable {
+        private let started = Locked(false)
         private let gate = DispatchSemaphore(value: 0)
-        private var task: Task<Void, any Error>?
+        private let task = Locked<Task<Void, any Error>?>(nil)
 
         init(_ store: FeedbackStore) async throws {
-            task = Task { [gate] in
-                try await store.pool.writeWithoutTransaction { _ in
-                    self.lock.withLock { self.started = true }
-                    gate.wait()
+            let (started, gate) = (started, gate)
+            task.withLock {
+                $0 = Task {
+                    try await store.pool.writeWithoutTransaction { _ in
+                        started.withLock { $0 = true }
+                        gate.wait()
+                    }
                 }
             }
-            try await GroupCommitTests.waitUntil { lock.withLock { started } }
+            try await GroupCommitTests.waitUntil { started.current }
         }
 
         func release() async throws {
             gate.signal()
-            try await task?.value
+            try await task.current?.value
         }
     }
 

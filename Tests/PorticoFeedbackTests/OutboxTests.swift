@@ -1,34 +1,33 @@
 import Foundation
+import PorticoCore
 import Testing
 @testable import PorticoFeedback
 
 /// A webhook receiver that fails a set number of times, then accepts.
-final class FlakyWebhook: WebhookClient, @unchecked Sendable {
-    private let lock = NSLock()
-    private var failuresLeft: Int
-    private(set) var received: [(id: String, body: Data)] = []
+final class FlakyWebhook: WebhookClient, Sendable {
+    private let failuresLeft: Locked<Int>
+    private let received = Locked<[(id: String, body: Data)]>([])
 
-    init(failures: Int) { failuresLeft = failures }
+    init(failures: Int) { failuresLeft = Locked(failures) }
 
     func post(_ body: Data, to url: URL, headers: [(name: String, value: String)]) async throws {
-        try lock.withLock {
-            if failuresLeft > 0 {
-                failuresLeft -= 1
+        try failuresLeft.withLock { left in
+            if left > 0 {
+                left -= 1
                 throw WebhookFailure(description: "HTTP 503")
             }
-            received.append((headers.first { $0.name == "webhook-id" }?.value ?? "", body))
+            received.withLock { $0.append((headers.first { $0.name == "webhook-id" }?.value ?? "", body)) }
         }
     }
 
-    var deliveries: [(id: String, body: Data)] { lock.withLock { received } }
+    var deliveries: [(id: String, body: Data)] { received.current }
 }
 
-final class Clock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Date
-    init(_ start: Date) { value = start }
-    var now: Date { lock.withLock { value } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { value += seconds } }
+final class Clock: Sendable {
+    private let value: Locked<Date>
+    init(_ start: Date) { value = Locked(start) }
+    var now: Date { value.current }
+    func advance(_ seconds: TimeInterval) { value.withLock { $0 += seconds } }
 }
 
 @Suite struct OutboxTests {

@@ -1,14 +1,14 @@
 import Foundation
+import PorticoCore
 import Testing
 @testable import PorticoFeedback
 
 /// The overview's totals are computed once per period and age, and a stale answer is refreshed in the background.
 @Suite struct OverviewCacheTests {
-    final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        func next() -> Int { lock.withLock { value += 1; return value } }
-        var count: Int { lock.withLock { value } }
+    final class Counter: Sendable {
+        private let value = Locked(0)
+        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+        var count: Int { value.current }
     }
 
     func totals(_ seconds: Int) -> [String: ConsoleQueries.AccountTotals] {

@@ -321,9 +321,8 @@ import Testing
 }
 
 /// Records the MAC calls of one verification.
-final class Calls: @unchecked Sendable {
-    private let lock = NSLock()
-    private var calls: [(key: Int, message: Data)] = []
-    func add(_ call: (key: Int, message: Data)) { lock.withLock { calls.append(call) } }
-    var all: [(key: Int, message: Data)] { lock.withLock { calls } }
+final class Calls: Sendable {
+    private let calls = Locked<[(key: Int, message: Data)]>([])
+    func add(_ call: (key: Int, message: Data)) { calls.withLock { $0.append(call) } }
+    var all: [(key: Int, message: Data)] { calls.current }
 }
