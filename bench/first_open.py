@@ -393,16 +393,16 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def with_gate(gated, out, script_path):
-    """A copy of the gated build whose pages carry another gate.js: inline in each page's head and as
-    _portico/gate.js, with the CSP's hash of it (in the pages' meta and in _headers) replaced to match."""
+def script_hash(text):
+    """A script's hash as the CSP and `integrity` name it."""
     import base64
     import hashlib
-    new = open(script_path, encoding="utf-8").read()
-    cur = open(os.path.join(gated, "_portico", "gate.js"), encoding="utf-8").read()
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
-    def sha(text):
-        return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+def rewritten_copy(gated, out, rewrite):
+    """A copy of the gated build with each page, _headers and _portico/gate.js passed through rewrite(name, text);
+    the copy's _headers rules."""
     shutil.copytree(gated, out)
     for d, _, files in os.walk(out):
         for name in files:
@@ -410,31 +410,33 @@ def with_gate(gated, out, script_path):
                 continue
             f = os.path.join(d, name)
             text = open(f, encoding="utf-8").read()
-            text = new if name == "gate.js" else text.replace(cur, new).replace(sha(cur), sha(new))
-            with open(f, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            new = rewrite(name, text)
+            if new != text:
+                with open(f, "w", encoding="utf-8") as fh:
+                    fh.write(new)
     return T.parse_headers_file(os.path.join(out, "_headers"))
+
+
+def current_gate(gated):
+    return open(os.path.join(gated, "_portico", "gate.js"), encoding="utf-8").read()
+
+
+def with_gate(gated, out, script_path):
+    """A copy of the gated build whose pages carry another gate.js: inline in each page's head and as
+    _portico/gate.js, with the CSP's hash of it (in the pages' meta and in _headers) replaced to match."""
+    new = open(script_path, encoding="utf-8").read()
+    cur = current_gate(gated)
+    return rewritten_copy(gated, out, lambda name, text: new if name == "gate.js"
+                          else text.replace(cur, new).replace(script_hash(cur), script_hash(new)))
 
 
 def with_external_gate(gated, out):
     """A copy of the gated build whose pages load _portico/gate.js (`<script src integrity>`, the same CSP hash
     allows it) instead of carrying it inline, as a theme's gate.mustache may."""
-    import base64
-    import hashlib
-    script = open(os.path.join(gated, "_portico", "gate.js"), encoding="utf-8").read()
-    integrity = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    script = current_gate(gated)
     inline = "<script>" + script + "</script>"
-    tag = '<script src="/_portico/gate.js" integrity="%s"></script>' % integrity
-    shutil.copytree(gated, out)
-    for d, _, files in os.walk(out):
-        for name in files:
-            if name.endswith(".html"):
-                f = os.path.join(d, name)
-                text = open(f, encoding="utf-8").read()
-                if inline in text:
-                    with open(f, "w", encoding="utf-8") as fh:
-                        fh.write(text.replace(inline, tag))
-    return T.parse_headers_file(os.path.join(out, "_headers"))
+    tag = '<script src="/_portico/gate.js" integrity="%s"></script>' % script_hash(script)
+    return rewritten_copy(gated, out, lambda name, text: text.replace(inline, tag) if name.endswith(".html") else text)
 
 
 if __name__ == "__main__":
