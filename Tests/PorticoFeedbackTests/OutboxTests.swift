@@ -5,22 +5,25 @@ import Testing
 
 /// A webhook receiver that fails a set number of times, then accepts.
 final class FlakyWebhook: WebhookClient, Sendable {
-    private let failuresLeft: Locked<Int>
-    private let received = Locked<[(id: String, body: Data)]>([])
+    private struct State {
+        var failuresLeft: Int
+        var received: [(id: String, body: Data)] = []
+    }
+    private let state: Locked<State>
 
-    init(failures: Int) { failuresLeft = Locked(failures) }
+    init(failures: Int) { state = Locked(State(failuresLeft: failures)) }
 
     func post(_ body: Data, to url: URL, headers: [(name: String, value: String)]) async throws {
-        try failuresLeft.withLock { left in
-            if left > 0 {
-                left -= 1
+        try state.withLock { state in
+            if state.failuresLeft > 0 {
+                state.failuresLeft -= 1
                 throw WebhookFailure(description: "HTTP 503")
             }
-            received.withLock { $0.append((headers.first { $0.name == "webhook-id" }?.value ?? "", body)) }
+            state.received.append((headers.first { $0.name == "webhook-id" }?.value ?? "", body))
         }
     }
 
-    var deliveries: [(id: String, body: Data)] { received.current }
+    var deliveries: [(id: String, body: Data)] { state.current.received }
 }
 
 final class Clock: Sendable {
