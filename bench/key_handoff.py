@@ -78,14 +78,6 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def wait_title(driver, title, timeout=10):
-    end = time.monotonic() + timeout
-    while driver.title != title:
-        if time.monotonic() > end:
-            raise SystemExit(f"timed out waiting for the page titled {title!r}")
-        time.sleep(0.02)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=8, help="fresh browser starts per store (default 8)")
@@ -105,10 +97,10 @@ def main():
                 driver = T.chromium()
                 try:
                     driver.get(base + "a.html")
-                    wait_title(driver, "stored")
+                    T.wait_for(driver, lambda d: d.title == "stored", what="page A to store the key")
                     time.sleep(1.0)
                     driver.execute_script("location.href = arguments[0]", base + "b.html#" + store)
-                    wait_title(driver, "done")
+                    T.wait_for(driver, lambda d: d.title == "done", what="page B to have the key")
                     res = driver.execute_script("return window.res")
                 finally:
                     driver.quit()
