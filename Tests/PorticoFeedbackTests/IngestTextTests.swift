@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PorticoGate
 import Testing
 @testable import PorticoFeedback
 
@@ -69,5 +70,30 @@ import Testing
         }
         #expect(!MediaType.matches(nil, "application/json"))
         #expect(MediaType.matches("TEXT/PLAIN;charset=UTF-8", "text/plain"))
+    }
+
+    @Test func aKeyedProofKeyGivesTheHMACOfEachMessageAndIsNotChangedByUse() async {
+        var random = Numbers(7)
+        for keyLength in [0, 1, 31, 32, 33, 64, 65, 200] {
+            let key = Data((0..<keyLength).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            let proofKey = ProofKey(key)
+            // The same keyed state serves every message, in any order, from many tasks at once.
+            let messages = (0..<40).map { n in Data((0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next() + UInt64(n)) }) }
+            let macs = await withTaskGroup(of: (Int, Data).self) { group in
+                for (index, message) in messages.enumerated() { group.addTask { (index, proofKey.mac(message)) } }
+                return await group.reduce(into: [Int: Data]()) { $0[$1.0] = $1.1 }
+            }
+            for (index, message) in messages.enumerated() {
+                #expect(macs[index] == KeyDerivation.hmac(key, message), "key of \(keyLength) bytes, message \(index)")
+                #expect(proofKey.mac(message) == macs[index])
+            }
+        }
+    }
+
+    @Test func theFirstUnknownKeyIsTheSmallestOne() {
+        let allowed: Set<String> = ["account", "page"]
+        #expect(firstUnknownKey(of: ["account": .null, "page": .null], allowed: allowed) == nil)
+        #expect(firstUnknownKey(of: ["zeta": .null, "account": .null, "beta": .null, "gamma": .null], allowed: allowed) == "beta")
+        #expect(firstUnknownKey(of: [:], allowed: allowed) == nil)
     }
 }

@@ -244,8 +244,8 @@ import Testing
             let envelope = SubmissionEnvelope(account: account, page: "insights/cloud-costs/index.html", viewer: viewer,
                                               timestamp: 0, nonce: "n", rawFields: [:])
             let found = ReaderGate.verifiedViewer(envelope, proof: proof, body: body, in: directory) { key, message in
-                calls.add((key.count, message))
-                return KeyDerivation.hmac(key, message)
+                calls.add((key.bytes.count, message))
+                return key.mac(message)
             }
             return (calls.all, found != nil)
         }

@@ -16,7 +16,8 @@ public struct FeedbackDirectory: Sendable {
 
     public struct ViewerEntry: Sendable {
         public var viewer: Viewer
-        public var feedbackKey: Data
+        /// The key the viewer's proofs are made with, keyed for HMAC once.
+        public var feedbackKey: ProofKey
     }
 
     public struct AccountEntry: Sendable {
@@ -68,7 +69,7 @@ public struct FeedbackDirectory: Sendable {
                 let content = configured[viewer.id]
                 let expires = [viewer.expires, content?.expires].compactMap { $0 }.min()
                 let standing = Viewer(id: viewer.id, expires: expires, revoked: viewer.status == .revoked || content?.revoked == true)
-                viewers[viewer.id] = ViewerEntry(viewer: standing, feedbackKey: viewer.proofKey)
+                viewers[viewer.id] = ViewerEntry(viewer: standing, feedbackKey: ProofKey(viewer.proofKey))
             }
             let resolved = resolver.resolve(account, log: quiet)
             let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme, title: $0.source.title)) },

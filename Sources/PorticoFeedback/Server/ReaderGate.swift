@@ -112,7 +112,7 @@ struct ReaderGate: Sendable {
     /// The account and viewer when the proof verifies. Unknown account, unknown viewer and a wrong proof
     /// answer alike and after the same work (one HMAC, one constant-time compare): nothing to enumerate.
     static func verifiedViewer(_ envelope: SubmissionEnvelope, proof: String?, body: Data, in snapshot: FeedbackDirectory,
-                               mac: ProofVerifier.MAC = KeyDerivation.hmac)
+                               mac: ProofVerifier.MAC = { $0.mac($1) })
         -> (FeedbackDirectory.AccountEntry, FeedbackDirectory.ViewerEntry)? {
         let account = snapshot.accounts[envelope.account]
         let viewer = account?.viewers[envelope.viewer]

@@ -25,7 +25,7 @@ public enum EnvelopeParser {
         guard case .object(let object) = body else {
             throw ValidationFailure(field: "body", "the body must be a JSON object, not \(body.typeName)")
         }
-        if let unknown = object.keys.filter({ !keys.contains($0) }).sorted().first {
+        if let unknown = firstUnknownKey(of: object, allowed: keys) {
             throw ValidationFailure(field: unknown, "`\(unknown)` is not part of a submission")
         }
         let account = try string(object, "account", check: Envelope.isAccount,
@@ -46,11 +46,22 @@ public enum EnvelopeParser {
         return SubmissionEnvelope(account: account, page: page, viewer: viewer, timestamp: timestamp, nonce: nonce, rawFields: fields)
     }
 
+    // `rule` is an autoclosure: the message is written only for a body that fails.
     private static func string(_ object: [String: JSONValue], _ key: String, check: (String) -> Bool,
-                               _ rule: String) throws(ValidationFailure) -> String {
+                               _ rule: @autoclosure () -> String) throws(ValidationFailure) -> String {
         guard let value = object[key] else { throw ValidationFailure(field: key, "`\(key)` is required") }
         guard case .string(let text) = value else { throw ValidationFailure(field: key, "`\(key)` must be a string, not \(value.typeName)") }
-        guard check(text) else { throw ValidationFailure(field: key, "`\(key)` \(rule)") }
+        guard check(text) else { throw ValidationFailure(field: key, "`\(key)` \(rule())") }
         return text
     }
+}
+
+/// The first key of `object`, in sorted order, that `allowed` lacks (the one an error names), without sorting all of them.
+func firstUnknownKey(of object: [String: JSONValue], allowed: Set<String>) -> String? {
+    var first: String?
+    for key in object.keys where !allowed.contains(key) {
+        if let found = first, found <= key { continue }
+        first = key
+    }
+    return first
 }

@@ -83,24 +83,25 @@ public enum ReadingBatchParser {
     }
 
     private static func refuseUnknown(_ object: [String: JSONValue], allowed: Set<String>, prefix: String, what: String) throws(ValidationFailure) {
-        if let unknown = object.keys.filter({ !allowed.contains($0) }).sorted().first {
+        if let unknown = firstUnknownKey(of: object, allowed: allowed) {
             throw ValidationFailure(field: prefix + unknown, "`\(unknown)` is not part of \(what); it has: \(allowed.sorted().joined(separator: ", "))")
         }
     }
 
-    private static func string(_ object: [String: JSONValue], _ key: String, field: String, _ rule: String,
+    // `field` and `rule` are autoclosures: the messages are written only for a body that fails.
+    private static func string(_ object: [String: JSONValue], _ key: String, field: @autoclosure () -> String, _ rule: @autoclosure () -> String,
                                _ check: (String) -> Bool) throws(ValidationFailure) -> String {
-        guard let value = object[key] else { throw ValidationFailure(field: field, "`\(key)` is required") }
-        guard case .string(let text) = value else { throw ValidationFailure(field: field, "`\(key)` must be a string, not \(value.typeName)") }
-        guard check(text) else { throw ValidationFailure(field: field, "`\(key)` \(rule)") }
+        guard let value = object[key] else { throw ValidationFailure(field: field(), "`\(key)` is required") }
+        guard case .string(let text) = value else { throw ValidationFailure(field: field(), "`\(key)` must be a string, not \(value.typeName)") }
+        guard check(text) else { throw ValidationFailure(field: field(), "`\(key)` \(rule())") }
         return text
     }
 
-    private static func integer(_ object: [String: JSONValue], _ key: String, field: String, in range: ClosedRange<Int64>,
-                                _ rule: String) throws(ValidationFailure) -> Int64 {
-        guard let value = object[key] else { throw ValidationFailure(field: field, "`\(key)` is required") }
+    private static func integer(_ object: [String: JSONValue], _ key: String, field: @autoclosure () -> String, in range: ClosedRange<Int64>,
+                                _ rule: @autoclosure () -> String) throws(ValidationFailure) -> Int64 {
+        guard let value = object[key] else { throw ValidationFailure(field: field(), "`\(key)` is required") }
         guard let number = value.integerValue, range.contains(number) else {
-            throw ValidationFailure(field: field, "`\(key)` must be \(rule)")
+            throw ValidationFailure(field: field(), "`\(key)` must be \(rule())")
         }
         return number
     }
