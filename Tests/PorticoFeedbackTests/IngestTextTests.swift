@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import PorticoGate
 import Testing
 @testable import PorticoFeedback
@@ -95,5 +96,19 @@ import Testing
         #expect(firstUnknownKey(of: ["account": .null, "page": .null], allowed: allowed) == nil)
         #expect(firstUnknownKey(of: ["zeta": .null, "account": .null, "beta": .null, "gamma": .null], allowed: allowed) == "beta")
         #expect(firstUnknownKey(of: [:], allowed: allowed) == nil)
+    }
+
+    @Test func aHeaderValueIsWhatTheSubscriptGives() {
+        let proof = HTTPField.Name("X-Portico-Proof")!
+        var fields: HTTPFields = [.contentType: "application/json", .contentLength: "12"]
+        #expect(fields.value(.contentType) == "application/json")
+        #expect(fields.value(proof) == nil)
+        fields.append(HTTPField(name: proof, value: "first"))
+        fields.append(HTTPField(name: .accept, value: "*/*"))
+        fields.append(HTTPField(name: proof, value: "second"))
+        for name in [HTTPField.Name.contentType, .contentLength, proof, .accept, .cookie] {
+            #expect(fields.value(name) == fields[name], "\(name)")
+        }
+        #expect(fields.value(proof) == "first, second", "two proofs are joined, so neither verifies alone")
     }
 }

@@ -43,6 +43,8 @@ import Testing
             let stored = try all(store)
             #expect(stored.count == 1)
             #expect(receipt["id"] == .integer(stored[0].id))
+            #expect(String(buffer: response.body) == JSONValue.object(["id": .integer(stored[0].id), "status": .string("received")]).jsonText(),
+                    "the receipt is written as the JSON writer writes it")
             #expect(stored[0].accountSlug == "acme" && stored[0].viewer == "alice" && stored[0].status == .open)
             #expect(stored[0].fields["message"] == .string("Useful, thanks"))
             // the fixture's body ticks `workshop`: a notification for the submission and one for its workshop request

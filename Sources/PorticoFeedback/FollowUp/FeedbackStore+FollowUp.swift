@@ -70,6 +70,15 @@ extension FeedbackStore {
             """).execute(arguments: [kind.rawValue, id, date, actor, action.rawValue, from, to, note])
     }
 
+    /// The `created` event of a reader's new item, written as `record` writes it (on the ingest path, through `Database.run`).
+    static func recordCreated(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: String, state: String) throws {
+        try db.run(db.cachedStatement(sql: """
+            INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, from_value, to_value, note) VALUES (?, ?, ?, 'reader', ?, NULL, ?, NULL)
+            """)) { bind in
+            bind.text(1, kind.rawValue); bind.integer(2, id); bind.text(3, date); bind.text(4, FollowUpEvent.Action.created.rawValue); bind.text(5, state)
+        }
+    }
+
     static func requireText(_ note: String) throws {
         if note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw FollowUpError.emptyNote }
     }

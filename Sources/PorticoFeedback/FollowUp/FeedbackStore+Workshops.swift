@@ -21,10 +21,12 @@ extension FeedbackStore {
     /// Whether a feedback submission or a workshop request already used this nonce: a body signed for one
     /// endpoint must not be accepted by the other.
     static func nonceUsed(_ db: Database, accountPath: String, viewer: String, nonce: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM submission WHERE account_path = ? AND viewer = ? AND nonce = ?)
-                OR EXISTS (SELECT 1 FROM workshop_request WHERE account_path = ? AND viewer = ? AND nonce = ?)
-            """), arguments: [accountPath, viewer, nonce, accountPath, viewer, nonce]) ?? false
+        try db.integer(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM submission WHERE account_path = ?1 AND viewer = ?2 AND nonce = ?3)
+                OR EXISTS (SELECT 1 FROM workshop_request WHERE account_path = ?1 AND viewer = ?2 AND nonce = ?3)
+            """)) { bind in
+            bind.text(1, accountPath); bind.text(2, viewer); bind.text(3, nonce)
+        } == 1
     }
 
     /// The row, its `created` event and its notification, inside the caller's transaction.

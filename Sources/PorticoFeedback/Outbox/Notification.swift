@@ -45,7 +45,7 @@ enum Notification {
         before += #"{"account":"#.utf8
         JSONWriter.string(accountSlug, into: &before)
         before += #","fields":"#.utf8
-        JSONWriter.write(.object(new.submission.fields), into: &before)
+        before += new.fieldsText.utf8
         before += #","id":"#.utf8
         after += #","page":"#.utf8
         JSONWriter.string(new.submission.page, into: &after)

@@ -55,7 +55,7 @@ struct EngagementController: Sendable {
 
     /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
     private func authenticate(_ request: Request, in snapshot: FeedbackDirectory) async throws -> Reader {
-        guard Self.isPlainText(request.headers[.contentType]) else {
+        guard Self.isPlainText(request.headers.value(.contentType)) else {
             throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
                           detail: "send reading signals as text/plain (what navigator.sendBeacon sends for a string)", field: "Content-Type")
         }

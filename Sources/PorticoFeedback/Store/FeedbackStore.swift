@@ -47,7 +47,7 @@ public final class FeedbackStore: Sendable {
     /// Stores a submission and its outbox entry; returns its id once committed.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         let status: SubmissionStatus = .open
-        let fields = JSONValue.object(new.submission.fields).jsonText()
+        let fields = new.fieldsText
         let payloadFor = notification
         // The same text GRDB stores for the date, written before the write lock is taken.
         let receivedAt = UTCDateText.storage(new.receivedAt)
@@ -56,17 +56,21 @@ public final class FeedbackStore: Sendable {
                 if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce) {
                     throw StoreError.duplicateNonce
                 }
-                try db.cachedStatement(sql: """
+                let submission = new.submission
+                try db.run(db.cachedStatement(sql: """
                     INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
                                             sme_name, sme_email, status)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [receivedAt, new.accountSlug, new.submission.account, new.submission.page,
-                                     new.submission.viewer, new.submission.nonce, new.submission.timestamp, fields, new.body,
-                                     new.sme?.name, new.sme?.email, status.rawValue])
+                    """)) { bind in
+                    bind.text(1, receivedAt); bind.text(2, new.accountSlug); bind.text(3, submission.account); bind.text(4, submission.page)
+                    bind.text(5, submission.viewer); bind.text(6, submission.nonce); bind.integer(7, submission.timestamp); bind.text(8, fields)
+                    bind.blob(9, new.body); bind.text(10, new.sme?.name); bind.text(11, new.sme?.email); bind.text(12, status.rawValue)
+                }
                 let id = db.lastInsertedRowID
-                try Self.record(db, .feedback, id: id, at: receivedAt, actor: "reader", action: .created, to: status.rawValue)
-                try db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")
-                    .execute(arguments: [id, payloadFor(id), receivedAt])
+                try Self.recordCreated(db, .feedback, id: id, at: receivedAt, state: status.rawValue)
+                try db.run(db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")) { bind in
+                    bind.integer(1, id); bind.text(2, payloadFor(id)); bind.text(3, receivedAt)
+                }
                 // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
                 if let workshop = new.workshopRequest, let notification = new.workshopNotification {
                     _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { notification.with(id: $0, submissionID: id) }

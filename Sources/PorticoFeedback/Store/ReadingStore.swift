@@ -36,15 +36,19 @@ extension FeedbackStore {
         let started = batch.events.map { UTCDateText.storage(Date(timeIntervalSince1970: TimeInterval($0.startedAt))) }
         do {
             _ = try await write(grouped: { db in
-                try db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")
-                    .execute(arguments: [batch.account, accountSlug, batch.viewer, batch.nonce, receivedAt])
+                try db.run(db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")) { bind in
+                    bind.text(1, batch.account); bind.text(2, accountSlug); bind.text(3, batch.viewer); bind.text(4, batch.nonce); bind.text(5, receivedAt)
+                }
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for (event, startedAt) in zip(batch.events, started) {
-                    try insert.execute(arguments: [receivedAt, accountSlug, batch.viewer, event.page, event.kind.rawValue, startedAt, event.activeSeconds,
-                                                   event.scrollPercent, event.file])
+                    try db.run(insert) { bind in
+                        bind.text(1, receivedAt); bind.text(2, accountSlug); bind.text(3, batch.viewer); bind.text(4, event.page)
+                        bind.text(5, event.kind.rawValue); bind.text(6, startedAt); bind.integer(7, Int64(event.activeSeconds))
+                        bind.integer(8, Int64(event.scrollPercent)); bind.text(9, event.file)
+                    }
                 }
                 return 0
             })

@@ -11,7 +11,9 @@ public enum SubmissionStatus: String, Sendable, CaseIterable, Codable {
 public struct NewSubmission: Sendable {
     public var receivedAt: Date
     public var accountSlug: String
-    public var submission: Submission
+    public var submission: Submission { didSet { fieldsText = Self.text(submission.fields) } }
+    /// The fields as stored and notified (compact JSON, sorted keys), written once, outside the store's transaction.
+    public private(set) var fieldsText: String
     public var body: Data
     public var sme: SME?
     /// Set when the reader ticked the form's `workshop` box: the request stored with the submission.
@@ -31,9 +33,12 @@ public struct NewSubmission: Sendable {
         self.receivedAt = receivedAt
         self.accountSlug = accountSlug
         self.submission = submission
+        fieldsText = Self.text(submission.fields)
         self.body = body
         self.sme = sme
     }
+
+    private static func text(_ fields: [String: JSONValue]) -> String { JSONValue.object(fields).jsonText() }
 
     private static func notification(_ request: NewWorkshopRequest?) -> Notification.Template? {
         request.map { Notification.workshopTemplate(new: $0, withFeedback: true) }

@@ -4,15 +4,20 @@ public struct FieldValidator: Sendable {
     static let noNULPattern = "^[^\\u0000]*$"
 
     public let rules: [FieldRule]
+    /// The rules' names, made once: every submission is checked against them.
+    private let known: Set<String>
 
-    public init(rules: [FieldRule]) { self.rules = rules }
+    public init(rules: [FieldRule]) {
+        self.rules = rules
+        known = Set(rules.map(\.name))
+    }
 
     public func validate(_ fields: [String: JSONValue]) throws(ValidationFailure) -> [String: JSONValue] {
-        let known = Set(rules.map(\.name))
-        if let unknown = fields.keys.filter({ !known.contains($0) }).sorted().first {
+        if let unknown = firstUnknownKey(of: fields, allowed: known) {
             throw ValidationFailure(field: "fields.\(unknown)", "the form has no field `\(unknown)`; it has: \(rules.map(\.name).joined(separator: ", "))")
         }
         var valid: [String: JSONValue] = [:]
+        valid.reserveCapacity(fields.count)
         for rule in rules {
             guard let value = fields[rule.name] else {
                 if rule.required { throw ValidationFailure(field: "fields.\(rule.name)", "`\(rule.name)` is required") }

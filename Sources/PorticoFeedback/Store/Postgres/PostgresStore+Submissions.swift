@@ -6,7 +6,7 @@ import PostgresNIO
 /// waits for that commit.
 extension PostgresStore {
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
-        let fields = JSONValue.object(new.submission.fields).jsonText()
+        let fields = new.fieldsText
         return try await write(grouped: { db in
             try await self.claimNonce(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce)
             let id: Int64 = try await self.rows("""
