@@ -111,4 +111,30 @@ import Testing
         }
         #expect(fields.value(proof) == "first, second", "two proofs are joined, so neither verifies alone")
     }
+
+    @Test func aPagePathIsReadAsTheSplittingRuleReadIt() {
+        func splitting(_ text: String) -> Bool {
+            guard text.unicodeScalars.count <= Envelope.pageMaxLength, text.hasSuffix("/index.html") else { return false }
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            return parts.count == 3 && Envelope.pageKinds.contains(String(parts[0])) && !parts[1].isEmpty
+        }
+        var texts = ["insights/a/index.html", "solutions/x-y/index.html", "case-studies/z/index.html", "insights//index.html",
+                     "insights/a/b/index.html", "insight/a/index.html", "/insights/a/index.html", "insights/a/index.htm", "insights/a/index.html/",
+                     "insights/index.html", "index.html", "", "/", "//", "insights/é/index.html", "insights/\(String(repeating: "a", count: 180))/index.html",
+                     "insights/\(String(repeating: "a", count: 190))/index.html", "INSIGHTS/a/index.html", "insights/a/Index.html"]
+        // Random paths from the pieces a page path is made of.
+        var random = Numbers(31)
+        let pieces = ["insights", "solutions", "case-studies", "a", "", "index.html", "é", "/", "index", ".html", "x/"]
+        for _ in 0..<3000 {
+            texts.append((0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined(separator: random.next() % 4 == 0 ? "" : "/"))
+        }
+        // And paths shaped like a page's, each part drawn from right and wrong ones.
+        let kinds = ["insights", "solutions", "case-studies", "insight", "", "x/insights"], slugs = ["a", "cloud-costs", "", "é", "x/y"]
+        let files = ["index.html", "index.htm", "Index.html", "", "index.html/"]
+        for _ in 0..<1000 {
+            texts.append([kinds, slugs, files].map { $0[Int(random.next() % UInt64($0.count))] }.joined(separator: "/"))
+        }
+        for text in texts { #expect(Envelope.isPage(text) == splitting(text), "\(text)") }
+        #expect(texts.filter(Envelope.isPage).count > 50, "the random paths include valid ones")
+    }
 }

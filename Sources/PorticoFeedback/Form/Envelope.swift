@@ -31,10 +31,15 @@ public enum Envelope {
         return isLowerAlnum(first) && text.unicodeScalars.allSatisfy { isLowerAlnum($0) || $0 == "-" }
     }
 
+    /// `<kind>/<slug>/index.html`: read byte by byte, without splitting (it runs for every reader request).
     static func isPage(_ text: String) -> Bool {
-        guard text.unicodeScalars.count <= pageMaxLength, text.hasSuffix("/index.html") else { return false }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 3 && pageKinds.contains(String(parts[0])) && !parts[1].isEmpty
+        guard text.unicodeScalars.count <= pageMaxLength else { return false }
+        let utf8 = text.utf8
+        guard let kindEnd = utf8.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let kind = utf8[..<kindEnd], afterKind = utf8.index(after: kindEnd)
+        guard pageKinds.contains(where: { $0.utf8.elementsEqual(kind) }),
+              let slugEnd = utf8[afterKind...].firstIndex(of: UInt8(ascii: "/")), slugEnd != afterKind else { return false }
+        return utf8[utf8.index(after: slugEnd)...].elementsEqual("index.html".utf8)
     }
 
     static func isHomePage(_ text: String) -> Bool {

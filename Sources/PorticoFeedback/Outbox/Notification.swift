@@ -52,7 +52,16 @@ enum Notification {
         after += #","received_at":"#.utf8
         JSONWriter.string(UTCDateText.iso8601(new.receivedAt), into: &after)
         after += #","sme":"#.utf8
-        JSONWriter.write(sme(new.sme), into: &after)
+        if let sme = new.sme {
+            // {"email":…,"name":…}, as JSONWriter writes `sme(new.sme)`.
+            after += #"{"email":"#.utf8
+            if let email = sme.email { JSONWriter.string(email, into: &after) } else { after += "null".utf8 }
+            after += #","name":"#.utf8
+            JSONWriter.string(sme.name, into: &after)
+            after += "}".utf8
+        } else {
+            after += "null".utf8
+        }
         after += #","type":"feedback","viewer":"#.utf8
         JSONWriter.string(new.submission.viewer, into: &after)
         after += "}".utf8
