@@ -47,6 +47,7 @@ LUA = os.path.join(HERE, "ingest.lua")
 FLOOR_SOURCE = os.path.join(HERE, "sqlite_floor.c")
 FLOOR_BATCHES = (1, 8, 16, 32, 64)
 FLOOR_ROWS = 40_000
+BODIES_PER_SECOND = 30_000   # pre-signed bodies per second of each row (--bodies overrides the count, not this rate)
 
 
 def feedback_line(key, account, viewer, page, now, i):
@@ -66,12 +67,15 @@ def engagement_line(key, account, viewer, page, now, i):
 
 def write_bodies(path, count, kind):
     """`count` pre-signed bodies for the fixture's acme alice and bob, each with its own nonce."""
-    now = int(time.time())
+    start = int(time.time())
     keys = {v: feedback_key("acme", v) for v in ("alice", "bob")}
     line = feedback_line if kind == "feedback" else engagement_line
     with open(path, "w") as f:
         for i in range(count):
             viewer = "alice" if i % 2 else "bob"
+            # Signed as requests sent at BODIES_PER_SECOND are: the timestamp moves on a second per that many bodies
+            # (within the server's ±300 s while they are sent). The feedback replay key leads with it (schema v5).
+            now = start + i // BODIES_PER_SECOND
             f.write(line(keys[viewer], account_path("acme"), viewer, "insights/cloud-costs/index.html", now, i) + "\n")
 
 
@@ -255,7 +259,7 @@ def main():
     files = {kind: os.path.join(work, f"{kind}.txt") for kind, *_ in ENDPOINTS}
     for kind, path in files.items():
         if not a.only or kind == a.only:
-            write_bodies(path, a.bodies or 30_000 * a.seconds, kind)
+            write_bodies(path, a.bodies or BODIES_PER_SECOND * a.seconds, kind)
     keys = build_keys(os.path.join(work, "server-keys"))
     results = {}
     with Cluster() if setups != ["sqlite"] else contextlib.nullcontext() as cluster:

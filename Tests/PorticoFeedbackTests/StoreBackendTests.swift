@@ -185,18 +185,18 @@ import Testing
             let path = Fixture.databasePath()
             _ = try FeedbackStore(path: path)
             let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v5: from the future')") }
+            try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
             try queue.close()
-            #expect(throws: StoreError.schemaTooNew(applied: StoreSchema.versions + ["v5: from the future"], known: StoreSchema.versions)) {
+            #expect(throws: StoreError.schemaTooNew(applied: StoreSchema.versions + ["v99: from the future"], known: StoreSchema.versions)) {
                 _ = try FeedbackStore(path: path)
             }
         case .postgres:
             let url = try await TestDatabases.freshPostgresDatabase()
             let store = try await PostgresStore.open(url)
             #expect(try await store.schemaVersions() == StoreSchema.versions)
-            try await store.execute("INSERT INTO portico_schema (version, name) VALUES (5, 'v5: from the future')")
+            try await store.execute("INSERT INTO portico_schema (version, name) VALUES (99, 'v99: from the future')")
             await store.close()
-            await #expect(throws: StoreError.schemaTooNew(applied: StoreSchema.versions + ["v5: from the future"], known: StoreSchema.versions)) {
+            await #expect(throws: StoreError.schemaTooNew(applied: StoreSchema.versions + ["v99: from the future"], known: StoreSchema.versions)) {
                 _ = try await PostgresStore.open(url)
             }
         }

@@ -8,7 +8,7 @@ extension FeedbackStore {
     public func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         do {
             return try await write(grouped: { db in
-                if let nonce = new.nonce, try Self.nonceUsed(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce) {
+                if let nonce = new.nonce, try Self.nonceUsed(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce, sentAt: new.sentAt) {
                     throw StoreError.duplicateNonce
                 }
                 return try Self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
@@ -19,13 +19,18 @@ extension FeedbackStore {
     }
 
     /// Whether a feedback submission or a workshop request already used this nonce: a body signed for one
-    /// endpoint must not be accepted by the other.
-    static func nonceUsed(_ db: Database, accountPath: String, viewer: String, nonce: String) throws -> Bool {
-        try db.integer(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM submission WHERE account_path = ?1 AND viewer = ?2 AND nonce = ?3)
+    /// endpoint must not be accepted by the other. `sentAt` is the request's signed timestamp: a replay carries the same
+    /// one, and the submissions' replay key leads with it. Without it (a request made outside the server) the
+    /// submissions are searched without their key.
+    static func nonceUsed(_ db: Database, accountPath: String, viewer: String, nonce: String, sentAt: Int64?) throws -> Bool {
+        let submission = sentAt == nil ? "account_path = ?1 AND viewer = ?2 AND nonce = ?3"
+            : "sent_at = ?4 AND account_path = ?1 AND viewer = ?2 AND nonce = ?3"
+        return try db.integer(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM submission WHERE \(submission))
                 OR EXISTS (SELECT 1 FROM workshop_request WHERE account_path = ?1 AND viewer = ?2 AND nonce = ?3)
             """)) { bind in
             bind.text(1, accountPath); bind.text(2, viewer); bind.text(3, nonce)
+            if let sentAt { bind.integer(4, sentAt) }
         } == 1
     }
 

@@ -56,6 +56,9 @@ public struct NewWorkshopRequest: Sendable {
     public var viewer: String
     public var page: String
     public var nonce: String?
+    /// The request's signed timestamp (Unix seconds), when it came from the workshop form: what its replay check looks
+    /// submissions up by.
+    public var sentAt: Int64?
     public var topic: String
     public var preferredWeeks: String
     public var participants: Int?
@@ -63,7 +66,8 @@ public struct NewWorkshopRequest: Sendable {
     public var sme: NewSubmission.SME?
 
     public init(receivedAt: Date, accountSlug: String, accountPath: String, viewer: String, page: String, nonce: String?, topic: String,
-                preferredWeeks: String = "", participants: Int? = nil, notes: String = "", sme: NewSubmission.SME?) {
+                preferredWeeks: String = "", participants: Int? = nil, notes: String = "", sme: NewSubmission.SME?, sentAt: Int64? = nil) {
+        self.sentAt = sentAt
         self.receivedAt = receivedAt
         self.accountSlug = accountSlug
         self.accountPath = accountPath

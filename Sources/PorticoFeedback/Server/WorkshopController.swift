@@ -25,7 +25,8 @@ struct WorkshopController: Sendable {
         let new = NewWorkshopRequest(
             receivedAt: reader.now, accountSlug: account.config.slug, accountPath: account.path, viewer: envelope.viewer, page: envelope.page,
             nonce: envelope.nonce, topic: fields["topic"]?.stringValue ?? "", preferredWeeks: fields["preferred_weeks"]?.stringValue ?? "",
-            participants: fields["participants"]?.integerValue.map { Int($0) }, notes: fields["notes"]?.stringValue ?? "", sme: sme)
+            participants: fields["participants"]?.integerValue.map { Int($0) }, notes: fields["notes"]?.stringValue ?? "", sme: sme,
+            sentAt: envelope.timestamp)
         do {
             let payload = Notification.workshopTemplate(new: new)
             return ReaderGate.receipt(id: try await store.insertWorkshop(new) { payload.with(id: $0) })

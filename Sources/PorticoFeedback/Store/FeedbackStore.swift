@@ -53,7 +53,8 @@ public final class FeedbackStore: Sendable {
         let receivedAt = UTCDateText.storage(new.receivedAt)
         do {
             return try await write(grouped: { db in
-                if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce) {
+                if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce,
+                                      sentAt: new.submission.timestamp) {
                     throw StoreError.duplicateNonce
                 }
                 let submission = new.submission

@@ -130,6 +130,7 @@ extension FeedbackStore {
         }
         registerReadingMigrations(in: &migrator)
         registerConsoleMigrations(&migrator)
+        registerReplayKeyMigration(&migrator)
         return migrator
     }
 

@@ -7,6 +7,7 @@ public enum StoreSchema {
         "v2: reading events, workshop requests, follow-up history, console sessions",
         "v3-reading: batches name their account slug; indexes for retention",
         "v4-console: covering index for per-account reading totals",
+        "v5: the feedback replay key leads with the signed timestamp",
     ]
 
     /// The tables, in an order where every row's references come before it (what `portico db copy` follows).

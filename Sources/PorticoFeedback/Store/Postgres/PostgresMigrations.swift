@@ -75,5 +75,10 @@ enum PostgresMigrations {
         Migration(name: StoreSchema.versions[3], statements: [
             "CREATE INDEX reading_totals ON reading_event (account_slug, kind, started_at, viewer, page, active_seconds)",
         ]),
+        // As the SQLite migration (Store/ReplayKeyMigration.swift): the replay key led by the signed timestamp.
+        Migration(name: StoreSchema.versions[4], statements: [
+            "ALTER TABLE submission DROP CONSTRAINT submission_account_path_viewer_nonce_key",
+            "CREATE UNIQUE INDEX submission_replay ON submission (sent_at, account_path, viewer, nonce)",
+        ]),
     ]
 }

@@ -8,7 +8,8 @@ extension PostgresStore {
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         let fields = new.fieldsText
         return try await write(grouped: { db in
-            try await self.claimNonce(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce)
+            try await self.claimNonce(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce,
+                                      sentAt: new.submission.timestamp)
             let id: Int64 = try await self.rows("""
                 INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
                                         sme_name, sme_email, status)
@@ -28,7 +29,7 @@ extension PostgresStore {
 
     public func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         try await write(grouped: { db in
-            if let nonce = new.nonce { try await self.claimNonce(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce) }
+            if let nonce = new.nonce { try await self.claimNonce(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce, sentAt: new.sentAt) }
             return try await self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
         })
     }
@@ -73,14 +74,16 @@ extension PostgresStore {
 
     /// Serializes every transaction using this (account, viewer, nonce) until it commits, then checks that neither
     /// a submission nor a workshop request used it: a body signed for one endpoint is not accepted by the other,
-    /// even when both arrive at once on two replicas.
-    func claimNonce(_ db: PostgresConnection, accountPath: String, viewer: String, nonce: String) async throws {
+    /// even when both arrive at once on two replicas. `sentAt` as in `FeedbackStore.nonceUsed`.
+    func claimNonce(_ db: PostgresConnection, accountPath: String, viewer: String, nonce: String, sentAt: Int64?) async throws {
         try await execute("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(? || chr(31) || ? || chr(31) || ?, 0))",
                           [.text(accountPath), .text(viewer), .text(nonce)], on: db)
+        let submission = sentAt == nil ? "account_path = ? AND viewer = ? AND nonce = ?" : "sent_at = ? AND account_path = ? AND viewer = ? AND nonce = ?"
         let used: Bool = try await rows("""
-            SELECT EXISTS (SELECT 1 FROM submission WHERE account_path = ? AND viewer = ? AND nonce = ?)
+            SELECT EXISTS (SELECT 1 FROM submission WHERE \(submission))
                 OR EXISTS (SELECT 1 FROM workshop_request WHERE account_path = ? AND viewer = ? AND nonce = ?) AS used
-            """, [.text(accountPath), .text(viewer), .text(nonce), .text(accountPath), .text(viewer), .text(nonce)], on: db)[0]["used"]
+            """, (sentAt.map { [PostgresArgument.int64($0)] } ?? []) + [.text(accountPath), .text(viewer), .text(nonce), .text(accountPath), .text(viewer), .text(nonce)],
+            on: db)[0]["used"]
         if used { throw StoreError.duplicateNonce }
     }
 
