@@ -62,20 +62,20 @@ extension FeedbackStore {
         }
     }
 
-    /// `date` a `Date`, or its `UTCDateText.storage` text.
-    static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: any DatabaseValueConvertible, actor: String, action: FollowUpEvent.Action,
+    static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: Date, actor: String, action: FollowUpEvent.Action,
                        from: String? = nil, to: String? = nil, note: String? = nil) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [kind.rawValue, id, date, actor, action.rawValue, from, to, note])
+        try record(db, kind, id: id, at: UTCDateText.storage(date), actor: actor, action: action, from: from, to: to, note: note)
     }
 
-    /// The `created` event of a reader's new item, written as `record` writes it (on the ingest path, through `Database.run`).
-    static func recordCreated(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: String, state: String) throws {
+    /// `date` as `UTCDateText.storage` writes it (the text GRDB stores for a `Date`). Through `Database.run`: a reader's
+    /// submission or workshop request writes its `created` event on the ingest path.
+    static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: String, actor: String, action: FollowUpEvent.Action,
+                       from: String? = nil, to: String? = nil, note: String? = nil) throws {
         try db.run(db.cachedStatement(sql: """
-            INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, from_value, to_value, note) VALUES (?, ?, ?, 'reader', ?, NULL, ?, NULL)
+            INSERT INTO follow_up_event (item_kind, item_id, at, actor, action, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)) { bind in
-            bind.text(1, kind.rawValue); bind.integer(2, id); bind.text(3, date); bind.text(4, FollowUpEvent.Action.created.rawValue); bind.text(5, state)
+            bind.text(1, kind.rawValue); bind.integer(2, id); bind.text(3, date); bind.text(4, actor); bind.text(5, action.rawValue)
+            bind.text(6, from); bind.text(7, to); bind.text(8, note)
         }
     }
 

@@ -29,10 +29,6 @@ struct SQLiteBindings {
 
     mutating func integer(_ index: CInt, _ value: Int64) { note(sqlite3_bind_int64(handle, index, value)) }
 
-    mutating func integer(_ index: CInt, _ value: Int?) {
-        if let value { integer(index, Int64(value)) } else { note(sqlite3_bind_null(handle, index)) }
-    }
-
     mutating func blob(_ index: CInt, _ value: Data) {
         note(value.withUnsafeBytes { bytes in
             bytes.isEmpty ? sqlite3_bind_zeroblob(handle, index, 0) : sqlite3_bind_blob(handle, index, bytes.baseAddress, CInt(bytes.count), transient)

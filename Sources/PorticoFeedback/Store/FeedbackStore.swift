@@ -68,7 +68,7 @@ public final class FeedbackStore: Sendable {
                     bind.blob(9, new.body); bind.text(10, new.sme?.name); bind.text(11, new.sme?.email); bind.text(12, status.rawValue)
                 }
                 let id = db.lastInsertedRowID
-                try Self.recordCreated(db, .feedback, id: id, at: receivedAt, state: status.rawValue)
+                try Self.record(db, .feedback, id: id, at: receivedAt, actor: "reader", action: .created, to: status.rawValue)
                 try db.run(db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")) { bind in
                     bind.integer(1, id); bind.text(2, payloadFor(id)); bind.text(3, receivedAt)
                 }
