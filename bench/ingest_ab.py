@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""A/B of two portico binaries on SQLite ingest (issue 18): bench/ingest_bench.py --setups sqlite for each binary in turn,
-alternating, --rounds times, so both see the same machine load. Prints each run's rows and, per binary and load, the median
-ratio to /healthz, accepted/s, p50, p99 and portico CPU µs per answer.
+"""A/B of portico binaries on SQLite ingest (issue 18): bench/ingest_bench.py --setups sqlite for each binary in turn,
+--rounds times, so all see the same machine load. Prints each run's rows and, per binary and load, the median ratio to
+/healthz, accepted/s, p50, p99 and portico CPU µs per answer, and each binary's CPU per answer against the first's.
 
-Usage: python3 bench/ingest_ab.py OLD NEW [--rounds 2] [--seconds 8]
+The order changes every round (A B, then B A; with more binaries each round starts one further on and every other round
+runs backwards): on this VM the first run of a pair is often the slower one, by up to a tenth, so a fixed order would
+credit the later binary with a gain it did not make (bench/RESULTS.md, 3 Dec). To try a setting rather than a build,
+pass a wrapper script that sets the environment and execs the binary.
+
+Usage: python3 bench/ingest_ab.py OLD NEW [MORE ...] [--rounds 2] [--seconds 8]
 """
 import argparse
 import os
@@ -31,30 +36,40 @@ def run(binary, seconds):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("old")
-    parser.add_argument("new")
+    parser.add_argument("binaries", nargs="+", metavar="BINARY", help="two or more portico binaries (or wrapper scripts); the first is the baseline")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=8)
     a = parser.parse_args()
-    runs = {"old": [], "new": []}
+    if len(a.binaries) < 2:
+        parser.error("give at least two binaries")
+    names = [f"{chr(ord('A') + i)}" for i in range(len(a.binaries))]
+    runs = {name: [] for name in names}
     for round_ in range(a.rounds):
-        order = ("old", "new") if round_ % 2 == 0 else ("new", "old")
-        for name in order:
-            rows = run(getattr(a, name), a.seconds)
+        for name in round_order(names, round_):
+            rows = run(a.binaries[names.index(name)], a.seconds)
             runs[name].append(rows)
             print(f"round {round_ + 1} {name}: " + "; ".join(
                 f"{load} {r['rps']:,.0f}/s" + (f" accepted {r['accepted']:,.0f}/s = {100 * r['ratio']:.0f} %" if r["accepted"] else "")
                 + f" p50 {r['p50']} p99 {r['p99']} {r['cpu']} µs/answer" + (f" non-2xx {r['non2xx']}" if r["non2xx"] else "")
                 for load, r in rows.items()), flush=True)
-    print(f"\nmedians over {a.rounds} rounds (old = {a.old}, new = {a.new}):")
-    for load in runs["old"][0]:
-        for name in ("old", "new"):
+    print(f"\nmedians over {a.rounds} rounds (" + ", ".join(f"{n} = {b}" for n, b in zip(names, a.binaries)) + "):")
+    for load in runs[names[0]][0]:
+        base = statistics.median(rows[load]["cpu"] for rows in runs[names[0]])
+        for name in names:
             rs = [rows[load] for rows in runs[name]]
             med = lambda key: statistics.median(r[key] for r in rs)
             share = f" accepted {med('accepted'):,.0f}/s = {100 * med('ratio'):.1f} % of /healthz" if rs[0]["accepted"] else ""
-            print(f"  {load:20} {name}: {med('rps'):,.0f} req/s{share}, {med('cpu'):.0f} µs/answer, "
+            change = "" if name == names[0] else f" ({100 * (med('cpu') / base - 1):+.1f} % against {names[0]})"
+            print(f"  {load:20} {name}: {med('rps'):,.0f} req/s{share}, {med('cpu'):.0f} µs/answer{change}, "
                   f"p50 {' '.join(r['p50'] for r in rs)}, p99 {' '.join(r['p99'] for r in rs)}")
 
+
+def round_order(names, round_):
+    """The order of one round: two binaries alternate (A B, B A); more start one further on each round, and every
+    other round runs backwards, so each binary takes each place and follows each other one."""
+    start = (round_ // 2) % len(names) if len(names) > 2 else 0
+    rotated = names[start:] + names[:start]
+    return rotated if round_ % 2 == 0 else rotated[::-1]
 
 if __name__ == "__main__":
     main()
