@@ -42,17 +42,18 @@ def main():
     a = parser.parse_args()
     if len(a.binaries) < 2:
         parser.error("give at least two binaries")
-    names = [f"{chr(ord('A') + i)}" for i in range(len(a.binaries))]
+    names = [chr(ord("A") + i) for i in range(len(a.binaries))]
+    binaries = dict(zip(names, a.binaries))
     runs = {name: [] for name in names}
     for round_ in range(a.rounds):
         for name in round_order(names, round_):
-            rows = run(a.binaries[names.index(name)], a.seconds)
+            rows = run(binaries[name], a.seconds)
             runs[name].append(rows)
             print(f"round {round_ + 1} {name}: " + "; ".join(
                 f"{load} {r['rps']:,.0f}/s" + (f" accepted {r['accepted']:,.0f}/s = {100 * r['ratio']:.0f} %" if r["accepted"] else "")
                 + f" p50 {r['p50']} p99 {r['p99']} {r['cpu']} µs/answer" + (f" non-2xx {r['non2xx']}" if r["non2xx"] else "")
                 for load, r in rows.items()), flush=True)
-    print(f"\nmedians over {a.rounds} rounds (" + ", ".join(f"{n} = {b}" for n, b in zip(names, a.binaries)) + "):")
+    print(f"\nmedians over {a.rounds} rounds (" + ", ".join(f"{n} = {b}" for n, b in binaries.items()) + "):")
     for load in runs[names[0]][0]:
         base = statistics.median(rows[load]["cpu"] for rows in runs[names[0]])
         for name in names:
@@ -70,6 +71,7 @@ def round_order(names, round_):
     start = (round_ // 2) % len(names) if len(names) > 2 else 0
     rotated = names[start:] + names[:start]
     return rotated if round_ % 2 == 0 else rotated[::-1]
+
 
 if __name__ == "__main__":
     main()
