@@ -7,16 +7,28 @@ import PorticoGate
 import Testing
 @testable import PorticoFeedback
 
-/// Every answer of `POST /v1/feedback`, against the real application (router mode).
+/// Every answer of `POST /v1/feedback`, against the real application, on both of its paths: Hummingbird's route
+/// (router mode, no sockets) and the event loop's (a live server, where `EventLoopFeedbackHandler` takes the POSTs).
 @Suite struct ServerTests {
     static let endpoint = "/v1/feedback"
 
-    func withServer(_ configure: (inout ServerConfiguration) -> Void = { _ in },
+    /// `takes`: whether the test posts a request the event loop's path takes (all but the health and oversized-body
+    /// tests).
+    func withServer(_ path: IngestPath, takes: Bool = true, _ configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ test: @escaping @Sendable (any TestClientProtocol, FeedbackStore) async throws -> Void) async throws {
-        let configuration = Fixture.configuration(configure: configure)
+        let answered = Locked(0)
+        let configuration = Fixture.configuration { configuration in
+            configure(&configuration)
+            configuration.onEventLoopAnswer = { _ in answered.withLock { $0 += 1 } }
+        }
         let app = try buildApplication(configuration)
         let store = try FeedbackStore(path: configuration.databasePath)
-        try await app.test(.router) { client in try await test(client, store) }
+        try await app.test(path.testingSetup) { client in try await test(client, store) }
+        let onEventLoop = answered.withLock { $0 }
+        switch path {
+        case .hummingbird: #expect(onEventLoop == 0)
+        case .eventLoop: #expect((onEventLoop > 0) == takes, "answers written on the event loop: \(onEventLoop)")
+        }
     }
 
     func post(_ client: any TestClientProtocol, _ body: String, headers: HTTPFields? = nil) async throws -> TestResponse {
@@ -35,8 +47,8 @@ import Testing
         try store.submissions(SubmissionFilter(statuses: Set(SubmissionStatus.allCases)))
     }
 
-    @Test func storesAValidSubmissionBeforeAnswering201() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func storesAValidSubmissionBeforeAnswering201(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let response = try await post(client, Fixture.body())
             #expect(response.status == .created)
             let receipt = try JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: response.body))
@@ -53,8 +65,8 @@ import Testing
         }
     }
 
-    @Test func routesToTheSMEWhoseTopicsMatchThePageTags() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func routesToTheSMEWhoseTopicsMatchThePageTags(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             for page in ["insights/cloud-costs/index.html", "solutions/payments-hub/index.html", "case-studies/pilot/index.html"] {
                 #expect(try await post(client, Fixture.body(page: page)).status == .created)
             }
@@ -62,16 +74,16 @@ import Testing
         }
     }
 
-    @Test func acceptsASlugPathAccountWithoutSMEs() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func acceptsASlugPathAccountWithoutSMEs(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let body = Fixture.body(account: "beta", page: "insights/welcome/index.html", viewer: "carol")
             #expect(try await post(client, body, headers: Fixture.headers(for: body, slug: "beta", viewer: "carol")).status == .created)
             #expect(try all(store).first?.smeName == nil)
         }
     }
 
-    @Test func rejectsAMissingProof() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAMissingProof(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let response = try await post(client, Fixture.body(), headers: [.contentType: "application/json"])
             #expect(response.status == .unauthorized)
             #expect(try problem(response).field == Envelope.proofHeader)
@@ -79,8 +91,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAWrongProof() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAWrongProof(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let body = Fixture.body()
             // bob's proof on alice's body, then a proof of a different body
             #expect(try await post(client, body, headers: Fixture.headers(for: body, viewer: "bob")).status == .unauthorized)
@@ -91,8 +103,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAnUnknownAccountLikeAWrongProof() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAnUnknownAccountLikeAWrongProof(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let body = Fixture.body(account: "0123456789abcdef0123")
             let response = try await post(client, body, headers: Fixture.headers(for: body))
             #expect(response.status == .unauthorized)
@@ -100,8 +112,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAnExpiredViewer() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAnExpiredViewer(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let body = Fixture.body(viewer: "old")
             let response = try await post(client, body, headers: Fixture.headers(for: body, viewer: "old"))
             #expect(response.status == .forbidden)
@@ -110,8 +122,8 @@ import Testing
         }
     }
 
-    @Test func rejectsARevokedViewer() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsARevokedViewer(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let body = Fixture.body(viewer: "eve")
             let response = try await post(client, body, headers: Fixture.headers(for: body, viewer: "eve"))
             #expect(response.status == .forbidden)
@@ -119,8 +131,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAReplayedRequest() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAReplayedRequest(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let body = Fixture.body()
             #expect(try await post(client, body).status == .created)
             let replay = try await post(client, body)
@@ -130,8 +142,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAStaleOrFutureTimestamp() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAStaleOrFutureTimestamp(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let now = Int(Fixture.now.timeIntervalSince1970)
             for timestamp in [now - 301, now + 301] {
                 let response = try await post(client, Fixture.body(timestamp: timestamp))
@@ -143,16 +155,16 @@ import Testing
         }
     }
 
-    @Test func rejectsAnUnknownField() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAnUnknownField(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let response = try await post(client, Fixture.body(fields: #"{"message":"hi","colour":"red"}"#))
             #expect(response.status == .unprocessableContent)
             #expect(try problem(response).field == "fields.colour")
         }
     }
 
-    @Test func rejectsOverLongText() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsOverLongText(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let long = String(repeating: "很", count: 501)
             let response = try await post(client, Fixture.body(fields: #"{"message":"\#(long)"}"#))
             #expect(response.status == .unprocessableContent)
@@ -161,24 +173,24 @@ import Testing
         }
     }
 
-    @Test func rejectsAMissingRequiredField() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAMissingRequiredField(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let response = try await post(client, Fixture.body(fields: #"{"rating":5}"#))
             #expect(response.status == .unprocessableContent)
             #expect(try problem(response).field == "fields.message")
         }
     }
 
-    @Test func rejectsAPageTheAccountDoesNotPublish() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAPageTheAccountDoesNotPublish(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let response = try await post(client, Fixture.body(page: "insights/welcome/index.html"))
             #expect(response.status == .unprocessableContent)
             #expect(try problem(response).field == "page")
         }
     }
 
-    @Test func rejectsAnOversizedBody() async throws {
-        try await withServer({ $0.maxBodyBytes = 1024 }) { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAnOversizedBody(_ path: IngestPath) async throws {
+        try await withServer(path, takes: false, { $0.maxBodyBytes = 1024 }) { client, store async throws in
             let body = Fixture.body(fields: #"{"message":"\#(String(repeating: "x", count: 1100))"}"#)
             let response = try await post(client, body)
             #expect(response.status == .contentTooLarge)
@@ -187,8 +199,8 @@ import Testing
         }
     }
 
-    @Test func rejectsMalformedJSON() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsMalformedJSON(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let body = #"{"account": "#
             let response = try await post(client, body)
             #expect(response.status == .badRequest)
@@ -196,8 +208,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAWrongContentType() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func rejectsAWrongContentType(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let body = Fixture.body()
             var headers = Fixture.headers(for: body)
             headers[.contentType] = "text/plain"
@@ -209,8 +221,8 @@ import Testing
         }
     }
 
-    @Test func limitsSubmissionsPerViewer() async throws {
-        try await withServer({ $0.viewerLimit = RateLimit(burst: 2, per: 60) }) { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func limitsSubmissionsPerViewer(_ path: IngestPath) async throws {
+        try await withServer(path, { $0.viewerLimit = RateLimit(burst: 2, per: 60) }) { client, store async throws in
             #expect(try await post(client, Fixture.body()).status == .created)
             #expect(try await post(client, Fixture.body()).status == .created)
             let limited = try await post(client, Fixture.body())
@@ -222,8 +234,8 @@ import Testing
         }
     }
 
-    @Test func limitsFailedRequestsPerAddressButNeverAValidReader() async throws {
-        try await withServer({ $0.addressLimit = RateLimit(burst: 2, per: 10) }) { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func limitsFailedRequestsPerAddressButNeverAValidReader(_ path: IngestPath) async throws {
+        try await withServer(path, { $0.addressLimit = RateLimit(burst: 2, per: 10) }) { client, store async throws in
             let junk = Fixture.body()
             let wrong = Fixture.headers(for: junk, viewer: "bob")
             #expect(try await post(client, junk, headers: wrong).status == .unauthorized)
@@ -260,8 +272,8 @@ import Testing
         }
     }
 
-    @Test func answersPreflightForThePortalOriginOnly() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func answersPreflightForThePortalOriginOnly(_ path: IngestPath) async throws {
+        try await withServer(path) { client, _ async throws in
             let allowed = try await client.execute(uri: Self.endpoint, method: .options,
                                                    headers: [.origin: Fixture.origin, .accessControlRequestMethod: "POST"])
             #expect(allowed.status == .noContent)
@@ -278,8 +290,8 @@ import Testing
         }
     }
 
-    @Test func answersHealthAndRefusesOtherMethods() async throws {
-        try await withServer { client, _ async throws in
+    @Test(arguments: IngestPath.allCases) func answersHealthAndRefusesOtherMethods(_ path: IngestPath) async throws {
+        try await withServer(path, takes: false) { client, _ async throws in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             let wrong = try await client.execute(uri: Self.endpoint, method: .get)
             #expect(wrong.status == .methodNotAllowed)

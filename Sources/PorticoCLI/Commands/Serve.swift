@@ -40,6 +40,10 @@ struct Serve: AsyncParsableCommand {
     var site: String?
     @Option(name: .customLong("forwarded-header"), help: "The header the trusted proxy sets: x-forwarded-for or forwarded (RFC 7239).")
     var forwardedHeader = "x-forwarded-for"
+    @Flag(name: .customLong("no-event-loop-ingest"), help: ArgumentHelp(
+        "Answer POST /v1/feedback through Hummingbird's routes only, not on the event loop.",
+        discussion: "The same checks and answers either way; the event loop's path costs a third less CPU (docs/design/ingest-event-loop.md)."))
+    var noEventLoopIngest = false
 
     func validate() throws {
         do { _ = try StoreLocation(db) } catch { throw ValidationError("--db: \(error)") }
@@ -70,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         configuration.trustedProxies = trustedProxies.compactMap(AddressRange.init)
         configuration.forwardingHeader = ForwardingHeader(rawValue: forwardedHeader.lowercased()) ?? .xForwardedFor
         configuration.reloadOnHangup = true
+        configuration.eventLoopIngest = !noEventLoopIngest
         let (portal, _) = ContentLoader(root: project.contentURL).loadConfigOnly()
         configuration.consoleSecureCookies = ConsoleAddress.isSecure(portal)
         configuration.consoleTemplateFolders = templates.map { [URL(fileURLWithPath: $0)] } ?? []

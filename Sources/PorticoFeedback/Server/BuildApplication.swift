@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import PorticoCore
 
@@ -49,13 +51,15 @@ public struct FeedbackServer: Sendable {
             keyPrefix: "console."))
     }
 
-    public func router() -> Router<FeedbackRequestContext> {
+    public func router() -> Router<FeedbackRequestContext> { router(gate: ReaderGate(configuration: configuration, directory: directory)) }
+
+    /// The routes, all behind `gate`: one gate for every signed endpoint, so junk sent to any of them counts against
+    /// the same sender's address.
+    func router(gate: ReaderGate) -> Router<FeedbackRequestContext> {
         let router = Router(context: FeedbackRequestContext.self)
         router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.workshopPath: [.post, .options],
                                                      ReadingEnvelope.path: [.post], Envelope.healthPath: [.get]]))
         router.add(middleware: CORSPolicy(directory: directory))
-        // One gate for every signed endpoint: junk sent to any of them counts against the same sender's address.
-        let gate = ReaderGate(configuration: configuration, directory: directory)
         let controller = FeedbackController(gate: gate, store: store)
         let workshops = WorkshopController(gate: gate, store: store)
         let engagement = EngagementController(gate: gate, store: store)
@@ -101,13 +105,27 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
 }
 
 public func buildApplication(server: FeedbackServer) -> some ApplicationProtocol {
+    let serverName = "portico"
     let configuration = server.configuration
     var services: [any Service] = [server.outboxDeliverer(), server.readingRetention()]
     if configuration.reloadOnHangup { services.append(HangupReloader { server.reload() }) }
     let onListening = configuration.onListening
+    let gate = ReaderGate(configuration: configuration, directory: server.directory)
+    // The event-loop path shares the routes' gate, so its limits and theirs are one.
+    let feedback = FeedbackController(gate: gate, store: server.store)
+    let directory = server.directory
+    let eventLoopIngest = configuration.eventLoopIngest
+    let (maxBodyBytes, onAnswer) = (configuration.maxBodyBytes, configuration.onEventLoopAnswer)
+    @Sendable func handlers() -> [any RemovableChannelHandler] {
+        guard eventLoopIngest else { return [] }
+        return [EventLoopFeedbackHandler(controller: feedback, directory: directory, serverName: serverName, maxBodyBytes: maxBodyBytes,
+                                         onAnswer: onAnswer)]
+    }
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers())
     return Application(
-        router: server.router(),
-        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "portico"),
+        router: server.router(gate: gate),
+        server: .http1(configuration: http1),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: services,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: configuration.logger)

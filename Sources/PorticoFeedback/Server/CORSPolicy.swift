@@ -6,12 +6,17 @@ struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        if let origin = request.headers[.origin], origin == directory.current.allowedOrigin {
-            response.headers[.accessControlAllowOrigin] = origin
-            response.headers[.accessControlExposeHeaders] = "Retry-After"
-        }
-        response.headers[values: .vary].append("Origin")
+        Self.allow(request.headers[.origin], in: &response.headers, directory: directory)
         return response
+    }
+
+    /// The headers every answer carries: the allowance when `origin` is the portal's, and `Vary: Origin` always.
+    static func allow(_ origin: String?, in headers: inout HTTPFields, directory: DirectoryHolder) {
+        if let origin, origin == directory.current.allowedOrigin {
+            headers[.accessControlAllowOrigin] = origin
+            headers[.accessControlExposeHeaders] = "Retry-After"
+        }
+        headers[values: .vary].append("Origin")
     }
 
     /// OPTIONS on the endpoint: 204 with the allowances for the portal's origin, 403 for any other origin.

@@ -1,21 +1,62 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PorticoCore
 
 /// `POST /v1/feedback`: the reader gate's checks, then the page and the form's fields, then a committed insert
 /// before the 201. A ticked `workshop` box stores a workshop request with the submission.
+///
+/// Two ways in, with the same checks and answers: Hummingbird's route (`submit(_:context:)`), and the event-loop
+/// path (`submit(body:headers:peer:answer:)`, from `EventLoopFeedbackHandler`) for a request it can take whole.
 struct FeedbackController: Sendable {
     let gate: ReaderGate
     let store: any PorticoStore
 
     /// The feedback form's field that asks for a workshop (a checkbox of that name in `feedback.fields`).
     static let workshopField = "workshop"
+    static let what = "submission"
 
     func submit(_ request: Request, context: FeedbackRequestContext) async -> Response {
-        await gate.respond(to: request, context: context, what: "submission") { try await accept($0) }
+        await gate.respond(to: request, context: context, what: Self.what) { reader in
+            let (new, payload) = try prepare(reader)
+            do {
+                return ReaderGate.receipt(id: try await store.insert(new) { payload.with(id: $0) })
+            } catch StoreError.duplicateNonce {
+                throw Problem.replayed
+            }
+        }
     }
 
-    private func accept(_ reader: ReaderGate.Authenticated) async throws -> Response {
+    /// The same for a request whose body is read: `answer` is called once, straight away when a check fails, or
+    /// from the committing task once the insert is durable (or failed).
+    func submit(body: Data, headers: HTTPFields, peer: String, answer: @escaping @Sendable (HTTPAnswer) -> Void) {
+        let client = gate.clientAddress(peer: peer, headers: headers)
+        let new: NewSubmission
+        let payload: Notification.Template
+        do {
+            let reader = try gate.admit(body: body, headers: headers, client: client, now: gate.configuration.clock(), pages: .article)
+            (new, payload) = try prepare(reader)
+        } catch let problem as Problem {
+            return answer(problem.answer)
+        } catch {
+            return answer(internalError(error))
+        }
+        store.insert(new, notification: { payload.with(id: $0) }) { result in
+            switch result {
+            case .success(let id): answer(ReaderGate.receiptAnswer(id: id))
+            case .failure(StoreError.duplicateNonce): answer(Problem.replayed.answer)
+            case .failure(let error): answer(internalError(error))
+            }
+        }
+    }
+
+    private func internalError(_ error: any Error) -> HTTPAnswer {
+        gate.configuration.logger.error("\(Self.what): \(error)")
+        return Problem.internalError(what: Self.what).answer
+    }
+
+    /// The rows to store for a verified reader, or the problem with the page or the fields.
+    private func prepare(_ reader: ReaderGate.Authenticated) throws -> (NewSubmission, Notification.Template) {
         let (envelope, account) = (reader.envelope, reader.account)
         guard let page = account.pages[envelope.page] else {
             throw Problem.invalid(ValidationFailure(field: "page", "`\(envelope.page)` is not a page of this account"))
@@ -32,11 +73,6 @@ struct FeedbackController: Sendable {
             new.workshopRequest = NewWorkshopRequest(receivedAt: reader.now, accountSlug: slug, accountPath: account.path, viewer: envelope.viewer,
                                                      page: envelope.page, nonce: nil, topic: page.title.isEmpty ? envelope.page : page.title, sme: sme)
         }
-        do {
-            let payload = Notification.template(accountSlug: slug, new: new)
-            return ReaderGate.receipt(id: try await store.insert(new) { payload.with(id: $0) })
-        } catch StoreError.duplicateNonce {
-            throw Problem.replayed
-        }
+        return (new, Notification.template(accountSlug: slug, new: new))
     }
 }

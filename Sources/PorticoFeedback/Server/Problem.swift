@@ -21,14 +21,35 @@ public struct Problem: Error, Sendable, Equatable {
     public var type: String { "urn:portico:problem:\(slug)" }
 
     public func response(extraHeaders: HTTPFields = [:]) -> Response {
+        var answer = self.answer
+        answer.headers.append(contentsOf: extraHeaders)
+        return answer.response
+    }
+
+    /// The answer's status, headers and body, for either HTTP path.
+    var answer: HTTPAnswer {
         var object: [String: JSONValue] = ["type": .string(type), "title": .string(title), "status": .integer(Int64(status.code)),
                                            "detail": .string(detail)]
         if let field { object["field"] = .string(field) }
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        fields.append(contentsOf: extraHeaders)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(object).jsonText())))
+        return HTTPAnswer(status: status, headers: fields, body: ByteBuffer(string: JSONValue.object(object).jsonText()))
     }
+
+    /// A 500 for an error that is not the client's: logged by the caller, described only as "not stored".
+    static func internalError(what: String) -> Problem {
+        Problem(.internalServerError, "internal", "Internal error", detail: "the \(what) was not stored")
+    }
+}
+
+/// A whole answer with its body in memory: a `Response` for Hummingbird's routes, or parts written straight to the
+/// channel by `EventLoopFeedbackHandler`.
+struct HTTPAnswer: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer
+
+    var response: Response { Response(status: status, headers: headers, body: .init(byteBuffer: body)) }
 }
 
 extension Problem {

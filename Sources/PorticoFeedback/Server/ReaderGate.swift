@@ -43,9 +43,14 @@ struct ReaderGate: Sendable {
                  accept: (Authenticated) async throws -> Response) async -> Response {
         await answer(request, context: context, what: what) { client in
             let now = configuration.clock()
-            return try await accept(admit(client: client, now: now, viewerLimiter: viewerLimiter) {
-                try await authenticate(request, pages: pages, now: now)
-            })
+            let body: Data
+            do {
+                try Self.requireJSON(request.headers)
+                body = try await readBody(request)
+            } catch let problem as Problem {
+                throw charged(problem, client: client, now: now)
+            }
+            return try await accept(admit(body: body, headers: request.headers, client: client, now: now, pages: pages))
         }
     }
 
@@ -53,16 +58,33 @@ struct ReaderGate: Sendable {
     /// that says the `what` was not stored.
     func answer(_ request: Request, context: FeedbackRequestContext, what: String,
                 handle: (_ client: String) async throws -> Response) async -> Response {
-        let client = ClientAddress.resolve(peer: context.peerAddress, headers: request.headers,
-                                           trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
+        let client = clientAddress(peer: context.peerAddress, headers: request.headers)
         do {
             return try await handle(client)
         } catch let problem as Problem {
             return problem.response()
         } catch {
             context.logger.error("\(what): \(error)")
-            return Problem(.internalServerError, "internal", "Internal error", detail: "the \(what) was not stored").response()
+            return Problem.internalError(what: what).response()
         }
+    }
+
+    /// The address limits count by: the peer, or the client a trusted proxy names.
+    func clientAddress(peer: String, headers: HTTPFields) -> String {
+        ClientAddress.resolve(peer: peer, headers: headers, trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
+    }
+
+    /// Every check of a request whose body has been read, without suspending (the event-loop path takes only a
+    /// JSON body within the cap, so this is all of the gate for it).
+    func admit(body: Data, headers: HTTPFields, client: String, now: Date, pages: EnvelopeParser.PageRule) throws -> Authenticated {
+        let reader: Authenticated
+        do {
+            try Self.requireJSON(headers)
+            reader = try authenticate(body: body, headers: headers, pages: pages, now: now)
+        } catch let problem as Problem {
+            throw charged(problem, client: client, now: now)
+        }
+        return try admitted(reader, now: now, viewerLimiter: viewerLimiter)
     }
 
     /// The checks after the proof's: a failure to `authenticate` is charged to the client's address (so a flood of
@@ -74,9 +96,18 @@ struct ReaderGate: Sendable {
         do {
             reader = try await authenticate()
         } catch let problem as Problem {
-            if let wait = addressLimiter.take(client, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "address") }
-            throw problem
+            throw charged(problem, client: client, now: now)
         }
+        return try admitted(reader, now: now, viewerLimiter: viewerLimiter)
+    }
+
+    /// A failed check charged to the client's address: the problem itself, or 429 once the address's budget is spent.
+    private func charged(_ problem: Problem, client: String, now: Date) -> Problem {
+        if let wait = addressLimiter.take(client, now: now) { return Problem.rateLimited(retryAfter: wait, who: "address") }
+        return problem
+    }
+
+    private func admitted<Reader: AuthenticatedReader>(_ reader: Reader, now: Date, viewerLimiter: RateLimiter) throws -> Reader {
         if let wait = viewerLimiter.take(reader.limitKey, now: now) { throw Problem.rateLimited(retryAfter: wait, who: "viewer") }
         let skew = Int64(configuration.clockSkew)
         guard abs(reader.timestamp - Int64(now.timeIntervalSince1970)) <= skew else {
@@ -86,13 +117,15 @@ struct ReaderGate: Sendable {
         return reader
     }
 
-    /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
-    private func authenticate(_ request: Request, pages: EnvelopeParser.PageRule, now: Date) async throws -> Authenticated {
-        guard MediaType.matches(request.headers.value(.contentType), "application/json") else {
+    private static func requireJSON(_ headers: HTTPFields) throws {
+        guard MediaType.matches(headers.value(.contentType), "application/json") else {
             throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
                           detail: "send the submission as application/json", field: "Content-Type")
         }
-        let body = try await readBody(request)
+    }
+
+    /// From the JSON to a verified proof of an active viewer; any failure here is charged to the address.
+    private func authenticate(body: Data, headers: HTTPFields, pages: EnvelopeParser.PageRule, now: Date) throws -> Authenticated {
         let json: JSONValue
         do { json = try JSONValue.parse(body) } catch {
             throw Problem(.badRequest, "malformed-json", "Malformed JSON", detail: "the body is not valid JSON", field: "body")
@@ -101,7 +134,7 @@ struct ReaderGate: Sendable {
         do { envelope = try EnvelopeParser.parse(json, pages: pages) } catch { throw Problem.invalid(error) }
 
         let snapshot = directory.current
-        guard let found = Self.verifiedViewer(envelope, proof: request.headers.value(Self.proofHeader), body: body, in: snapshot) else {
+        guard let found = Self.verifiedViewer(envelope, proof: headers.value(Self.proofHeader), body: body, in: snapshot) else {
             throw Problem.badProof
         }
         let (account, viewer) = found
@@ -122,10 +155,12 @@ struct ReaderGate: Sendable {
     }
 
     /// The 201 of a stored submission or request.
-    static func receipt(id: Int64) -> Response {
+    static func receipt(id: Int64) -> Response { receiptAnswer(id: id).response }
+
+    static func receiptAnswer(id: Int64) -> HTTPAnswer {
         // What JSONWriter writes for {"id": id, "status": "received"} (sorted keys), without the dictionary.
         let receipt = #"{"id":"# + String(id) + #","status":"received"}"#
-        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: receipt)))
+        return HTTPAnswer(status: .created, headers: [.contentType: "application/json"], body: ByteBuffer(string: receipt))
     }
 
     private static let proofHeader = HTTPField.Name(Envelope.proofHeader)!

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import PorticoCore
 import PorticoGate
@@ -36,6 +37,12 @@ public struct ServerConfiguration: Sendable {
     public var siteFolder: URL?
     /// Reload `content/` and the server key file on SIGHUP (the CLI turns it on; tests reload by hand).
     public var reloadOnHangup = false
+    /// `POST /v1/feedback` answered on the connection's event loop when the request can be taken whole (the same
+    /// checks and answers, a third less CPU; docs/design/ingest-event-loop.md). Off: every request goes through
+    /// Hummingbird's routes (`serve --no-event-loop-ingest`).
+    public var eventLoopIngest = true
+    /// Called with the status of each answer written on the event loop's path (tests count them).
+    public var onEventLoopAnswer: @Sendable (HTTPResponse.Status) -> Void = { _ in }
     public var webhookClient: any WebhookClient = URLSessionWebhookClient()
     public var outboxPollInterval: Duration = .seconds(1)
     public var clock: @Sendable () -> Date = { Date() }

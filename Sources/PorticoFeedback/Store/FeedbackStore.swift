@@ -46,40 +46,57 @@ public final class FeedbackStore: Sendable {
 
     /// Stores a submission and its outbox entry; returns its id once committed.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
+        do {
+            return try await write(grouped: Self.insertion(new, notification: notification))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateNonce
+        }
+    }
+
+    /// The same insert for a caller that cannot suspend: `answer` is called once its transaction committed or failed.
+    public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String,
+                       answer: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
+        ingest.submit(Self.insertion(new, notification: notification)) { result in
+            if case .failure(let error as DatabaseError) = result, error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                answer(.failure(StoreError.duplicateNonce))
+            } else {
+                answer(result)
+            }
+        }
+    }
+
+    /// A submission's rows, as a work for the shared write transaction.
+    private static func insertion(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) -> SQLiteWork {
         let status: SubmissionStatus = .open
         let fields = new.fieldsText
         let payloadFor = notification
         // The same text GRDB stores for the date, written before the write lock is taken.
         let receivedAt = UTCDateText.storage(new.receivedAt)
-        do {
-            return try await write(grouped: { db in
-                if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce,
-                                      sentAt: new.submission.timestamp) {
-                    throw StoreError.duplicateNonce
-                }
-                let submission = new.submission
-                try db.run(db.cachedStatement(sql: """
-                    INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
-                                            sme_name, sme_email, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)) { bind in
-                    bind.text(1, receivedAt); bind.text(2, new.accountSlug); bind.text(3, submission.account); bind.text(4, submission.page)
-                    bind.text(5, submission.viewer); bind.text(6, submission.nonce); bind.integer(7, submission.timestamp); bind.text(8, fields)
-                    bind.blob(9, new.body); bind.text(10, new.sme?.name); bind.text(11, new.sme?.email); bind.text(12, status.rawValue)
-                }
-                let id = db.lastInsertedRowID
-                try Self.record(db, .feedback, id: id, at: receivedAt, actor: "reader", action: .created, to: status.rawValue)
-                try db.run(db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")) { bind in
-                    bind.integer(1, id); bind.text(2, payloadFor(id)); bind.text(3, receivedAt)
-                }
-                // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
-                if let workshop = new.workshopRequest, let notification = new.workshopNotification {
-                    _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { notification.with(id: $0, submissionID: id) }
-                }
-                return id
-            })
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.duplicateNonce
+        return { db in
+            if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce,
+                                  sentAt: new.submission.timestamp) {
+                throw StoreError.duplicateNonce
+            }
+            let submission = new.submission
+            try db.run(db.cachedStatement(sql: """
+                INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
+                                        sme_name, sme_email, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)) { bind in
+                bind.text(1, receivedAt); bind.text(2, new.accountSlug); bind.text(3, submission.account); bind.text(4, submission.page)
+                bind.text(5, submission.viewer); bind.text(6, submission.nonce); bind.integer(7, submission.timestamp); bind.text(8, fields)
+                bind.blob(9, new.body); bind.text(10, new.sme?.name); bind.text(11, new.sme?.email); bind.text(12, status.rawValue)
+            }
+            let id = db.lastInsertedRowID
+            try Self.record(db, .feedback, id: id, at: receivedAt, actor: "reader", action: .created, to: status.rawValue)
+            try db.run(db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")) { bind in
+                bind.integer(1, id); bind.text(2, payloadFor(id)); bind.text(3, receivedAt)
+            }
+            // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
+            if let workshop = new.workshopRequest, let notification = new.workshopNotification {
+                _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { notification.with(id: $0, submissionID: id) }
+            }
+            return id
         }
     }
 

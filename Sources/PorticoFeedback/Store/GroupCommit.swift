@@ -15,7 +15,7 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
 
     private struct Waiting: Sendable {
         var work: Work
-        var answer: CheckedContinuation<Output, any Error>
+        var answer: @Sendable (Result<Output, any Error>) -> Void
     }
 
     private struct Queue: Sendable {
@@ -41,17 +41,23 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
 
     /// Runs `work` in the next shared transaction; returns its output once that transaction is committed.
     public func submit(_ work: Work) async throws -> Output {
-        try await withCheckedThrowingContinuation { answer in
-            let startsLane = queue.withLock { queue in
-                queue.waiting.append(Waiting(work: work, answer: answer))
-                // A lane free: the work starts a commit at once (no added wait when idle); the works that arrive
-                // while every lane commits make up the next batch.
-                guard queue.draining < lanes else { return false }
-                queue.draining += 1
-                return true
-            }
-            if startsLane { Task { await drain() } }
+        try await withCheckedThrowingContinuation { continuation in
+            submit(work) { continuation.resume(with: $0) }
         }
+    }
+
+    /// The same for a caller that cannot suspend (a NIO handler on its event loop): `answer` is called once, from the
+    /// committing task, after the transaction holding `work` committed or failed.
+    public func submit(_ work: Work, answer: @escaping @Sendable (Result<Output, any Error>) -> Void) {
+        let startsLane = queue.withLock { queue in
+            queue.waiting.append(Waiting(work: work, answer: answer))
+            // A lane free: the work starts a commit at once (no added wait when idle); the works that arrive
+            // while every lane commits make up the next batch.
+            guard queue.draining < lanes else { return false }
+            queue.draining += 1
+            return true
+        }
+        if startsLane { Task { await drain() } }
     }
 
     /// Works waiting for the next transaction (not those of the one committing).
@@ -65,7 +71,7 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
         while let batch = nextBatch() {
             let results = await Self.run(batch.map(\.work), commit)
             queue.withLock { $0.committing -= batch.count }
-            for (entry, result) in zip(batch, results) { entry.answer.resume(with: result) }
+            for (entry, result) in zip(batch, results) { entry.answer(result) }
         }
     }
 

@@ -13,6 +13,10 @@ public protocol PorticoStore: StoreTables {
     /// Stores a submission, its `created` event and its outbox entry (and its workshop request, when asked for) in
     /// one transaction; returns the submission's id.
     func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64
+    /// The same for a caller that cannot suspend (the server's event-loop path): `answer` is called once, after the
+    /// commit or the failure.
+    func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String,
+                answer: @escaping @Sendable (Result<Int64, any Error>) -> Void)
     /// Stores a request from the workshop form with its `created` event and outbox entry; returns its id.
     func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64
     /// Stores a reading batch's events with its nonce in one transaction.
@@ -69,6 +73,16 @@ public protocol PorticoStore: StoreTables {
     func schemaVersions() async throws -> [String]
     /// Releases connections (a no-op for SQLite).
     func close() async
+}
+
+extension PorticoStore {
+    /// A task that awaits `insert`: for a store whose writes are async all the way down (PostgreSQL).
+    public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String,
+                       answer: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
+        Task {
+            do { answer(.success(try await insert(new, notification: notification))) } catch { answer(.failure(error)) }
+        }
+    }
 }
 
 public enum StoreError: Error, Equatable, CustomStringConvertible {

@@ -1,0 +1,218 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+import PorticoCore
+
+/// `POST /v1/feedback` answered on the connection's event loop, with `FeedbackController`'s checks and insert: the
+/// connection's Swift task is neither woken for the request nor suspended on the commit, a third of a feedback
+/// answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its HTTP codec.
+///
+/// It takes only a request Hummingbird's route would answer with that same code: a POST to exactly the path with a
+/// `Content-Length` body within the cap, no `Transfer-Encoding` or `Expect`, no `Connection` but keep-alive or close,
+/// and nothing of Hummingbird's unanswered on the connection. Every other request goes on to Hummingbird untouched.
+/// After `Connection: close` it ends its output as Hummingbird does, and lets nothing further through.
+/// Until a taken request is answered the connection keeps its order: later parts wait here (and reading pauses),
+/// and a close (Hummingbird's, on SIGTERM) waits for the answer.
+final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// A request Hummingbird answers: its parts go on until its end.
+        case forwarding
+        /// A feedback POST taken: its body arriving.
+        case reading(HTTPRequest, ByteBuffer)
+        /// Its checks or its commit under way.
+        case answering
+        /// A taken request said `Connection: close` and was answered: the output is closed, what follows is dropped.
+        case closed
+    }
+
+    /// What arrived while a taken request was being answered, in order.
+    private enum Held {
+        case part(HTTPRequestPart)
+        case error(any Error)
+    }
+
+    private let controller: FeedbackController
+    private let directory: DirectoryHolder
+    private let serverName: String
+    private let maxBodyBytes: Int
+    private let onAnswer: @Sendable (HTTPResponse.Status) -> Void
+    private var state = State.idle
+    /// Requests handed to Hummingbird whose answer has not ended yet.
+    private var frameworkUnanswered = 0
+    private var held = CircularBuffer<Held>()
+    private var readPaused = false
+    private var closesHeld: [(CloseMode, EventLoopPromise<Void>?)] = []
+    private var isActive = true
+
+    init(controller: FeedbackController, directory: DirectoryHolder, serverName: String, maxBodyBytes: Int,
+         onAnswer: @escaping @Sendable (HTTPResponse.Status) -> Void) {
+        self.controller = controller
+        self.directory = directory
+        self.serverName = serverName
+        self.maxBodyBytes = maxBodyBytes
+        self.onAnswer = onAnswer
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if case .answering = state { held.append(.part(part)) } else { take(part, context: context) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A parse error behind a taken request: Hummingbird's 400 must not overtake its answer.
+        if case .answering = state { held.append(.error(error)) } else { context.fireErrorCaught(error) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isActive = false
+        releaseCloses(context: context)
+        context.fireChannelInactive()
+    }
+
+    private func take(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch state {
+        case .idle:
+            if case .head(let head) = part, frameworkUnanswered == 0, let length = bodyLength(ifTaking: head) {
+                state = .reading(head, context.channel.allocator.buffer(capacity: length))
+                return
+            }
+            if case .head = part {
+                frameworkUnanswered += 1
+                state = .forwarding
+            }
+            context.fireChannelRead(wrapInboundOut(part))
+        case .forwarding:
+            if case .end = part { state = .idle }
+            context.fireChannelRead(wrapInboundOut(part))
+        case .reading(let head, var body):
+            switch part {
+            case .body(var chunk):
+                // The decoder frames the body by its Content-Length, which `bodyLength` held within the cap.
+                state = .answering  // so that `body` is the buffer's only reference while it grows
+                body.writeBuffer(&chunk)
+                state = .reading(head, body)
+            case .end:
+                state = .answering
+                answer(head, body: body, context: context)
+            case .head:
+                // The decoder never starts a request before the previous one ended.
+                assertionFailure("a request head before the taken request's end")
+                context.fireErrorCaught(ChannelError.inappropriateOperationForState)
+            }
+        case .answering:
+            held.append(.part(part))
+        case .closed:
+            break
+        }
+    }
+
+    /// The body's length when the request is one to take, else nil.
+    private func bodyLength(ifTaking head: HTTPRequest) -> Int? {
+        guard head.method == .post, head.path == Envelope.path else { return nil }
+        let fields = head.headerFields
+        guard fields[.transferEncoding] == nil, fields[.expect] == nil else { return nil }
+        if let connection = fields[.connection], connection != Self.close, connection.lowercased() != "keep-alive" { return nil }
+        // Two Content-Length fields read as one joined value, which is not a number: Hummingbird's to answer.
+        guard let length = fields[.contentLength].flatMap(Int.init), length > 0, length <= maxBodyBytes else { return nil }
+        return length
+    }
+
+    private func answer(_ head: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
+        let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let origin = head.headerFields[.origin]
+        // Hummingbird's own test for ending the connection after the answer.
+        let closes = head.headerFields[.connection] == Self.close
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
+        controller.submit(body: Data(body.readableBytesView), headers: head.headerFields, peer: peer) { answer in
+            // Straight away for a failed check (on this loop), or from the committing task after the commit.
+            if eventLoop.inEventLoop {
+                bound.value.0.write(answer, origin: origin, closes: closes, context: bound.value.1)
+            } else {
+                eventLoop.execute { bound.value.0.write(answer, origin: origin, closes: closes, context: bound.value.1) }
+            }
+        }
+    }
+
+    private static let close = "close"
+
+    private func write(_ answer: HTTPAnswer, origin: String?, closes: Bool, context: ChannelHandlerContext) {
+        state = closes ? .closed : .idle
+        guard isActive else { return }
+        // The headers Hummingbird's route gives the same answer: CORS's, the length, the date and the server's name.
+        var headers = answer.headers
+        CORSPolicy<FeedbackRequestContext>.allow(origin, in: &headers, directory: directory)
+        headers[.contentLength] = String(answer.body.readableBytes)
+        headers[.date] = HTTPDate.now()
+        headers[.server] = serverName
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        onAnswer(answer.status)
+        if !closesHeld.isEmpty { return releaseCloses(context: context) }
+        if closes {
+            held.removeAll()
+            context.close(mode: .output, promise: nil)
+        }
+        takeHeld(context: context)
+    }
+
+    /// What waited behind the answer, until it is all passed on or another taken request is being answered.
+    private func takeHeld(context: ChannelHandlerContext) {
+        var passedOn = false
+        while !held.isEmpty {
+            if case .answering = state { break }
+            switch held.removeFirst() {
+            case .part(let part): take(part, context: context)
+            case .error(let error): context.fireErrorCaught(error)
+            }
+            passedOn = true
+        }
+        if passedOn { context.fireChannelReadComplete() }
+        if readPaused, !isAnswering {
+            readPaused = false
+            context.read()
+        }
+    }
+
+    private var isAnswering: Bool {
+        if case .answering = state { return true }
+        return false
+    }
+
+    // MARK: outbound
+
+    func read(context: ChannelHandlerContext) {
+        if isAnswering { readPaused = true } else { context.read() }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Hummingbird's answers: once one ends, the connection may be Hummingbird's no more. (It also answers a parse
+        // error it was never handed a head for, hence the floor.)
+        if case .end = unwrapOutboundIn(data) { frameworkUnanswered = max(0, frameworkUnanswered - 1) }
+        context.write(data, promise: promise)
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        switch state {
+        case .reading, .answering: closesHeld.append((mode, promise))
+        case .idle, .forwarding, .closed: context.close(mode: mode, promise: promise)
+        }
+    }
+
+    private func releaseCloses(context: ChannelHandlerContext) {
+        let closes = closesHeld
+        closesHeld = []
+        for (mode, promise) in closes { context.close(mode: mode, promise: promise) }
+    }
+}
