@@ -8,18 +8,27 @@ import PorticoGate
 import Testing
 @testable import PorticoFeedback
 
-/// `POST /v1/engagement` against the real application (router mode): what it stores, and every attack it refuses.
+/// `POST /v1/engagement` against the real application, on both of its paths (`IngestPath`): what it stores, and every
+/// attack it refuses.
 @Suite struct EngagementTests {
-    func withServer(contentRoot: URL? = nil, _ configure: (inout ServerConfiguration) -> Void = { _ in },
+    /// `takes`: whether the test posts a batch the event loop's path takes (not one over the body cap).
+    func withServer(_ path: IngestPath, takes: Bool = true, contentRoot: URL? = nil, _ configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ test: @escaping @Sendable (any TestClientProtocol, FeedbackStore) async throws -> Void) async throws {
+        let answered = Locked(0)
         let configuration = Fixture.configuration { configuration in
             if let contentRoot { configuration.contentRoot = contentRoot }
             configuration.readingViewerLimit = .unlimited
             configure(&configuration)
+            configuration.onEventLoopAnswer = { _ in answered.withLock { $0 += 1 } }
         }
         let app = try buildApplication(configuration)
         let store = try FeedbackStore(path: configuration.databasePath)
-        try await app.test(.router) { client in try await test(client, store) }
+        try await app.test(path.testingSetup) { client in try await test(client, store) }
+        let onEventLoop = answered.withLock { $0 }
+        switch path {
+        case .hummingbird: #expect(onEventLoop == 0)
+        case .eventLoop: #expect((onEventLoop > 0) == takes, "answers written on the event loop: \(onEventLoop)")
+        }
     }
 
     func post(_ client: any TestClientProtocol, _ body: String, headers: HTTPFields = ReadingFixture.headers) async throws -> TestResponse {
@@ -49,8 +58,8 @@ import Testing
         #expect(stored.events == 0 && stored.batches == 0, sourceLocation: sourceLocation)
     }
 
-    @Test func storesViewsAndDownloadsBeforeAnswering204() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func storesViewsAndDownloadsBeforeAnswering204(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let batch = ReadingFixture.batch(events: [ReadingFixture.view(), ReadingFixture.view(page: "index.html", active: 0, scroll: 0),
                                                       ReadingFixture.download()])
             let response = try await post(client, ReadingFixture.body(batch))
@@ -65,8 +74,8 @@ import Testing
         }
     }
 
-    @Test func acceptsEveryPageKindTheAccountPublishes() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func acceptsEveryPageKindTheAccountPublishes(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let pages = ["index.html", "insights/index.html", "solutions/index.html", "case-studies/index.html", "search/index.html",
                          "solutions/payments-hub/index.html", "case-studies/pilot/index.html"]
             let response = try await post(client, ReadingFixture.body(ReadingFixture.batch(events: pages.map { ReadingFixture.view(page: $0) })))
@@ -75,8 +84,8 @@ import Testing
         }
     }
 
-    @Test func storesNoAddressNorUserAgent() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func storesNoAddressNorUserAgent(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             var headers = ReadingFixture.headers
             headers[.userAgent] = "MARKER-AGENT/1.0"
             headers[HTTPField.Name("X-Forwarded-For")!] = "203.0.113.77"
@@ -90,8 +99,8 @@ import Testing
         }
     }
 
-    @Test func refusesAWrongProof() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesAWrongProof(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let batch = ReadingFixture.batch()
             // bob's key on alice's batch, a proof of another batch, a proof that is not one
             try await expectRefused(client, store, ReadingFixture.body(batch, signer: "bob"), status: .unauthorized, field: "proof")
@@ -106,8 +115,8 @@ import Testing
         }
     }
 
-    @Test func refusesUnknownAccountsAndViewersLikeAWrongProof() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesUnknownAccountsAndViewersLikeAWrongProof(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let unknownAccount = ReadingFixture.batch(account: "0123456789abcdef0123")
             try await expectRefused(client, store, ReadingFixture.body(unknownAccount), status: .unauthorized, field: "proof")
             let unknownViewer = ReadingFixture.batch(viewer: "mallory")
@@ -115,8 +124,8 @@ import Testing
         }
     }
 
-    @Test func refusesAnotherAccountsPage() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesAnotherAccountsPage(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             // beta's article, signed correctly by acme's alice; and a page no account has
             for page in ["insights/welcome/index.html", "insights/no-such-piece/index.html", "zh-CN/index.html"] {
                 try await expectRefused(client, store, ReadingFixture.body(ReadingFixture.batch(events: [ReadingFixture.view(), ReadingFixture.view(page: page)])),
@@ -129,8 +138,8 @@ import Testing
         }
     }
 
-    @Test func refusesNegativeOrAbsurdDurations() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesNegativeOrAbsurdDurations(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let now = ReadingFixture.nowSeconds
             let cases: [(String, String)] = [
                 (ReadingFixture.view(active: -1), "batch.events[0].active_seconds"),
@@ -155,8 +164,8 @@ import Testing
         }
     }
 
-    @Test func refusesAReplayedBatch() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesAReplayedBatch(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let body = ReadingFixture.body(ReadingFixture.batch())
             #expect(try await post(client, body).status == .noContent)
             let replay = try await post(client, body)
@@ -166,8 +175,8 @@ import Testing
         }
     }
 
-    @Test func refusesAStaleOrFutureBatch() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesAStaleOrFutureBatch(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             for timestamp in [ReadingFixture.nowSeconds - 301, ReadingFixture.nowSeconds + 301] {
                 let batch = ReadingFixture.batch(timestamp: timestamp, events: [ReadingFixture.view(startedAt: timestamp - 100, active: 10)])
                 try await expectRefused(client, store, ReadingFixture.body(batch), status: .unprocessableContent, field: "batch.timestamp")
@@ -175,8 +184,8 @@ import Testing
         }
     }
 
-    @Test func refusesOversizedBatchesAndBodies() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesOversizedBatchesAndBodies(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let tooMany = ReadingFixture.batch(events: Array(repeating: ReadingFixture.view(), count: ReadingEnvelope.maxEvents + 1))
             try await expectRefused(client, store, ReadingFixture.body(tooMany), status: .unprocessableContent, field: "batch.events")
             try await expectRefused(client, store, ReadingFixture.body(ReadingFixture.batch(events: [])), status: .unprocessableContent, field: "batch.events")
@@ -189,8 +198,8 @@ import Testing
         }
     }
 
-    @Test func refusesUnknownFields() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesUnknownFields(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             let batch = ReadingFixture.batch()
             try await expectRefused(client, store, ReadingFixture.body(batch, extra: #","ip":"1.2.3.4""#), status: .unprocessableContent, field: "ip")
             try await expectRefused(client, store, ReadingFixture.body(ReadingFixture.batch(extra: #","user_agent":"x""#)),
@@ -215,8 +224,8 @@ import Testing
         }
     }
 
-    @Test func refusesMalformedBodiesAndOtherContentTypes() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesMalformedBodiesAndOtherContentTypes(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             try await expectRefused(client, store, ReadingFixture.body(ReadingFixture.batch()), status: .unsupportedMediaType, field: "Content-Type",
                                     headers: [.contentType: "application/json"])
             try await expectRefused(client, store, "not json", status: .badRequest, field: "body")
@@ -227,8 +236,8 @@ import Testing
         }
     }
 
-    @Test func refusesExpiredAndRevokedViewers() async throws {
-        try await withServer { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func refusesExpiredAndRevokedViewers(_ path: IngestPath) async throws {
+        try await withServer(path) { client, store async throws in
             for (viewer, type) in [("old", "viewer-expired"), ("eve", "viewer-revoked")] {
                 let response = try await post(client, ReadingFixture.body(ReadingFixture.batch(viewer: viewer), signer: viewer))
                 #expect(response.status == .forbidden)
@@ -238,8 +247,8 @@ import Testing
         }
     }
 
-    @Test func onlyFailuresAreChargedToTheAddress() async throws {
-        try await withServer({ $0.addressLimit = RateLimit(burst: 2, per: 3600) }) { client, store async throws in
+    @Test(arguments: IngestPath.allCases) func onlyFailuresAreChargedToTheAddress(_ path: IngestPath) async throws {
+        try await withServer(path, { $0.addressLimit = RateLimit(burst: 2, per: 3600) }) { client, store async throws in
             for _ in 0..<5 { #expect(try await post(client, ReadingFixture.body(ReadingFixture.batch())).status == .noContent) }
             for _ in 0..<2 { #expect(try await post(client, ReadingFixture.body(ReadingFixture.batch(), signer: "bob")).status == .unauthorized) }
             let limited = try await post(client, ReadingFixture.body(ReadingFixture.batch(), signer: "bob"))
@@ -247,9 +256,9 @@ import Testing
         }
     }
 
-    @Test func answers403WhenThePortalHasReadingOff() async throws {
+    @Test(arguments: IngestPath.allCases) func answers403WhenThePortalHasReadingOff(_ path: IngestPath) async throws {
         let root = try ReadingFixture.contentCopy(reading: false)
-        try await withServer(contentRoot: root) { client, store async throws in
+        try await withServer(path, contentRoot: root) { client, store async throws in
             let response = try await post(client, ReadingFixture.body(ReadingFixture.batch()))
             #expect(response.status == .forbidden)
             #expect(try problem(response).type == "urn:portico:problem:reading-off")

@@ -27,17 +27,22 @@ import Glibc
         }
     }
 
-    static func post(_ body: String, headers: HTTPFields? = nil, extra: String = "") -> String {
-        var text = "POST /v1/feedback HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    static func post(_ body: String, headers: HTTPFields? = nil, extra: String = "", path: String = "/v1/feedback") -> String {
+        var text = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for field in headers ?? Fixture.headers(for: body) { text += "\(field.name): \(field.value)\r\n" }
         return text + extra + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
     }
 
     static let health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
+    static func reading(_ body: String, headers: HTTPFields = ReadingFixture.headers) -> String {
+        post(body, headers: headers, path: ReadingEnvelope.path)
+    }
+
     @Test func answersAsHummingbirdsRouteDoesButForTheDate() async throws {
         // The same requests, in the same order, to a server with the event loop's path and to one without.
         let valid = Fixture.body()
+        let batch = ReadingFixture.body(ReadingFixture.batch())
         let requests: [String] = [
             Self.post(valid, extra: "Origin: \(Fixture.origin)\r\n"),
             Self.post(valid, extra: "Origin: \(Fixture.origin)\r\n"),  // the replay: 409
@@ -46,6 +51,11 @@ import Glibc
             Self.post(Fixture.body(fields: #"{"message":"hi","colour":"red"}"#)),
             Self.post(Fixture.body(page: "insights/welcome/index.html")),
             { var headers = Fixture.headers(for: valid); headers[.contentType] = "text/plain"; return Self.post(valid, headers: headers) }(),
+            Self.reading(batch),
+            Self.reading(batch),  // the replay: 409
+            Self.reading(ReadingFixture.body(ReadingFixture.batch(), proof: "not-a-proof")),
+            Self.reading(ReadingFixture.body(ReadingFixture.batch()), headers: [.contentType: "application/json"]),
+            Self.reading(ReadingFixture.body(ReadingFixture.batch(events: [ReadingFixture.view(page: "insights/welcome/index.html")]))),
         ]
         let answers = Locked<[Bool: [RawHTTP.Response]]>([:])
         for eventLoop in [true, false] {
@@ -61,7 +71,7 @@ import Glibc
             }
         }
         let (fast, framework) = answers.withLock { ($0[true] ?? [], $0[false] ?? []) }
-        #expect(fast.map(\.status) == [201, 409, 401, 400, 422, 422, 415])
+        #expect(fast.map(\.status) == [201, 409, 401, 400, 422, 422, 415, 204, 409, 422, 415, 422])
         #expect(fast.count == framework.count)
         for (one, other) in zip(fast, framework) {
             #expect(one.status == other.status)

@@ -51,18 +51,18 @@ public struct FeedbackServer: Sendable {
             keyPrefix: "console."))
     }
 
-    public func router() -> Router<FeedbackRequestContext> { router(gate: ReaderGate(configuration: configuration, directory: directory)) }
+    public func router() -> Router<FeedbackRequestContext> { router(readers: readerEndpoints()) }
 
-    /// The routes, all behind `gate`: one gate for every signed endpoint, so junk sent to any of them counts against
-    /// the same sender's address.
-    func router(gate: ReaderGate) -> Router<FeedbackRequestContext> {
+    /// The controllers of the readers' POSTs, made once per application: the routes and the event loop's path
+    /// (`eventLoopRoutes`) share them, and so share their limits.
+    func readerEndpoints() -> ReaderEndpoints { ReaderEndpoints(gate: ReaderGate(configuration: configuration, directory: directory), store: store) }
+
+    func router(readers: ReaderEndpoints) -> Router<FeedbackRequestContext> {
         let router = Router(context: FeedbackRequestContext.self)
         router.add(middleware: MethodGuard(allowed: [Envelope.path: [.post, .options], Envelope.workshopPath: [.post, .options],
                                                      ReadingEnvelope.path: [.post], Envelope.healthPath: [.get]]))
         router.add(middleware: CORSPolicy(directory: directory))
-        let controller = FeedbackController(gate: gate, store: store)
-        let workshops = WorkshopController(gate: gate, store: store)
-        let engagement = EngagementController(gate: gate, store: store)
+        let (controller, workshops, engagement) = (readers.feedback, readers.workshops, readers.engagement)
         let directory = self.directory
         router.post(RouterPath(Envelope.path)) { request, context in await controller.submit(request, context: context) }
         router.post(RouterPath(ReadingEnvelope.path)) { request, context in await engagement.record(request, context: context) }
@@ -92,6 +92,15 @@ public struct FeedbackServer: Sendable {
 }
 
 extension FeedbackServer {
+    /// The POSTs `EventLoopFeedbackHandler` answers itself, through the same controllers as their routes.
+    func eventLoopRoutes(_ readers: ReaderEndpoints) -> [EventLoopFeedbackHandler.Route] {
+        let (feedback, engagement) = (readers.feedback, readers.engagement)
+        return [
+            .init(path: Envelope.path, maxBodyBytes: configuration.maxBodyBytes) { feedback.submit(body: $0, headers: $1, peer: $2, answer: $3) },
+            .init(path: ReadingEnvelope.path, maxBodyBytes: ReadingEnvelope.maxBodyBytes) { engagement.record(body: $0, headers: $1, peer: $2, answer: $3) },
+        ]
+    }
+
     public func readingRetention() -> ReadingRetention {
         let directory = self.directory
         return ReadingRetention(store: store, retentionDays: { directory.current.portal.engagement.retentionDays },
@@ -110,20 +119,15 @@ public func buildApplication(server: FeedbackServer) -> some ApplicationProtocol
     var services: [any Service] = [server.outboxDeliverer(), server.readingRetention()]
     if configuration.reloadOnHangup { services.append(HangupReloader { server.reload() }) }
     let onListening = configuration.onListening
-    let gate = ReaderGate(configuration: configuration, directory: server.directory)
-    // The event-loop path shares the routes' gate, so its limits and theirs are one.
-    let feedback = FeedbackController(gate: gate, store: server.store)
-    let directory = server.directory
-    let eventLoopIngest = configuration.eventLoopIngest
-    let (maxBodyBytes, onAnswer) = (configuration.maxBodyBytes, configuration.onEventLoopAnswer)
+    let readers = server.readerEndpoints()
+    let routes = configuration.eventLoopIngest ? server.eventLoopRoutes(readers) : []
+    let (directory, onAnswer) = (server.directory, configuration.onEventLoopAnswer)
     @Sendable func handlers() -> [any RemovableChannelHandler] {
-        guard eventLoopIngest else { return [] }
-        return [EventLoopFeedbackHandler(controller: feedback, directory: directory, serverName: serverName, maxBodyBytes: maxBodyBytes,
-                                         onAnswer: onAnswer)]
+        routes.isEmpty ? [] : [EventLoopFeedbackHandler(routes: routes, directory: directory, serverName: serverName, onAnswer: onAnswer)]
     }
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers())
     return Application(
-        router: server.router(gate: gate),
+        router: server.router(readers: readers),
         server: .http1(configuration: http1),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: services,

@@ -32,34 +32,75 @@ struct EngagementController: Sendable {
         static let timestampField = "batch.timestamp"
     }
 
+    static let what = "reading batch"
+
     func record(_ request: Request, context: FeedbackRequestContext) async -> Response {
-        await gate.answer(request, context: context, what: "reading batch") { client in
+        await gate.answer(request, context: context, what: Self.what) { client in
             let snapshot = gate.directory.current
             guard snapshot.portal.engagement.reading else { throw Self.readingOff }
             let now = gate.configuration.clock()
-            let reader = try await gate.admit(client: client, now: now, viewerLimiter: viewerLimiter) {
-                try await authenticate(request, in: snapshot)
-            }
-            let batch = reader.signed.batch
-            for (index, event) in batch.events.enumerated() where !reader.account.readablePages.contains(event.page) {
-                throw Problem.invalidReading(ValidationFailure(field: "batch.events[\(index)].page", "`\(event.page)` is not a page of this account"))
-            }
+            let body: Data
             do {
-                try await store.insertReading(batch, accountSlug: reader.account.config.slug, receivedAt: now)
-            } catch StoreError.duplicateNonce {
-                throw Problem(.conflict, "replayed", "Replayed request", detail: "this batch's nonce was already used; send a new batch", field: "batch.nonce")
+                try Self.requirePlainText(request.headers)
+                body = try await ReaderGate.readBody(request, limit: ReadingEnvelope.maxBodyBytes, what: "a reading batch")
+            } catch let problem as Problem {
+                throw gate.charged(problem, client: client, now: now)
             }
-            return Response(status: .noContent)
+            let reader = try admit(body, client: client, now: now, in: snapshot)
+            do {
+                try await store.insertReading(reader.signed.batch, accountSlug: reader.account.config.slug, receivedAt: now)
+            } catch StoreError.duplicateNonce {
+                throw Self.replayed
+            }
+            return Self.recorded.response
         }
     }
 
-    /// Everything up to a verified proof of an active viewer; any failure here is charged to the address.
-    private func authenticate(_ request: Request, in snapshot: FeedbackDirectory) async throws -> Reader {
-        guard Self.isPlainText(request.headers.value(.contentType)) else {
-            throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
-                          detail: "send reading signals as text/plain (what navigator.sendBeacon sends for a string)", field: "Content-Type")
+    /// The same for a batch whose body is read (the event loop's path): `answer` is called once, straight away when a
+    /// check fails, or from the committing task once the batch is durable (or failed).
+    func record(body: Data, headers: HTTPFields, peer: String, answer: @escaping @Sendable (HTTPAnswer) -> Void) {
+        let client = gate.clientAddress(peer: peer, headers: headers)
+        let now = gate.configuration.clock()
+        let reader: Reader
+        do {
+            let snapshot = gate.directory.current
+            guard snapshot.portal.engagement.reading else { throw Self.readingOff }
+            do { try Self.requirePlainText(headers) } catch let problem as Problem { throw gate.charged(problem, client: client, now: now) }
+            reader = try admit(body, client: client, now: now, in: snapshot)
+        } catch let problem as Problem {
+            return answer(problem.answer)
+        } catch {
+            return answer(internalError(error))
         }
-        let body = try await ReaderGate.readBody(request, limit: ReadingEnvelope.maxBodyBytes, what: "a reading batch")
+        store.insertReading(reader.signed.batch, accountSlug: reader.account.config.slug, receivedAt: now) { result in
+            switch result {
+            case .success: answer(Self.recorded)
+            case .failure(StoreError.duplicateNonce): answer(Self.replayed.answer)
+            case .failure(let error): answer(internalError(error))
+            }
+        }
+    }
+
+    static let recorded = HTTPAnswer(status: .noContent, headers: [:], body: ByteBuffer())
+    static let replayed = Problem(.conflict, "replayed", "Replayed request", detail: "this batch's nonce was already used; send a new batch",
+                                  field: "batch.nonce")
+
+    private func internalError(_ error: any Error) -> HTTPAnswer {
+        gate.configuration.logger.error("\(Self.what): \(error)")
+        return Problem.internalError(what: Self.what).answer
+    }
+
+    /// The gate's admission of a read body (failures charged to the address), then the batch's pages.
+    private func admit(_ body: Data, client: String, now: Date, in snapshot: FeedbackDirectory) throws -> Reader {
+        let reader = try gate.admit(client: client, now: now, viewerLimiter: viewerLimiter) { try authenticate(body, in: snapshot) }
+        for (index, event) in reader.signed.batch.events.enumerated() where !reader.account.readablePages.contains(event.page) {
+            throw Problem.invalidReading(ValidationFailure(field: "batch.events[\(index)].page", "`\(event.page)` is not a page of this account"))
+        }
+        return reader
+    }
+
+    /// From the JSON to a verified proof of an active viewer; any failure here is charged to the address.
+    private func authenticate(_ body: Data, in snapshot: FeedbackDirectory) throws -> Reader {
         let json: JSONValue
         do { json = try JSONValue.parse(body) } catch {
             throw Problem(.badRequest, "malformed-json", "Malformed JSON", detail: "the body is not valid JSON", field: "body")
@@ -75,6 +116,13 @@ struct EngagementController: Sendable {
         }
         try ReaderGate.requireActive(viewer, today: gate.configuration.today(), field: "batch.viewer")
         return Reader(signed: signed, account: account)
+    }
+
+    private static func requirePlainText(_ headers: HTTPFields) throws {
+        guard isPlainText(headers.value(.contentType)) else {
+            throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+                          detail: "send reading signals as text/plain (what navigator.sendBeacon sends for a string)", field: "Content-Type")
+        }
     }
 
     static func isPlainText(_ contentType: String?) -> Bool { MediaType.matches(contentType, ReadingEnvelope.contentType) }

@@ -4,12 +4,13 @@ import NIOCore
 import NIOHTTPTypes
 import PorticoCore
 
-/// `POST /v1/feedback` answered on the connection's event loop, with `FeedbackController`'s checks and insert: the
-/// connection's Swift task is neither woken for the request nor suspended on the commit, a third of a feedback
-/// answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its HTTP codec.
+/// The readers' POSTs (`/v1/feedback`, `/v1/engagement`) answered on the connection's event loop, with their
+/// controllers' checks and inserts: the connection's Swift task is neither woken for the request nor suspended on the
+/// commit, a fifth to a third of an answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its
+/// HTTP codec.
 ///
-/// It takes only a request Hummingbird's route would answer with that same code: a POST to exactly the path with a
-/// `Content-Length` body within the cap, no `Transfer-Encoding` or `Expect`, no `Connection` but keep-alive or close,
+/// It takes only a request Hummingbird's route would answer with that same code: a POST to exactly a route's path
+/// with a `Content-Length` body within the route's cap, no `Transfer-Encoding` or `Expect`, no `Connection` but keep-alive or close,
 /// and nothing of Hummingbird's unanswered on the connection. Every other request goes on to Hummingbird untouched.
 /// After `Connection: close` it ends its output as Hummingbird does, and lets nothing further through.
 /// Until a taken request is answered the connection keeps its order: later parts wait here (and reading pauses),
@@ -20,13 +21,21 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// A POST the handler answers: its path, its body's cap, and the controller's answer for a body read whole
+    /// (`answer` called once, from any thread).
+    struct Route: Sendable {
+        var path: String
+        var maxBodyBytes: Int
+        var submit: @Sendable (_ body: Data, _ headers: HTTPFields, _ peer: String, _ answer: @escaping @Sendable (HTTPAnswer) -> Void) -> Void
+    }
+
     private enum State {
         /// Between requests.
         case idle
         /// A request Hummingbird answers: its parts go on until its end.
         case forwarding
-        /// A feedback POST taken: its body arriving.
-        case reading(HTTPRequest, ByteBuffer)
+        /// A POST taken: its body arriving.
+        case reading(HTTPRequest, ByteBuffer, Route)
         /// Its checks or its commit under way.
         case answering
         /// A taken request said `Connection: close` and was answered: the output is closed, what follows is dropped.
@@ -39,10 +48,9 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
         case error(any Error)
     }
 
-    private let controller: FeedbackController
+    private let routes: [Route]
     private let directory: DirectoryHolder
     private let serverName: String
-    private let maxBodyBytes: Int
     private let onAnswer: @Sendable (HTTPResponse.Status) -> Void
     private var state = State.idle
     /// Requests handed to Hummingbird whose answer has not ended yet.
@@ -52,12 +60,10 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
     private var closesHeld: [(CloseMode, EventLoopPromise<Void>?)] = []
     private var isActive = true
 
-    init(controller: FeedbackController, directory: DirectoryHolder, serverName: String, maxBodyBytes: Int,
-         onAnswer: @escaping @Sendable (HTTPResponse.Status) -> Void) {
-        self.controller = controller
+    init(routes: [Route], directory: DirectoryHolder, serverName: String, onAnswer: @escaping @Sendable (HTTPResponse.Status) -> Void) {
+        self.routes = routes
         self.directory = directory
         self.serverName = serverName
-        self.maxBodyBytes = maxBodyBytes
         self.onAnswer = onAnswer
     }
 
@@ -82,8 +88,8 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
     private func take(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
         switch state {
         case .idle:
-            if case .head(let head) = part, frameworkUnanswered == 0, let length = bodyLength(ifTaking: head) {
-                state = .reading(head, context.channel.allocator.buffer(capacity: length))
+            if case .head(let head) = part, frameworkUnanswered == 0, let (route, length) = routeAndLength(ifTaking: head) {
+                state = .reading(head, context.channel.allocator.buffer(capacity: length), route)
                 return
             }
             if case .head = part {
@@ -94,16 +100,16 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
         case .forwarding:
             if case .end = part { state = .idle }
             context.fireChannelRead(wrapInboundOut(part))
-        case .reading(let head, var body):
+        case .reading(let head, var body, let route):
             switch part {
             case .body(var chunk):
-                // The decoder frames the body by its Content-Length, which `bodyLength` held within the cap.
+                // The decoder frames the body by its Content-Length, which `routeAndLength` held within the cap.
                 state = .answering  // so that `body` is the buffer's only reference while it grows
                 body.writeBuffer(&chunk)
-                state = .reading(head, body)
+                state = .reading(head, body, route)
             case .end:
                 state = .answering
-                answer(head, body: body, context: context)
+                answer(head, body: body, route: route, context: context)
             case .head:
                 // The decoder never starts a request before the previous one ended.
                 assertionFailure("a request head before the taken request's end")
@@ -116,25 +122,25 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
         }
     }
 
-    /// The body's length when the request is one to take, else nil.
-    private func bodyLength(ifTaking head: HTTPRequest) -> Int? {
-        guard head.method == .post, head.path == Envelope.path else { return nil }
+    /// The route and the body's length when the request is one to take, else nil.
+    private func routeAndLength(ifTaking head: HTTPRequest) -> (Route, Int)? {
+        guard head.method == .post, let route = routes.first(where: { $0.path == head.path }) else { return nil }
         let fields = head.headerFields
         guard fields[.transferEncoding] == nil, fields[.expect] == nil else { return nil }
         if let connection = fields[.connection], connection != Self.close, connection.lowercased() != "keep-alive" { return nil }
         // Two Content-Length fields read as one joined value, which is not a number: Hummingbird's to answer.
-        guard let length = fields[.contentLength].flatMap(Int.init), length > 0, length <= maxBodyBytes else { return nil }
-        return length
+        guard let length = fields[.contentLength].flatMap(Int.init), length > 0, length <= route.maxBodyBytes else { return nil }
+        return (route, length)
     }
 
-    private func answer(_ head: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
+    private func answer(_ head: HTTPRequest, body: ByteBuffer, route: Route, context: ChannelHandlerContext) {
         let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
         let origin = head.headerFields[.origin]
         // Hummingbird's own test for ending the connection after the answer.
         let closes = head.headerFields[.connection] == Self.close
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
-        controller.submit(body: Data(body.readableBytesView), headers: head.headerFields, peer: peer) { answer in
+        route.submit(Data(body.readableBytesView), head.headerFields, peer) { answer in
             // Straight away for a failed check (on this loop), or from the committing task after the commit.
             if eventLoop.inEventLoop {
                 bound.value.0.write(answer, origin: origin, closes: closes, context: bound.value.1)
@@ -155,10 +161,10 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
         headers[.contentLength] = String(answer.body.readableBytes)
         headers[.date] = HTTPDate.now()
         headers[.server] = serverName
+        onAnswer(answer.status)  // before the bytes leave, so a client that has its answer sees it counted
         context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
+        if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(answer.body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        onAnswer(answer.status)
         if !closesHeld.isEmpty { return releaseCloses(context: context) }
         if closes {
             held.removeAll()

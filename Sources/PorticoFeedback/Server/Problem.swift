@@ -49,7 +49,7 @@ struct HTTPAnswer: Sendable {
     var headers: HTTPFields
     var body: ByteBuffer
 
-    var response: Response { Response(status: status, headers: headers, body: .init(byteBuffer: body)) }
+    var response: Response { Response(status: status, headers: headers, body: body.readableBytes == 0 ? .init() : .init(byteBuffer: body)) }
 }
 
 extension Problem {

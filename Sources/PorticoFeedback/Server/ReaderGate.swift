@@ -77,24 +77,20 @@ struct ReaderGate: Sendable {
     /// Every check of a request whose body has been read, without suspending (the event-loop path takes only a
     /// JSON body within the cap, so this is all of the gate for it).
     func admit(body: Data, headers: HTTPFields, client: String, now: Date, pages: EnvelopeParser.PageRule) throws -> Authenticated {
-        let reader: Authenticated
-        do {
+        try admit(client: client, now: now, viewerLimiter: viewerLimiter) {
             try Self.requireJSON(headers)
-            reader = try authenticate(body: body, headers: headers, pages: pages, now: now)
-        } catch let problem as Problem {
-            throw charged(problem, client: client, now: now)
+            return try authenticate(body: body, headers: headers, pages: pages, now: now)
         }
-        return try admitted(reader, now: now, viewerLimiter: viewerLimiter)
     }
 
     /// The checks after the proof's: a failure to `authenticate` is charged to the client's address (so a flood of
     /// junk from one address, or through one proxy, never turns away a reader whose proof verifies), a verified
     /// reader to their own viewer budget, then their timestamp must be within the clock skew.
     func admit<Reader: AuthenticatedReader>(client: String, now: Date, viewerLimiter: RateLimiter,
-                                            authenticate: () async throws -> Reader) async throws -> Reader {
+                                            authenticate: () throws -> Reader) throws -> Reader {
         let reader: Reader
         do {
-            reader = try await authenticate()
+            reader = try authenticate()
         } catch let problem as Problem {
             throw charged(problem, client: client, now: now)
         }
@@ -102,7 +98,7 @@ struct ReaderGate: Sendable {
     }
 
     /// A failed check charged to the client's address: the problem itself, or 429 once the address's budget is spent.
-    private func charged(_ problem: Problem, client: String, now: Date) -> Problem {
+    func charged(_ problem: Problem, client: String, now: Date) -> Problem {
         if let wait = addressLimiter.take(client, now: now) { return Problem.rateLimited(retryAfter: wait, who: "address") }
         return problem
     }

@@ -41,7 +41,7 @@ public struct ServerConfiguration: Sendable {
     /// checks and answers, a third less CPU; docs/design/ingest-event-loop.md). Off: every request goes through
     /// Hummingbird's routes (`serve --no-event-loop-ingest`).
     public var eventLoopIngest = true
-    /// Called with the status of each answer written on the event loop's path (tests count them).
+    /// Called with the status of each answer the event loop's path writes, just before writing it (tests count them).
     public var onEventLoopAnswer: @Sendable (HTTPResponse.Status) -> Void = { _ in }
     public var webhookClient: any WebhookClient = URLSessionWebhookClient()
     public var outboxPollInterval: Duration = .seconds(1)

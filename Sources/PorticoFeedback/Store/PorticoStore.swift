@@ -21,6 +21,8 @@ public protocol PorticoStore: StoreTables {
     func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64
     /// Stores a reading batch's events with its nonce in one transaction.
     func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date) async throws
+    /// The same for a caller that cannot suspend: `answer` is called once, after the commit or the failure.
+    func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date, answer: @escaping @Sendable (Result<Void, any Error>) -> Void)
     /// Retention: deletes reading events started before `cutoff` and replay-guard rows received before `batchCutoff`.
     @discardableResult
     func pruneReading(startedBefore cutoff: Date, batchesReceivedBefore batchCutoff: Date) async throws -> (events: Int, batches: Int)
@@ -76,11 +78,19 @@ public protocol PorticoStore: StoreTables {
 }
 
 extension PorticoStore {
-    /// A task that awaits `insert`: for a store whose writes are async all the way down (PostgreSQL).
+    // Tasks that await the async forms: for a store whose writes are async all the way down (PostgreSQL).
+
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String,
                        answer: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
         Task {
             do { answer(.success(try await insert(new, notification: notification))) } catch { answer(.failure(error)) }
+        }
+    }
+
+    public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt: Date,
+                              answer: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        Task {
+            do { answer(.success(try await insertReading(batch, accountSlug: accountSlug, receivedAt: receivedAt))) } catch { answer(.failure(error)) }
         }
     }
 }

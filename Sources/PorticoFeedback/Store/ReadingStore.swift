@@ -31,30 +31,50 @@ public struct StoredReadingEvent: Sendable, Equatable, FetchableRecord {
 extension FeedbackStore {
     /// Stores a batch's events with its nonce in one transaction; a nonce seen before throws `duplicateNonce`.
     public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt date: Date) async throws {
+        do {
+            _ = try await write(grouped: Self.readingInsertion(batch, accountSlug: accountSlug, receivedAt: date))
+        } catch let error as DatabaseError where Self.isReplay(error) {
+            throw StoreError.duplicateNonce
+        }
+    }
+
+    /// The same insert for a caller that cannot suspend: `answer` is called once its transaction committed or failed.
+    public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt date: Date,
+                              answer: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        ingest.submit(Self.readingInsertion(batch, accountSlug: accountSlug, receivedAt: date)) { result in
+            switch result {
+            case .success: answer(.success(()))
+            case .failure(let error as DatabaseError) where Self.isReplay(error): answer(.failure(StoreError.duplicateNonce))
+            case .failure(let error): answer(.failure(error))
+            }
+        }
+    }
+
+    private static func isReplay(_ error: DatabaseError) -> Bool {
+        error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+    }
+
+    /// A batch's rows, as a work for the shared write transaction.
+    private static func readingInsertion(_ batch: ReadingBatch, accountSlug: String, receivedAt date: Date) -> SQLiteWork {
         // The texts GRDB stores for the dates, written before the write lock is taken.
         let receivedAt = UTCDateText.storage(date)
         let started = batch.events.map { UTCDateText.storage(Date(timeIntervalSince1970: TimeInterval($0.startedAt))) }
-        do {
-            _ = try await write(grouped: { db in
-                try db.run(db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")) { bind in
-                    bind.text(1, batch.account); bind.text(2, accountSlug); bind.text(3, batch.viewer); bind.text(4, batch.nonce); bind.text(5, receivedAt)
+        return { db in
+            try db.run(db.cachedStatement(sql: "INSERT INTO reading_batch (account_path, account_slug, viewer, nonce, received_at) VALUES (?, ?, ?, ?, ?)")) { bind in
+                bind.text(1, batch.account); bind.text(2, accountSlug); bind.text(3, batch.viewer); bind.text(4, batch.nonce); bind.text(5, receivedAt)
+            }
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (event, startedAt) in zip(batch.events, started) {
+                try db.run(insert) { bind in
+                    bind.text(1, receivedAt); bind.text(2, accountSlug); bind.text(3, batch.viewer); bind.text(4, event.page)
+                    bind.text(5, event.kind.rawValue); bind.text(6, startedAt); bind.integer(7, Int64(event.activeSeconds))
+                    bind.integer(8, Int64(event.scrollPercent)); bind.text(9, event.file)
                 }
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO reading_event (received_at, account_slug, viewer, page, kind, started_at, active_seconds, scroll_percent, file)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for (event, startedAt) in zip(batch.events, started) {
-                    try db.run(insert) { bind in
-                        bind.text(1, receivedAt); bind.text(2, accountSlug); bind.text(3, batch.viewer); bind.text(4, event.page)
-                        bind.text(5, event.kind.rawValue); bind.text(6, startedAt); bind.integer(7, Int64(event.activeSeconds))
-                        bind.integer(8, Int64(event.scrollPercent)); bind.text(9, event.file)
-                    }
-                }
-                return 0
-            })
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
-                    || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.duplicateNonce
+            }
+            return 0
         }
     }
 
