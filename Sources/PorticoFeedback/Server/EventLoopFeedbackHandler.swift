@@ -75,8 +75,17 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A parse error behind a taken request: Hummingbird's 400 must not overtake its answer.
-        if case .answering = state { held.append(.error(error)) } else { context.fireErrorCaught(error) }
+        switch state {
+        case .answering:
+            // A parse error behind a taken request: Hummingbird's 400 must not overtake its answer.
+            held.append(.error(error))
+        case .reading:
+            // The taken request will not complete: Hummingbird answers the error and closes, and nothing waits for it.
+            state = .idle
+            context.fireErrorCaught(error)
+        case .idle, .forwarding, .closed:
+            context.fireErrorCaught(error)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -113,6 +122,7 @@ final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHand
             case .head:
                 // The decoder never starts a request before the previous one ended.
                 assertionFailure("a request head before the taken request's end")
+                state = .idle
                 context.fireErrorCaught(ChannelError.inappropriateOperationForState)
             }
         case .answering:
