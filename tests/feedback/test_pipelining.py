@@ -5,6 +5,8 @@ import json
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from portico_client import Server, assert_each_stored_once, submission
 
 CONNECTIONS = 12
@@ -42,8 +44,9 @@ def read_answers(sock, count):
     return answers
 
 
-def test_pipelined_requests_are_answered_in_order_and_each_201_is_stored_once(tmp_path):
-    with Server(str(tmp_path / "feedback.sqlite")) as server:
+@pytest.mark.parametrize("paths", [(), ("--no-event-loop-ingest",)], ids=["event-loop", "routes-only"])
+def test_pipelined_requests_are_answered_in_order_and_each_201_is_stored_once(tmp_path, paths):
+    with Server(str(tmp_path / "feedback.sqlite"), extra=paths) as server:
         def connection(number):
             sent, expected, messages = b"", [], []
             for round_ in range(ROUNDS):

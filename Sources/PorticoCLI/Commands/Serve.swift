@@ -41,8 +41,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("forwarded-header"), help: "The header the trusted proxy sets: x-forwarded-for or forwarded (RFC 7239).")
     var forwardedHeader = "x-forwarded-for"
     @Flag(name: .customLong("no-event-loop-ingest"), help: ArgumentHelp(
-        "Answer POST /v1/feedback through Hummingbird's routes only, not on the event loop.",
-        discussion: "The same checks and answers either way; the event loop's path costs a third less CPU (docs/design/ingest-event-loop.md)."))
+        "Answer POST /v1/feedback and /v1/engagement through Hummingbird's routes only, not on the event loop.",
+        discussion: "The same checks and answers either way; the event loop's path costs a quarter less CPU (docs/design/ingest-event-loop.md)."))
     var noEventLoopIngest = false
 
     func validate() throws {

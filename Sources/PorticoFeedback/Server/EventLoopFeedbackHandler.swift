@@ -6,7 +6,7 @@ import PorticoCore
 
 /// The readers' POSTs (`/v1/feedback`, `/v1/engagement`) answered on the connection's event loop, with their
 /// controllers' checks and inserts: the connection's Swift task is neither woken for the request nor suspended on the
-/// commit, a fifth to a third of an answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its
+/// commit, a quarter of an answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its
 /// HTTP codec.
 ///
 /// It takes only a request Hummingbird's route would answer with that same code: a POST to exactly a route's path
