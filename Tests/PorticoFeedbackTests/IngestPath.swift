@@ -5,7 +5,7 @@ import Testing
 enum IngestPath: String, CaseIterable, CustomTestStringConvertible {
     /// Hummingbird's route, in router mode (no sockets: the channel handlers are not there).
     case hummingbird
-    /// A live server, where `EventLoopFeedbackHandler` takes the POSTs it can.
+    /// A live server, where `EventLoopIngestHandler` takes the POSTs it can.
     case eventLoop
 
     var testingSetup: TestingSetup {

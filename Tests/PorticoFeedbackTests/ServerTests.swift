@@ -8,7 +8,7 @@ import Testing
 @testable import PorticoFeedback
 
 /// Every answer of `POST /v1/feedback`, against the real application, on both of its paths: Hummingbird's route
-/// (router mode, no sockets) and the event loop's (a live server, where `EventLoopFeedbackHandler` takes the POSTs).
+/// (router mode, no sockets) and the event loop's (a live server, where `EventLoopIngestHandler` takes the POSTs).
 @Suite struct ServerTests {
     static let endpoint = "/v1/feedback"
 

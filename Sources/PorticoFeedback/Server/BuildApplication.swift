@@ -92,8 +92,8 @@ public struct FeedbackServer: Sendable {
 }
 
 extension FeedbackServer {
-    /// The POSTs `EventLoopFeedbackHandler` answers itself, through the same controllers as their routes.
-    func eventLoopRoutes(_ readers: ReaderEndpoints) -> [EventLoopFeedbackHandler.Route] {
+    /// The POSTs `EventLoopIngestHandler` answers itself, through the same controllers as their routes.
+    func eventLoopRoutes(_ readers: ReaderEndpoints) -> [EventLoopIngestHandler.Route] {
         let (feedback, engagement) = (readers.feedback, readers.engagement)
         return [
             .init(path: Envelope.path, maxBodyBytes: configuration.maxBodyBytes) { feedback.submit(body: $0, headers: $1, peer: $2, answer: $3) },
@@ -123,7 +123,7 @@ public func buildApplication(server: FeedbackServer) -> some ApplicationProtocol
     let routes = configuration.eventLoopIngest ? server.eventLoopRoutes(readers) : []
     let (directory, onAnswer) = (server.directory, configuration.onEventLoopAnswer)
     @Sendable func handlers() -> [any RemovableChannelHandler] {
-        routes.isEmpty ? [] : [EventLoopFeedbackHandler(routes: routes, directory: directory, serverName: serverName, onAnswer: onAnswer)]
+        routes.isEmpty ? [] : [EventLoopIngestHandler(routes: routes, directory: directory, serverName: serverName, onAnswer: onAnswer)]
     }
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers())
     return Application(

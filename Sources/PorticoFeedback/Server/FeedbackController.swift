@@ -7,7 +7,7 @@ import PorticoCore
 /// before the 201. A ticked `workshop` box stores a workshop request with the submission.
 ///
 /// Two ways in, with the same checks and answers: Hummingbird's route (`submit(_:context:)`), and the event-loop
-/// path (`submit(body:headers:peer:answer:)`, from `EventLoopFeedbackHandler`) for a request it can take whole.
+/// path (`submit(body:headers:peer:answer:)`, from `EventLoopIngestHandler`) for a request it can take whole.
 struct FeedbackController: Sendable {
     let gate: ReaderGate
     let store: any PorticoStore

@@ -2,7 +2,7 @@ import Foundation
 import PorticoCore
 
 /// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second: what Hummingbird's own date cache gives its
-/// responses, for the answers `EventLoopFeedbackHandler` writes itself.
+/// responses, for the answers `EventLoopIngestHandler` writes itself.
 enum HTTPDate {
     private static let cache = Locked<(second: Int, text: String)>((-1, ""))
     private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1 Jan 1970 was a Thursday

@@ -43,7 +43,7 @@ public struct Problem: Error, Sendable, Equatable {
 }
 
 /// A whole answer with its body in memory: a `Response` for Hummingbird's routes, or parts written straight to the
-/// channel by `EventLoopFeedbackHandler`.
+/// channel by `EventLoopIngestHandler`.
 struct HTTPAnswer: Sendable {
     var status: HTTPResponse.Status
     var headers: HTTPFields

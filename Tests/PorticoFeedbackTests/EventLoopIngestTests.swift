@@ -9,10 +9,10 @@ import Testing
 import Glibc
 #endif
 
-/// `EventLoopFeedbackHandler` as a client meets it, over a raw socket: the same answers as Hummingbird's route, byte
+/// `EventLoopIngestHandler` as a client meets it, over a raw socket: the same answers as Hummingbird's route, byte
 /// for byte but the date; pipelined requests answered in order; `Connection: close` honoured; and what it must leave
 /// to Hummingbird left there. (The server suite runs every answer on both paths too: `ServerTests`.)
-@Suite struct EventLoopFeedbackTests {
+@Suite struct EventLoopIngestTests {
     /// A live server; `test` gets its port and the count of answers written on the event loop so far.
     func withLiveServer(eventLoop: Bool = true, _ configure: (inout ServerConfiguration) -> Void = { _ in },
                         _ test: @escaping @Sendable (_ port: Int, _ onEventLoop: @Sendable () -> Int) async throws -> Void) async throws {

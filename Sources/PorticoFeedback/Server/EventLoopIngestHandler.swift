@@ -6,16 +6,15 @@ import PorticoCore
 
 /// The readers' POSTs (`/v1/feedback`, `/v1/engagement`) answered on the connection's event loop, with their
 /// controllers' checks and inserts: the connection's Swift task is neither woken for the request nor suspended on the
-/// commit, a quarter of an answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its
-/// HTTP codec.
+/// commit, a quarter of an answer's CPU (docs/design/ingest-event-loop.md). Hummingbird puts it after its HTTP codec.
 ///
 /// It takes only a request Hummingbird's route would answer with that same code: a POST to exactly a route's path
-/// with a `Content-Length` body within the route's cap, no `Transfer-Encoding` or `Expect`, no `Connection` but keep-alive or close,
-/// and nothing of Hummingbird's unanswered on the connection. Every other request goes on to Hummingbird untouched.
-/// After `Connection: close` it ends its output as Hummingbird does, and lets nothing further through.
-/// Until a taken request is answered the connection keeps its order: later parts wait here (and reading pauses),
-/// and a close (Hummingbird's, on SIGTERM) waits for the answer.
-final class EventLoopFeedbackHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// with a `Content-Length` body within the route's cap, no `Transfer-Encoding` or `Expect`, no `Connection` but
+/// keep-alive or close, and nothing of Hummingbird's unanswered on the connection. Every other request goes on to
+/// Hummingbird untouched. After `Connection: close` it ends its output as Hummingbird does, and lets nothing further
+/// through. Until a taken request is answered the connection keeps its order: later parts wait here (and reading
+/// pauses), and a close (Hummingbird's, on SIGTERM) waits for the answer.
+final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
