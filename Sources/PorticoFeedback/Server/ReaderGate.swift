@@ -74,8 +74,8 @@ struct ReaderGate: Sendable {
         ClientAddress.resolve(peer: peer, headers: headers, trusted: configuration.trustedProxies, header: configuration.forwardingHeader)
     }
 
-    /// Every check of a request whose body has been read, without suspending (the event-loop path takes only a
-    /// JSON body within the cap, so this is all of the gate for it).
+    /// Every check of a request whose body has been read, without suspending: all of the gate for the event loop's
+    /// path, which takes only bodies within the cap.
     func admit(body: Data, headers: HTTPFields, client: String, now: Date, pages: EnvelopeParser.PageRule) throws -> Authenticated {
         try admit(client: client, now: now, viewerLimiter: viewerLimiter) {
             try Self.requireJSON(headers)

@@ -46,10 +46,8 @@ public final class FeedbackStore: Sendable {
 
     /// Stores a submission and its outbox entry; returns its id once committed.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
-        do {
-            return try await write(grouped: Self.insertion(new, notification: notification))
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.duplicateNonce
+        try await withCheckedThrowingContinuation { continuation in
+            insert(new, notification: notification) { continuation.resume(with: $0) }
         }
     }
 

@@ -31,10 +31,8 @@ public struct StoredReadingEvent: Sendable, Equatable, FetchableRecord {
 extension FeedbackStore {
     /// Stores a batch's events with its nonce in one transaction; a nonce seen before throws `duplicateNonce`.
     public func insertReading(_ batch: ReadingBatch, accountSlug: String, receivedAt date: Date) async throws {
-        do {
-            _ = try await write(grouped: Self.readingInsertion(batch, accountSlug: accountSlug, receivedAt: date))
-        } catch let error as DatabaseError where Self.isReplay(error) {
-            throw StoreError.duplicateNonce
+        try await withCheckedThrowingContinuation { continuation in
+            insertReading(batch, accountSlug: accountSlug, receivedAt: date) { continuation.resume(with: $0) }
         }
     }
 
@@ -44,14 +42,12 @@ extension FeedbackStore {
         ingest.submit(Self.readingInsertion(batch, accountSlug: accountSlug, receivedAt: date)) { result in
             switch result {
             case .success: answer(.success(()))
-            case .failure(let error as DatabaseError) where Self.isReplay(error): answer(.failure(StoreError.duplicateNonce))
+            case .failure(let error as DatabaseError)
+                    where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE:
+                answer(.failure(StoreError.duplicateNonce))
             case .failure(let error): answer(.failure(error))
             }
         }
-    }
-
-    private static func isReplay(_ error: DatabaseError) -> Bool {
-        error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
     }
 
     /// A batch's rows, as a work for the shared write transaction.
