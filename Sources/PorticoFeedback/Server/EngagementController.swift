@@ -46,7 +46,7 @@ struct EngagementController: Sendable {
             } catch let problem as Problem {
                 throw gate.charged(problem, client: client, now: now)
             }
-            let reader = try admit(body, client: client, now: now, in: snapshot)
+            let reader = try admit(body, headers: request.headers, client: client, now: now, in: snapshot)
             do {
                 try await store.insertReading(reader.signed.batch, accountSlug: reader.account.config.slug, receivedAt: now)
             } catch StoreError.duplicateNonce {
@@ -65,8 +65,7 @@ struct EngagementController: Sendable {
         do {
             let snapshot = gate.directory.current
             guard snapshot.portal.engagement.reading else { throw Self.readingOff }
-            do { try Self.requirePlainText(headers) } catch let problem as Problem { throw gate.charged(problem, client: client, now: now) }
-            reader = try admit(body, client: client, now: now, in: snapshot)
+            reader = try admit(body, headers: headers, client: client, now: now, in: snapshot)
         } catch let problem as Problem {
             return answer(problem.answer)
         } catch {
@@ -86,13 +85,16 @@ struct EngagementController: Sendable {
                                   field: "batch.nonce")
 
     private func internalError(_ error: any Error) -> HTTPAnswer {
-        gate.configuration.logger.error("\(Self.what): \(error)")
-        return Problem.internalError(what: Self.what).answer
+        gate.internalError(error, what: Self.what, logger: gate.configuration.logger).answer
     }
 
-    /// The gate's admission of a read body (failures charged to the address), then the batch's pages.
-    private func admit(_ body: Data, client: String, now: Date, in snapshot: FeedbackDirectory) throws -> Reader {
-        let reader = try gate.admit(client: client, now: now, viewerLimiter: viewerLimiter) { try authenticate(body, in: snapshot) }
+    /// The gate's admission of a read body (its content type included; failures charged to the address), then the
+    /// batch's pages. The route checks the content type before reading the body too, so a wrong one is not read.
+    private func admit(_ body: Data, headers: HTTPFields, client: String, now: Date, in snapshot: FeedbackDirectory) throws -> Reader {
+        let reader = try gate.admit(client: client, now: now, viewerLimiter: viewerLimiter) {
+            try Self.requirePlainText(headers)
+            return try authenticate(body, in: snapshot)
+        }
         for (index, event) in reader.signed.batch.events.enumerated() where !reader.account.readablePages.contains(event.page) {
             throw Problem.invalidReading(ValidationFailure(field: "batch.events[\(index)].page", "`\(event.page)` is not a page of this account"))
         }

@@ -70,7 +70,7 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if case .answering = state { held.append(.part(part)) } else { take(part, context: context) }
+        if isAnswering { held.append(.part(part)) } else { take(part, context: context) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -185,8 +185,7 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// What waited behind the answer, until it is all passed on or another taken request is being answered.
     private func takeHeld(context: ChannelHandlerContext) {
         var passedOn = false
-        while !held.isEmpty {
-            if case .answering = state { break }
+        while !held.isEmpty, !isAnswering {
             switch held.removeFirst() {
             case .part(let part): take(part, context: context)
             case .error(let error): context.fireErrorCaught(error)

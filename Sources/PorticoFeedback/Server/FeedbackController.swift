@@ -51,8 +51,7 @@ struct FeedbackController: Sendable {
     }
 
     private func internalError(_ error: any Error) -> HTTPAnswer {
-        gate.configuration.logger.error("\(Self.what): \(error)")
-        return Problem.internalError(what: Self.what).answer
+        gate.internalError(error, what: Self.what, logger: gate.configuration.logger).answer
     }
 
     /// The rows to store for a verified reader, or the problem with the page or the fields.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 import PorticoCore
@@ -64,9 +65,14 @@ struct ReaderGate: Sendable {
         } catch let problem as Problem {
             return problem.response()
         } catch {
-            context.logger.error("\(what): \(error)")
-            return Problem.internalError(what: what).response()
+            return internalError(error, what: what, logger: context.logger).response()
         }
+    }
+
+    /// A 500 for an error that is not the client's, logged: it says only that the `what` was not stored.
+    func internalError(_ error: any Error, what: String, logger: Logger) -> Problem {
+        logger.error("\(what): \(error)")
+        return Problem.internalError(what: what)
     }
 
     /// The address limits count by: the peer, or the client a trusted proxy names.

@@ -38,8 +38,8 @@ public struct ServerConfiguration: Sendable {
     /// Reload `content/` and the server key file on SIGHUP (the CLI turns it on; tests reload by hand).
     public var reloadOnHangup = false
     /// `POST /v1/feedback` and `/v1/engagement` answered on the connection's event loop when the request can be taken
-    /// whole (the same checks and answers, a quarter less CPU; docs/design/ingest-event-loop.md). Off: every request goes through
-    /// Hummingbird's routes (`serve --no-event-loop-ingest`).
+    /// whole (the same checks and answers, a quarter less CPU; docs/design/ingest-event-loop.md). Off: every request
+    /// goes through Hummingbird's routes (`serve --no-event-loop-ingest`).
     public var eventLoopIngest = true
     /// Called with the status of each answer the event loop's path writes, just before writing it (tests count them).
     public var onEventLoopAnswer: @Sendable (HTTPResponse.Status) -> Void = { _ in }
