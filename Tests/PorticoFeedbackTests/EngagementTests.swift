@@ -14,21 +14,13 @@ import Testing
     /// `takes`: whether the test posts a batch the event loop's path takes (not one over the body cap).
     func withServer(_ path: IngestPath, takes: Bool = true, contentRoot: URL? = nil, _ configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ test: @escaping @Sendable (any TestClientProtocol, FeedbackStore) async throws -> Void) async throws {
-        let answered = Locked(0)
         let configuration = Fixture.configuration { configuration in
             if let contentRoot { configuration.contentRoot = contentRoot }
             configuration.readingViewerLimit = .unlimited
             configure(&configuration)
-            configuration.onEventLoopAnswer = { _ in answered.withLock { $0 += 1 } }
         }
-        let app = try buildApplication(configuration)
         let store = try FeedbackStore(path: configuration.databasePath)
-        try await app.test(path.testingSetup) { client in try await test(client, store) }
-        let onEventLoop = answered.withLock { $0 }
-        switch path {
-        case .hummingbird: #expect(onEventLoop == 0)
-        case .eventLoop: #expect((onEventLoop > 0) == takes, "answers written on the event loop: \(onEventLoop)")
-        }
+        try await path.test(configuration, takes: takes) { client in try await test(client, store) }
     }
 
     func post(_ client: any TestClientProtocol, _ body: String, headers: HTTPFields = ReadingFixture.headers) async throws -> TestResponse {

@@ -16,19 +16,9 @@ import Testing
     /// tests).
     func withServer(_ path: IngestPath, takes: Bool = true, _ configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ test: @escaping @Sendable (any TestClientProtocol, FeedbackStore) async throws -> Void) async throws {
-        let answered = Locked(0)
-        let configuration = Fixture.configuration { configuration in
-            configure(&configuration)
-            configuration.onEventLoopAnswer = { _ in answered.withLock { $0 += 1 } }
-        }
-        let app = try buildApplication(configuration)
+        let configuration = Fixture.configuration(configure: configure)
         let store = try FeedbackStore(path: configuration.databasePath)
-        try await app.test(path.testingSetup) { client in try await test(client, store) }
-        let onEventLoop = answered.withLock { $0 }
-        switch path {
-        case .hummingbird: #expect(onEventLoop == 0)
-        case .eventLoop: #expect((onEventLoop > 0) == takes, "answers written on the event loop: \(onEventLoop)")
-        }
+        try await path.test(configuration, takes: takes) { client in try await test(client, store) }
     }
 
     func post(_ client: any TestClientProtocol, _ body: String, headers: HTTPFields? = nil) async throws -> TestResponse {
