@@ -8,7 +8,7 @@ runs backwards): on this VM the first run of a pair is often the slower one, by 
 credit the later binary with a gain it did not make (bench/RESULTS.md, 3 Dec). To try a setting rather than a build,
 pass a wrapper script that sets the environment and execs the binary.
 
-Usage: python3 bench/ingest_ab.py OLD NEW [MORE ...] [--rounds 2] [--seconds 8]
+Usage: python3 bench/ingest_ab.py OLD NEW [MORE ...] [--rounds 2] [--seconds 8] [--slices 1]
 """
 import argparse
 import os
@@ -21,8 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROW = re.compile(r"^\| SQLite, group commit \| `([^`]+)` \| ([\d,]+) \| ([\d,]*) \| ([\d ]*%?) \| (\S+) \| (\S+) \| (\d+) \| [\d.]+ \| [\d.]+ \|  \| (\d+) \|$", re.M)
 
 
-def run(binary, seconds):
-    out = subprocess.run([sys.executable, os.path.join(HERE, "ingest_bench.py"), "--seconds", str(seconds), "--setups", "sqlite"],
+def run(binary, seconds, slices):
+    out = subprocess.run([sys.executable, os.path.join(HERE, "ingest_bench.py"), "--seconds", str(seconds), "--slices", str(slices),
+                          "--setups", "sqlite"],
                          env=dict(os.environ, PORTICO_BIN=binary), capture_output=True, text=True, check=True).stdout
     rows = {}
     for load, rps, accepted, _, p50, p99, non2xx, cpu in ROW.findall(out):
@@ -31,6 +32,8 @@ def run(binary, seconds):
     health = rows["GET /healthz"]["rps"]
     for row in rows.values():
         row["ratio"] = row["accepted"] / health
+        # A binary that stores nothing (bench/bounds/store-nothing.patch) commits no row: its share is of answers.
+        row["answered_ratio"] = row["rps"] / health
     return rows
 
 
@@ -39,6 +42,7 @@ def main():
     parser.add_argument("binaries", nargs="+", metavar="BINARY", help="two or more portico binaries (or wrapper scripts); the first is the baseline")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--slices", type=int, default=1, help="passed to ingest_bench.py: each load in turns, the loads alternating")
     a = parser.parse_args()
     if len(a.binaries) < 2:
         parser.error("give at least two binaries")
@@ -47,7 +51,7 @@ def main():
     runs = {name: [] for name in names}
     for round_ in range(a.rounds):
         for name in round_order(names, round_):
-            rows = run(binaries[name], a.seconds)
+            rows = run(binaries[name], a.seconds, a.slices)
             runs[name].append(rows)
             print(f"round {round_ + 1} {name}: " + "; ".join(
                 f"{load} {r['rps']:,.0f}/s" + (f" accepted {r['accepted']:,.0f}/s = {100 * r['ratio']:.0f} %" if r["accepted"] else "")
@@ -59,7 +63,12 @@ def main():
         for name in names:
             rs = [rows[load] for rows in runs[name]]
             med = lambda key: statistics.median(r[key] for r in rs)
-            share = f" accepted {med('accepted'):,.0f}/s = {100 * med('ratio'):.1f} % of /healthz" if rs[0]["accepted"] else ""
+            if rs[0]["accepted"]:
+                share = f" accepted {med('accepted'):,.0f}/s = {100 * med('ratio'):.1f} % of /healthz"
+            elif load.startswith("POST"):
+                share = f" (none stored: answers = {100 * med('answered_ratio'):.1f} % of /healthz)"
+            else:
+                share = ""
             change = "" if name == names[0] else f" ({100 * (med('cpu') / base - 1):+.1f} % against {names[0]})"
             print(f"  {load:20} {name}: {med('rps'):,.0f} req/s{share}, {med('cpu'):.0f} µs/answer{change}, "
                   f"p50 {' '.join(r['p50'] for r in rs)}, p99 {' '.join(r['p99'] for r in rs)}")

@@ -21,6 +21,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import sqlite3
 import subprocess
 import sys
@@ -212,7 +213,9 @@ def sqlite_floor(schema_db, work):
 
 
 def run_setup(setup, a, work, keys, files, cluster):
-    """The three phases against one setup; [(load, wrk figures, rows committed or None)]."""
+    """The loads against one setup; [(load, wrk figures, rows committed or None)]. With --slices K each load runs K times
+    for seconds/K, the loads taking turns (/healthz, feedback, engagement, /healthz, …), and each load's slices are added
+    up: a drift of the VM's speed during the run then weighs on every load alike instead of on whichever ran last."""
     with contextlib.ExitStack() as stack:
         db = sqlite_db(work) if setup == "sqlite" else cluster.database()
         servers = [stack.enter_context(serve(work, f"{setup}-{n}", db, keys)) for n in range(2 if setup == "replicas" else 1)]
@@ -223,22 +226,47 @@ def run_setup(setup, a, work, keys, files, cluster):
             base = stack.enter_context(Nginx(folder, servers)).base_url
         pids, db_pid = [s.process.pid for s in servers], (cluster.postmaster() if setup != "sqlite" else None)
         print(f"{SETUPS[setup]}: portico pid {pids}, {base}", flush=True)
-        phases = [("GET /healthz", run_wrk(base + "/healthz", a.seconds, pids, db_pid), None)]
-        for kind, path, table, content_type in ENDPOINTS:
-            if a.only and kind != a.only:
-                continue
-            before = count_rows(db, table)
-            result = run_wrk(base + path, a.seconds, pids, db_pid, files[kind], content_type)
-            phases.append((f"POST {path}", result, count_rows(db, table) - before))
+        slice_seconds = a.seconds // a.slices
+        slices = {"GET /healthz": []}
+        accepted = {}
+        for index in range(a.slices):
+            slices["GET /healthz"].append(run_wrk(base + "/healthz", slice_seconds, pids, db_pid))
+            for kind, path, table, content_type in ENDPOINTS:
+                if a.only and kind != a.only:
+                    continue
+                before = count_rows(db, table)
+                slices.setdefault(f"POST {path}", []).append(run_wrk(base + path, slice_seconds, pids, db_pid, files[kind][index], content_type))
+                accepted[f"POST {path}"] = accepted.get(f"POST {path}", 0) + count_rows(db, table) - before
+        phases = [(load, merged(runs), accepted.get(load)) for load, runs in slices.items()]
         if a.wrk_check:
             # wrk as the ceiling? Then more wrk threads would raise /healthz.
             phases.append(("GET /healthz, wrk -t4", run_wrk(base + "/healthz", a.seconds, pids, db_pid, threads=4), None))
     return phases
 
 
+def merged(runs):
+    """One load's slices as one run: counts, durations and CPU added up; p50 the slices' median, p99 their worst."""
+    if len(runs) == 1:
+        return runs[0]
+    def ms(text):
+        m = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
+    total = {key: sum(r[key] for r in runs) for key in ("requests", "seconds", "non2xx", "portico_cpu", "wrk_cpu")}
+    total["rps"] = total["requests"] / total["seconds"]
+    total["db_cpu"] = None if runs[0]["db_cpu"] is None else sum(r["db_cpu"] for r in runs)
+    total["p50"] = f"{statistics.median(ms(r['p50']) for r in runs):.2f}ms"
+    total["p99"] = max((r["p99"] for r in runs), key=ms)
+    errors = [r["errors"] for r in runs if r["errors"] != "none"]
+    total["errors"] = "; ".join(errors) if errors else "none"
+    total["raw"] = "\n".join(r["raw"] for r in runs)
+    return total
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--slices", type=int, default=1,
+                        help="run each load in this many turns of seconds/SLICES, the loads alternating (default 1: each load once)")
     parser.add_argument("--setups", default="sqlite,postgres,replicas", help="comma-separated, of: " + ", ".join(SETUPS))
     parser.add_argument("--bodies", type=int, default=None, help="pre-signed bodies per endpoint (default 30,000 per second)")
     parser.add_argument("--results", help="write the tables into this Markdown file (e.g. bench/RESULTS.md), replacing the same setups' section")
@@ -248,6 +276,8 @@ def main():
     parser.add_argument("--wrk-check", action="store_true", help="end each setup with /healthz from 4 wrk threads (is wrk the ceiling?)")
     a = parser.parse_args()
     setups = a.setups.split(",")
+    if a.slices < 1 or a.seconds % a.slices:
+        sys.exit(f"--slices must divide --seconds ({a.seconds}) into whole seconds: wrk takes whole seconds")
     if unknown := [s for s in setups if s not in SETUPS]:
         sys.exit(f"--setups: unknown {', '.join(unknown)}; use {', '.join(SETUPS)}")
     if not shutil.which("wrk"):
@@ -256,10 +286,12 @@ def main():
         sys.exit("nginx is missing: apt-get install -y nginx")
     started = datetime.datetime.now(datetime.timezone.utc)
     work = tempfile.mkdtemp(prefix="portico-ingest-bench-")
-    files = {kind: os.path.join(work, f"{kind}.txt") for kind, *_ in ENDPOINTS}
-    for kind, path in files.items():
+    # A file of bodies per slice: each wrk run starts at its file's first line, and no body is sent twice.
+    files = {kind: [os.path.join(work, f"{kind}-{index}.txt") for index in range(a.slices)] for kind, *_ in ENDPOINTS}
+    for kind, paths in files.items():
         if not a.only or kind == a.only:
-            write_bodies(path, a.bodies or BODIES_PER_SECOND * a.seconds, kind)
+            for path in paths:
+                write_bodies(path, (a.bodies or BODIES_PER_SECOND * a.seconds) // a.slices, kind)
     keys = build_keys(os.path.join(work, "server-keys"))
     results = {}
     with Cluster() if setups != ["sqlite"] else contextlib.nullcontext() as cluster:
@@ -299,14 +331,16 @@ def write_results(path, text, setups):
 def report(a, results, started, finished, floor=None):
     load = open("/proc/loadavg").read().split()[:3]
     binary = os.path.relpath(PORTICO_BIN, ROOT) if PORTICO_BIN.startswith("/") else PORTICO_BIN
-    args = (f"--seconds {a.seconds} --setups {','.join(results)}" + (" --wrk-check" if a.wrk_check else "")
+    args = (f"--seconds {a.seconds} --setups {','.join(results)}" + (f" --slices {a.slices}" if a.slices > 1 else "")
+            + (" --wrk-check" if a.wrk_check else "")
             + (f" --only {a.only}" if a.only else ""))
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL", "replicas": "two replicas behind nginx"}
     out = [f"## Ingest beside /healthz: {', '.join(names[s] for s in results)} (issue 18)", "",
            f"`PORTICO_BIN={binary} python3 bench/ingest_bench.py {args}` on {started:%Y-%m-%d %H:%M} UTC "
            f"({(finished - started).total_seconds():.0f} s); {os.cpu_count()} CPUs (wrk, portico, PostgreSQL and nginx share them), "
-           f"load average {' '.join(load)} at the end. Limits raised; wrk -t{THREADS} -c{CONNECTIONS} for {a.seconds} s per row, one "
-           "after another against the same server(s). Feedback and engagement bodies are signed beforehand, each sent once "
+           f"load average {' '.join(load)} at the end. Limits raised; wrk -t{THREADS} -c{CONNECTIONS} for {a.seconds} s per row, "
+           + (f"in {a.slices} turns of {a.seconds // a.slices} s, the loads alternating, " if a.slices > 1 else "one after another ")
+           + "against the same server(s). Feedback and engagement bodies are signed beforehand, each sent once "
            "(`bench/ingest.lua`); *accepted/s* is rows committed ÷ wrk's duration, *vs /healthz* its ratio to the /healthz "
            "row of the same setup. SQLite: WAL, synchronous=FULL; PostgreSQL: its own cluster, fsync and synchronous_commit on.", "",
            "| setup | load | requests/s | accepted/s | vs /healthz | p50 | p99 | non-2xx | wrk CPU s | portico CPU s | PostgreSQL CPU s | portico CPU µs per answer |",
