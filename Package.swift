@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Already there through Hummingbird; named for NIOEmbedded, which the handler tests drive a pipeline with.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // Debian's libcmark-gfm and its extensions, seen through pkg-config.
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(name: "PorticoFeedbackTests", dependencies: [
             "PorticoFeedback", "PorticoGate", "PorticoCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
     ]
 )

@@ -12,8 +12,9 @@ import PorticoCore
 /// with a `Content-Length` body within the route's cap, no `Transfer-Encoding` or `Expect`, no `Connection` but
 /// keep-alive or close, and nothing of Hummingbird's unanswered on the connection. Every other request goes on to
 /// Hummingbird untouched. After `Connection: close` it ends its output as Hummingbird does, and lets nothing further
-/// through. Until a taken request is answered the connection keeps its order: later parts wait here (and reading
-/// pauses), and a close (Hummingbird's, on SIGTERM) waits for the answer.
+/// through; once Hummingbird answers a `Connection: close` or closes, it takes nothing more. Until a taken request is
+/// answered the connection keeps its order: later parts, errors and events (a half-close, the quiesce on SIGTERM) wait
+/// here, reading pauses, and a close waits for the answer.
 final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -45,6 +46,9 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     private enum Held {
         case part(HTTPRequestPart)
         case error(any Error)
+        /// A half-close (`ChannelEvent.inputClosed`), Hummingbird's quiesce on SIGTERM, …: had it gone on,
+        /// Hummingbird would end the connection before it saw the requests still held here.
+        case event(Any)
     }
 
     private let routes: [Route]
@@ -58,6 +62,12 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var readPaused = false
     private var closesHeld: [(CloseMode, EventLoopPromise<Void>?)] = []
     private var isActive = true
+    /// Hummingbird is ending the connection (it answered a `Connection: close`, or closed): like its own path, this
+    /// takes no request after that, so nothing is stored that will never be answered.
+    private var takesNoMore = false
+    /// `takeHeld` is running: an answer written inside it leaves the rest to its loop, not to a call of its own, so a
+    /// long run of held requests that fail their checks does not nest a call per request.
+    private var drainingHeld = false
 
     init(routes: [Route], directory: DirectoryHolder, serverName: String, onAnswer: @escaping @Sendable (HTTPResponse.Status) -> Void) {
         self.routes = routes
@@ -71,6 +81,10 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         if isAnswering { held.append(.part(part)) } else { take(part, context: context) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if isAnswering { held.append(.event(event)) } else { context.fireUserInboundEventTriggered(event) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -96,13 +110,15 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func take(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
         switch state {
         case .idle:
-            if case .head(let head) = part, frameworkUnanswered == 0, let (route, length) = routeAndLength(ifTaking: head) {
-                state = .reading(head, context.channel.allocator.buffer(capacity: length), route)
+            if case .head(let head) = part, !takesNoMore, frameworkUnanswered == 0, let (route, length) = routeAndLength(ifTaking: head) {
+                // The buffer grows as the body arrives: a head alone does not reserve the whole cap.
+                state = .reading(head, context.channel.allocator.buffer(capacity: min(length, Self.initialBodyCapacity)), route)
                 return
             }
-            if case .head = part {
+            if case .head(let head) = part {
                 frameworkUnanswered += 1
                 state = .forwarding
+                if head.headerFields[.connection] == Self.close { takesNoMore = true }
             }
             context.fireChannelRead(wrapInboundOut(part))
         case .forwarding:
@@ -160,10 +176,11 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private static let close = "close"
+    private static let initialBodyCapacity = 4096
 
     private func write(_ answer: HTTPAnswer, origin: String?, closes: Bool, context: ChannelHandlerContext) {
         state = closes ? .closed : .idle
-        guard isActive else { return }
+        guard isActive else { return releaseCloses(context: context) }
         // The headers Hummingbird's route gives the same answer: CORS's, the length, the date and the server's name.
         var headers = answer.headers
         CORSPolicy<FeedbackRequestContext>.allow(origin, in: &headers, directory: directory)
@@ -174,21 +191,28 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
         if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(answer.body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        if !closesHeld.isEmpty { return releaseCloses(context: context) }
+        if !closesHeld.isEmpty {
+            // Hummingbird is closing: what waited here is not taken any more.
+            held.removeAll()
+            return releaseCloses(context: context)
+        }
         if closes {
             held.removeAll()
             context.close(mode: .output, promise: nil)
         }
-        takeHeld(context: context)
+        if !drainingHeld { takeHeld(context: context) }
     }
 
     /// What waited behind the answer, until it is all passed on or another taken request is being answered.
     private func takeHeld(context: ChannelHandlerContext) {
+        drainingHeld = true
+        defer { drainingHeld = false }
         var passedOn = false
         while !held.isEmpty, !isAnswering {
             switch held.removeFirst() {
             case .part(let part): take(part, context: context)
-            case .error(let error): context.fireErrorCaught(error)
+            case .error(let error): errorCaught(context: context, error: error)
+            case .event(let event): context.fireUserInboundEventTriggered(event)
             }
             passedOn = true
         }
@@ -219,9 +243,14 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         switch state {
-        case .reading, .answering: closesHeld.append((mode, promise))
-        case .idle, .forwarding, .closed: context.close(mode: mode, promise: promise)
+        case .reading, .answering:
+            // After channelInactive no answer comes to release it.
+            if isActive { return closesHeld.append((mode, promise)) }
+        case .idle, .forwarding, .closed:
+            break
         }
+        takesNoMore = true
+        context.close(mode: mode, promise: promise)
     }
 
     private func releaseCloses(context: ChannelHandlerContext) {

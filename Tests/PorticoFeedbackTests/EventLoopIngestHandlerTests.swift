@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
+import PorticoCore
+import Testing
+@testable import PorticoFeedback
+
+/// `EventLoopIngestHandler` alone in a pipeline (NIOEmbedded), with a route whose answers the test gives: orders of
+/// events a live server cannot be made to produce on cue. (`EventLoopIngestTests` meets the handler over a socket.)
+@Suite struct EventLoopIngestHandlerTests {
+    /// The route's calls: each call's answer, and how deep the stack was when it came.
+    final class Route: @unchecked Sendable {
+        var answers: [@Sendable (HTTPAnswer) -> Void] = []
+        var stackDepths: [Int] = []
+
+        /// A body `fail` is answered at once (as a request that fails a check is); any other waits for the test.
+        var route: EventLoopIngestHandler.Route {
+            .init(path: "/v1/feedback", maxBodyBytes: 1024) { body, _, _, answer in
+                self.answers.append(answer)
+                self.stackDepths.append(Self.stackDepth())
+                if body == Data("fail".utf8) { answer(HTTPAnswer(status: .unsupportedMediaType, headers: [:], body: ByteBuffer())) }
+            }
+        }
+
+        static func stackDepth() -> Int { Thread.callStackReturnAddresses.count }
+    }
+
+    func channel(_ route: Route) throws -> EmbeddedChannel {
+        let directory = DirectoryHolder(FeedbackDirectory(portal: PortalConfig(), accounts: []))
+        return EmbeddedChannel(handler: EventLoopIngestHandler(routes: [route.route], directory: directory, serverName: "portico",
+                                                                onAnswer: { _ in }))
+    }
+
+    func post(_ body: String) -> [HTTPRequestPart] {
+        let head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/v1/feedback",
+                               headerFields: [.contentType: "application/json", .contentLength: String(body.utf8.count)])
+        return [.head(head), .body(ByteBuffer(string: body)), .end(nil)]
+    }
+
+    func get(_ fields: HTTPFields = [:]) -> [HTTPRequestPart] {
+        [.head(HTTPRequest(method: .get, scheme: nil, authority: "127.0.0.1", path: "/healthz", headerFields: fields)), .end(nil)]
+    }
+
+    /// The statuses of the answers written so far.
+    func statuses(_ channel: EmbeddedChannel) throws -> [Int] {
+        var statuses: [Int] = []
+        while let part = try channel.readOutbound(as: HTTPResponsePart.self) {
+            if case .head(let head) = part { statuses.append(head.status.code) }
+        }
+        return statuses
+    }
+
+    @Test func takesNoRequestOnceHummingbirdAnsweredConnectionClose() throws {
+        let route = Route()
+        let channel = try channel(route)
+        for part in get([.connection: "close"]) { try channel.writeInbound(part) }
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) != nil)
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) != nil)
+        // Hummingbird's answer passes through the handler on its way out.
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok, headerFields: [.connection: "close"])))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        // A POST that arrives before Hummingbird's close is Hummingbird's to refuse, not this handler's to store.
+        for part in post("wait") { try channel.writeInbound(part) }
+        guard case .head(let forwarded) = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the POST was taken")
+            return
+        }
+        #expect(forwarded.path == "/v1/feedback")
+        #expect(route.answers.isEmpty)
+    }
+
+    @Test func takesRequestsAgainAfterHummingbirdAnsweredOneWithoutClose() throws {
+        let route = Route()
+        let channel = try channel(route)
+        for part in get() { try channel.writeInbound(part) }
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        _ = try statuses(channel)
+        for part in post("fail") { try channel.writeInbound(part) }
+        #expect(route.answers.count == 1)
+        #expect(try statuses(channel) == [415])
+    }
+
+    @Test func answersHeldRequestsInALoopNotACallEach() throws {
+        let route = Route()
+        let channel = try channel(route)
+        for part in post("wait") { try channel.writeInbound(part) }
+        let held = 300
+        for _ in 0..<held { for part in post("fail") { try channel.writeInbound(part) } }
+        #expect(route.answers.count == 1, "held behind the first POST's answer")
+        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        #expect(try statuses(channel) == [201] + Array(repeating: 415, count: held))
+        // Every held request is checked from the same depth: a nested call per request would add frames each time.
+        let depths = route.stackDepths.dropFirst()
+        #expect(depths.count == held)
+        #expect((depths.max() ?? 0) - (depths.min() ?? 0) < 10, "stack depths from \(depths.min() ?? 0) to \(depths.max() ?? 0)")
+    }
+
+    @Test func holdsAHalfCloseBehindTheRequestsItHolds() throws {
+        let route = Route()
+        let recorder = Recorder()
+        let directory = DirectoryHolder(FeedbackDirectory(portal: PortalConfig(), accounts: []))
+        let channel = EmbeddedChannel(handlers: [EventLoopIngestHandler(routes: [route.route], directory: directory, serverName: "portico",
+                                                                        onAnswer: { _ in }), recorder])
+        for part in post("wait") + get() { try channel.writeInbound(part) }
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        #expect(recorder.seen.isEmpty, "the GET and the half-close wait for the POST's answer")
+        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        #expect(recorder.seen == ["head", "end", "inputClosed"])
+    }
+
+    /// What reaches the handler after `EventLoopIngestHandler`, in order.
+    final class Recorder: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPRequestPart
+        var seen: [String] = []
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head: seen.append("head")
+            case .body: seen.append("body")
+            case .end: seen.append("end")
+            }
+        }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            seen.append(event as? ChannelEvent == .inputClosed ? "inputClosed" : "\(event)")
+        }
+    }
+}
