@@ -197,8 +197,12 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
             return releaseCloses(context: context)
         }
         if closes {
+            // What came after is dropped, but not the events: a quiesce held here is Hummingbird's cue to close
+            // the rest of the connection.
+            let events = held.compactMap { if case .event(let event) = $0 { event } else { nil } }
             held.removeAll()
             context.close(mode: .output, promise: nil)
+            for event in events { context.fireUserInboundEventTriggered(event) }
         }
         if !drainingHeld { takeHeld(context: context) }
     }
@@ -254,6 +258,7 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func releaseCloses(context: ChannelHandlerContext) {
+        if !closesHeld.isEmpty { takesNoMore = true }
         let closes = closesHeld
         closesHeld = []
         for (mode, promise) in closes { context.close(mode: mode, promise: promise) }
