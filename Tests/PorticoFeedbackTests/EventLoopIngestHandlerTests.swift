@@ -36,9 +36,11 @@ import Testing
         return EmbeddedChannel(handlers: [handler] + (next.map { [$0] } ?? []))
     }
 
-    func post(_ body: String) -> [HTTPRequestPart] {
-        let head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/v1/feedback",
-                               headerFields: [.contentType: "application/json", .contentLength: String(body.utf8.count)])
+    func post(_ body: String, _ fields: HTTPFields = [:]) -> [HTTPRequestPart] {
+        var headerFields = fields
+        headerFields[.contentType] = "application/json"
+        headerFields[.contentLength] = String(body.utf8.count)
+        let head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/v1/feedback", headerFields: headerFields)
         return [.head(head), .body(ByteBuffer(string: body)), .end(nil)]
     }
 
@@ -115,12 +117,7 @@ import Testing
         let route = Route()
         let recorder = Recorder()
         let channel = try channel(route, then: recorder)
-        var parts = post("wait")
-        if case .head(var head) = parts[0] {
-            head.headerFields[.connection] = "close"
-            parts[0] = .head(head)
-        }
-        for part in parts { try channel.writeInbound(part) }
+        for part in post("wait", [.connection: "close"]) { try channel.writeInbound(part) }
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         #expect(recorder.seen.isEmpty)
         // The answer ends the connection's requests; Hummingbird still needs the quiesce to close the rest.

@@ -253,14 +253,18 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .idle, .forwarding, .closed:
             break
         }
-        takesNoMore = true
-        context.close(mode: mode, promise: promise)
+        passOn(mode, promise, context: context)
     }
 
     private func releaseCloses(context: ChannelHandlerContext) {
-        if !closesHeld.isEmpty { takesNoMore = true }
         let closes = closesHeld
         closesHeld = []
-        for (mode, promise) in closes { context.close(mode: mode, promise: promise) }
+        for (mode, promise) in closes { passOn(mode, promise, context: context) }
+    }
+
+    /// Hummingbird's close, on its way out: the connection is ending, so no request is taken after it.
+    private func passOn(_ mode: CloseMode, _ promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        takesNoMore = true
+        context.close(mode: mode, promise: promise)
     }
 }
