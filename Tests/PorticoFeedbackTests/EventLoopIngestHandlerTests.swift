@@ -29,11 +29,12 @@ import Testing
         }
     }
 
-    /// The handler in a pipeline of its own, or with `next` after it.
-    func channel(_ route: Route, then next: Recorder? = nil) throws -> EmbeddedChannel {
+    /// The handler in a pipeline of its own, or with `next` after it, and `stopper` before it.
+    func channel(_ route: Route, then next: Recorder? = nil, closesStoppedBy stopper: CloseStopper? = nil) throws -> EmbeddedChannel {
         let directory = DirectoryHolder(FeedbackDirectory(portal: PortalConfig(), accounts: []))
         let handler = EventLoopIngestHandler(routes: [route.route], directory: directory, serverName: "portico", onAnswer: { _ in })
-        return EmbeddedChannel(handlers: [handler] + (next.map { [$0] } ?? []))
+        let handlers: [any ChannelHandler] = (stopper.map { [$0] } ?? []) + [handler] + (next.map { [$0] } ?? [])
+        return EmbeddedChannel(handlers: handlers)
     }
 
     func post(_ body: String, _ fields: HTTPFields = [:]) -> [HTTPRequestPart] {
@@ -153,6 +154,45 @@ import Testing
         channel.close().whenComplete { _ in closed = true }
         channel.embeddedEventLoop.run()
         #expect(closed, "no answer comes to release a close held now")
+    }
+
+    @Test func takesNoRequestOnceACloseWentOut() throws {
+        let route = Route()
+        let recorder = Recorder()
+        let stopper = CloseStopper()
+        let channel = try channel(route, then: recorder, closesStoppedBy: stopper)
+        // A close of the output (a real socket keeps reading after it; here it stops before the channel).
+        channel.pipeline.close(mode: .output, promise: nil)
+        #expect(stopper.closes == [.output])
+        for part in post("wait") { try channel.writeInbound(part) }
+        #expect(route.answers.isEmpty, "the connection is ending: the POST is Hummingbird's to refuse")
+        #expect(recorder.seen == ["head", "body", "end"])
+    }
+
+    @Test func takesNoRequestOnceAHeldCloseWentOut() throws {
+        let route = Route()
+        let recorder = Recorder()
+        let stopper = CloseStopper()
+        let channel = try channel(route, then: recorder, closesStoppedBy: stopper)
+        for part in post("wait") { try channel.writeInbound(part) }
+        channel.pipeline.close(mode: .output, promise: nil)
+        #expect(stopper.closes.isEmpty, "held until the POST is answered")
+        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        #expect(stopper.closes == [.output])
+        for part in post("wait") { try channel.writeInbound(part) }
+        #expect(route.answers.count == 1)
+        #expect(recorder.seen == ["head", "body", "end"])
+    }
+
+    /// Stands between the handler and the channel: keeps the closes that reach it, so the channel stays open.
+    final class CloseStopper: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Any
+        var closes: [CloseMode] = []
+
+        func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+            closes.append(mode)
+            promise?.succeed(())
+        }
     }
 
     /// The decoder's error for a body that stops short, as the handler sees it.
