@@ -29,6 +29,9 @@ import Testing
         }
     }
 
+    /// The answer the tests give a taken request once its commit is done.
+    static let created = HTTPAnswer(status: .created, headers: [:], body: ByteBuffer())
+
     /// The handler in a pipeline of its own, or with `next` after it, and `stopper` before it.
     func channel(_ route: Route, then next: Recorder? = nil, closesStoppedBy stopper: CloseStopper? = nil) throws -> EmbeddedChannel {
         let directory = DirectoryHolder(FeedbackDirectory(portal: PortalConfig(), accounts: []))
@@ -96,7 +99,7 @@ import Testing
         let held = 300
         for _ in 0..<held { for part in post("fail") { try channel.writeInbound(part) } }
         #expect(route.answers.count == 1, "held behind the first POST's answer")
-        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        route.answers[0](Self.created)
         #expect(try statuses(channel) == [201] + Array(repeating: 415, count: held))
         // Each held request is checked after the one before it returned, not from inside its answer.
         #expect(route.answers.count == held + 1)
@@ -110,7 +113,7 @@ import Testing
         for part in post("wait") + get() { try channel.writeInbound(part) }
         channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         #expect(recorder.seen.isEmpty, "the GET and the half-close wait for the POST's answer")
-        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        route.answers[0](Self.created)
         #expect(recorder.seen == ["head", "end", "inputClosed"])
     }
 
@@ -122,7 +125,7 @@ import Testing
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         #expect(recorder.seen.isEmpty)
         // The answer ends the connection's requests; Hummingbird still needs the quiesce to close the rest.
-        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        route.answers[0](Self.created)
         #expect(try statuses(channel) == [201])
         #expect(recorder.seen == ["ChannelShouldQuiesceEvent()"])
     }
@@ -136,7 +139,7 @@ import Testing
         try channel.writeInbound(post("0123456789")[0])
         try channel.writeInbound(HTTPRequestPart.body(ByteBuffer(string: "0123")))
         channel.pipeline.fireErrorCaught(CutShort())
-        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        route.answers[0](Self.created)
         #expect(recorder.seen == ["error"])
         // Hummingbird's close after its 400 then goes through instead of waiting for an answer that never comes.
         var closed = false
@@ -177,7 +180,7 @@ import Testing
         for part in post("wait") { try channel.writeInbound(part) }
         channel.pipeline.close(mode: .output, promise: nil)
         #expect(stopper.closes.isEmpty, "held until the POST is answered")
-        route.answers[0](HTTPAnswer(status: .created, headers: [:], body: ByteBuffer()))
+        route.answers[0](Self.created)
         #expect(stopper.closes == [.output])
         for part in post("wait") { try channel.writeInbound(part) }
         #expect(route.answers.count == 1)

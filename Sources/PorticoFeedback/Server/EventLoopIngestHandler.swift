@@ -118,7 +118,7 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
             if case .head(let head) = part {
                 frameworkUnanswered += 1
                 state = .forwarding
-                if head.headerFields[.connection] == Self.close { takesNoMore = true }
+                if Self.endsConnection(head) { takesNoMore = true }
             }
             context.fireChannelRead(wrapInboundOut(part))
         case .forwarding:
@@ -161,8 +161,7 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func answer(_ head: HTTPRequest, body: ByteBuffer, route: Route, context: ChannelHandlerContext) {
         let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
         let origin = head.headerFields[.origin]
-        // Hummingbird's own test for ending the connection after the answer.
-        let closes = head.headerFields[.connection] == Self.close
+        let closes = Self.endsConnection(head)
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
         route.submit(Data(body.readableBytesView), head.headerFields, peer) { answer in
@@ -176,6 +175,10 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private static let close = "close"
+
+    /// Hummingbird's own test for ending the connection after the answer, for the requests this takes and for those it
+    /// leaves to Hummingbird alike.
+    private static func endsConnection(_ head: HTTPRequest) -> Bool { head.headerFields[.connection] == close }
     private static let initialBodyCapacity = 4096
 
     private func write(_ answer: HTTPAnswer, origin: String?, closes: Bool, context: ChannelHandlerContext) {
