@@ -172,7 +172,9 @@ import Testing
     }
 
     func count(_ store: FeedbackStore, _ sql: String) throws -> Int {
-        try store.pool.read { try Int.fetchOne($0, sql: sql) ?? -1 }
+        // Submissions' events and notifications follow them (`SubmissionTrail`): written before they are counted.
+        try store.writeCaughtUp { _ in }
+        return try store.pool.read { try Int.fetchOne($0, sql: sql) ?? -1 }
     }
 
     /// Runs `submissions` while the writer is held, so that all but the first share one transaction, and checks

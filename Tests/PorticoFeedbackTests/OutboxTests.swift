@@ -62,7 +62,7 @@ final class Clock: Sendable {
         #expect(try await deliverer(try FeedbackStore(path: path), client, clock).deliverDue() == 0)
         clock.advance(OutboxDeliverer.backoff(afterAttempts: 2))
         #expect(try await deliverer(try FeedbackStore(path: path), client, clock).deliverDue() == 1)
-        #expect(try FeedbackStore(path: path).outboxCounts() == (pending: 0, delivered: 1))
+        #expect(try await FeedbackStore(path: path).outboxCounts() == (pending: 0, delivered: 1))
 
         let delivery = try #require(client.deliveries.first)
         let payload = try JSONValue.parse(delivery.body)
@@ -78,7 +78,7 @@ final class Clock: Sendable {
         _ = try await storeOne(store)
         let client = FlakyWebhook(failures: 0)
         #expect(try await deliverer(store, client, Clock(Fixture.now), webhook: nil).deliverDue() == 0)
-        #expect(try store.outboxCounts() == (pending: 1, delivered: 0))
+        #expect(try await store.outboxCounts() == (pending: 1, delivered: 0))
     }
 
     @Test func sendsNothingUnsignedWhileTheSecretIsMissing() async throws {
@@ -87,7 +87,7 @@ final class Clock: Sendable {
         let client = FlakyWebhook(failures: 0)
         #expect(try await deliverer(store, client, Clock(Fixture.now), secret: nil).deliverDue() == 0)
         #expect(client.deliveries.isEmpty)
-        #expect(try store.outboxCounts() == (pending: 1, delivered: 0))
+        #expect(try await store.outboxCounts() == (pending: 1, delivered: 0))
         #expect(try await deliverer(store, client, Clock(Fixture.now)).deliverDue() == 1)
         #expect(client.deliveries.map(\.id) == ["portico-1"], "the id the receiver deduplicates by")
     }

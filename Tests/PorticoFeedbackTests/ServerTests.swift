@@ -50,7 +50,7 @@ import Testing
             #expect(stored[0].accountSlug == "acme" && stored[0].viewer == "alice" && stored[0].status == .open)
             #expect(stored[0].fields["message"] == .string("Useful, thanks"))
             // the fixture's body ticks `workshop`: a notification for the submission and one for its workshop request
-            #expect(try store.outboxCounts().pending == 2)
+            #expect(try await store.outboxCounts().pending == 2)
             #expect(try store.workshopRequests().map(\.submissionID) == [stored[0].id])
         }
     }

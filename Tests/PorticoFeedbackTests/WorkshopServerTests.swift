@@ -52,7 +52,7 @@ import Testing
             #expect(request.topic == "Cloud costs" && request.preferredWeeks == "weeks 24-26" && request.participants == 12 && request.notes == "Remote is fine")
             #expect(request.smeName == "Grace Hopper", "the SME whose topics match the page's tags")
             #expect(try store.history(.workshop, id: request.id).map { "\($0.actor) \($0.action)" } == ["reader created"])
-            #expect(try store.outboxCounts().pending == 1)
+            #expect(try await store.outboxCounts().pending == 1)
             #expect(try store.submissions().isEmpty)
         }
     }
@@ -171,7 +171,7 @@ import Testing
             #expect(requests.count == 1 && submissions.count == 2)
             #expect(requests[0].submissionID == submissions[0].id && requests[0].topic == "Cloud costs" && requests[0].smeName == "Ada Lovelace")
             #expect(requests[0].participants == nil && requests[0].page == "insights/cloud-costs/index.html")
-            #expect(try store.outboxCounts().pending == 3, "one notification per submission and one for the request")
+            #expect(try await store.outboxCounts().pending == 3, "one notification per submission and one for the request")
         }
     }
 

@@ -41,7 +41,7 @@ def test_db_migrate_prints_the_versions(tmp_path):
     db = str(tmp_path / "feedback.sqlite")
     database_for(db)
     result = run_portico("db", "migrate", "--db", db)
-    assert "schema at 5 of 5 versions" in result.stdout and "v5: the feedback replay key" in result.stdout, result.stdout
+    assert "schema at 6 of 6 versions" in result.stdout and "v6: a submission's event and notification" in result.stdout, result.stdout
     again = run_portico("db", "migrate", "--db", db)
     assert again.stdout == result.stdout
 

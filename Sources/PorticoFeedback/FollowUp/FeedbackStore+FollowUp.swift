@@ -7,7 +7,7 @@ extension FeedbackStore {
     /// Sets a submission's status: `resolved` stamps `resolved_at` (and keeps `note` as the resolution, as
     /// `feedback resolve` always did); `open` clears it. The same status again records only the note, if any.
     public func changeFeedbackStatus(id: Int64, to status: SubmissionStatus, actor: String, note: String? = nil, at date: Date) throws {
-        try pool.write { db in
+        try writeCaughtUp { db in
             guard let current = try String.fetchOne(db, sql: "SELECT status FROM submission WHERE id = ?", arguments: [id]) else {
                 throw FollowUpError.notFound(.feedback, id: id)
             }
@@ -34,7 +34,7 @@ extension FeedbackStore {
 
     /// Assigns an item to a staff id, or unassigns it (nil). Assigning to whoever has it already records nothing.
     public func assign(_ kind: FollowUpKind, id: Int64, to staffID: String?, actor: String, at date: Date) throws {
-        try pool.write { db in
+        try writeCaughtUp { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT assignee FROM \(kind.table) WHERE id = ?", arguments: [id]) else {
                 throw FollowUpError.notFound(kind, id: id)
             }
@@ -47,7 +47,7 @@ extension FeedbackStore {
 
     public func addNote(_ kind: FollowUpKind, id: Int64, note: String, actor: String, at date: Date) throws {
         try Self.requireText(note)
-        try pool.write { db in
+        try writeCaughtUp { db in
             try db.execute(sql: "UPDATE \(kind.table) SET updated_at = ? WHERE id = ?", arguments: [date, id])
             guard db.changesCount > 0 else { throw FollowUpError.notFound(kind, id: id) }
             try Self.record(db, kind, id: id, at: date, actor: actor, action: .note, note: note)
@@ -56,7 +56,8 @@ extension FeedbackStore {
 
     /// Everything that happened to an item, oldest first.
     public func history(_ kind: FollowUpKind, id: Int64) throws -> [FollowUpEvent] {
-        try pool.read { db in
+        if trail.behind { try writeCaughtUp { _ in } }
+        return try pool.read { db in
             try FollowUpEvent.fetchAll(db, sql: "SELECT * FROM follow_up_event WHERE item_kind = ? AND item_id = ? ORDER BY at, id",
                                        arguments: [kind.rawValue, id])
         }

@@ -7,11 +7,13 @@ extension FeedbackStore {
     /// committed. Throws `StoreError.duplicateNonce` when the viewer used this nonce before, on either form.
     public func insertWorkshop(_ new: NewWorkshopRequest, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         do {
-            return try await write(grouped: { db in
+            return try await write(grouped: { [replayFilter] db in
                 if let nonce = new.nonce, try Self.nonceUsed(db, accountPath: new.accountPath, viewer: new.viewer, nonce: nonce, sentAt: new.sentAt) {
                     throw StoreError.duplicateNonce
                 }
-                return try Self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
+                let id = try Self.insertWorkshopRow(db, new, submissionID: nil, notification: notification)
+                if let nonce = new.nonce { replayFilter.insertWorkshop(accountPath: new.accountPath, viewer: new.viewer, nonce: nonce) }
+                return id
             })
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.duplicateNonce

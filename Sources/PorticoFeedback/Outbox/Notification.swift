@@ -37,6 +37,13 @@ enum Notification {
     }
 
     static func template(accountSlug: String, new: NewSubmission) -> Template {
+        feedbackTemplate(accountSlug: accountSlug, fieldsText: new.fieldsText, page: new.submission.page,
+                         receivedAt: new.receivedAt, sme: new.sme, viewer: new.submission.viewer)
+    }
+
+    /// A feedback submission's, from its stored columns (an outbox entry written without its payload, `SubmissionTrail`).
+    static func feedbackTemplate(accountSlug: String, fieldsText: String, page: String, receivedAt: Date, sme: NewSubmission.SME?,
+                                 viewer: String) -> Template {
         // Member by member in key order, as JSONWriter writes an object (a test compares the two): without building and
         // sorting a dictionary first.
         var before: [UInt8] = [], after: [UInt8] = []
@@ -45,15 +52,15 @@ enum Notification {
         before += #"{"account":"#.utf8
         JSONWriter.string(accountSlug, into: &before)
         before += #","fields":"#.utf8
-        before += new.fieldsText.utf8
+        before += fieldsText.utf8
         before += #","id":"#.utf8
         after += #","page":"#.utf8
-        JSONWriter.string(new.submission.page, into: &after)
+        JSONWriter.string(page, into: &after)
         after += #","received_at":"#.utf8
-        JSONWriter.string(UTCDateText.iso8601(new.receivedAt), into: &after)
+        JSONWriter.string(UTCDateText.iso8601(receivedAt), into: &after)
         after += #","sme":"#.utf8
-        if let sme = new.sme {
-            // {"email":…,"name":…}, as JSONWriter writes `sme(new.sme)`.
+        if let sme = sme {
+            // {"email":…,"name":…}, as JSONWriter writes `sme(sme)`.
             after += #"{"email":"#.utf8
             if let email = sme.email { JSONWriter.string(email, into: &after) } else { after += "null".utf8 }
             after += #","name":"#.utf8
@@ -63,7 +70,7 @@ enum Notification {
             after += "null".utf8
         }
         after += #","type":"feedback","viewer":"#.utf8
-        JSONWriter.string(new.submission.viewer, into: &after)
+        JSONWriter.string(viewer, into: &after)
         after += "}".utf8
         return Template(pieces: [String(decoding: before, as: UTF8.self), String(decoding: after, as: UTF8.self)], holes: ["id"])
     }

@@ -11,7 +11,8 @@ extension FeedbackStore {
     /// copied to the sub-journal, a sixth of the writer's time). A work that fails before it changed a row (a
     /// replay, a nonce's unique key) answers for itself and the others go on. One that fails after changing rows is
     /// left out and the transaction is rolled back and run again without it, so none of its rows are stored.
-    static func groupCommit(_ pool: DatabasePool, checkpointer: WALCheckpointer) -> GroupCommit<SQLiteWork, Int64> {
+    static func groupCommit(_ pool: DatabasePool, checkpointer: WALCheckpointer, replayFilter: SubmissionReplayFilter,
+                            trail: SubmissionTrail) -> GroupCommit<SQLiteWork, Int64> {
         GroupCommit { works in
             defer { checkpointer.committed() }
             return try await pool.writeWithoutTransaction { db in
@@ -21,6 +22,8 @@ extension FeedbackStore {
                     results.reserveCapacity(works.count)
                     var failedHalfway = false
                     try db.inTransaction(.immediate) {
+                        // Another process's commits since this store's last one: the replay filter reads them first.
+                        try replayFilter.loadIfChanged(db)
                         for (index, work) in works.enumerated() {
                             if let error = leftOut[index] {
                                 results.append(.failure(error))
@@ -39,6 +42,8 @@ extension FeedbackStore {
                             // A work that ended the transaction itself: GroupCommit runs each work alone.
                             guard db.isInsideTransaction else { throw TransactionEnded() }
                         }
+                        // The events and outbox entries of earlier submissions, when they are due.
+                        try trail.writeIfDue(db)
                         return .commit
                     }
                     if !failedHalfway { return results }

@@ -4,6 +4,7 @@ import GRDB
 /// Whole tables of the SQLite store, for `portico db copy`.
 extension FeedbackStore {
     public func page(of table: String, after: [DatabaseValue]?, limit: Int) async throws -> [Row] {
+        try await caughtUp()
         let sql = StoreSchema.pageQuery(table, afterAKey: after != nil)
         let arguments = StatementArguments((after ?? []) + [limit.databaseValue])
         return try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }

@@ -8,8 +8,18 @@ public final class FeedbackStore: Sendable {
     /// Readers' submissions, workshop requests and reading batches: waiting ones share one transaction.
     let ingest: GroupCommit<SQLiteWork, Int64>
     let checkpointer: WALCheckpointer
+    /// The first half of the feedback replay guard (v6).
+    let replayFilter = SubmissionReplayFilter()
+    /// Submissions' events and outbox entries, written after them (v6).
+    let trail: SubmissionTrail
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, trailInterval: SubmissionTrail.interval)
+    }
+
+    /// `trailInterval`: how long submissions' events and notifications may wait for a group commit to write them.
+    init(path: String, trailInterval: Duration) throws {
+        trail = SubmissionTrail(interval: trailInterval)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -35,8 +45,25 @@ public final class FeedbackStore: Sendable {
             throw StoreError.schemaTooNew(applied: applied, known: migrator.migrations)
         }
         try migrator.migrate(pool)
+        // The events and entries of submissions a crash left without them.
+        try pool.write { [trail] db in try trail.write(db) }
         checkpointer = try WALCheckpointer(path: path)
-        ingest = Self.groupCommit(pool, checkpointer: checkpointer)
+        ingest = Self.groupCommit(pool, checkpointer: checkpointer, replayFilter: replayFilter, trail: trail)
+    }
+
+    /// Writes the events and outbox entries of this process's submissions that wait for them: before anything reads or
+    /// changes either.
+    func caughtUp() async throws {
+        guard trail.behind else { return }
+        try await pool.write { [trail] db in try trail.write(db) }
+    }
+
+    /// A write of the account team's (or of `portico`'s commands) that follows this process's submissions' events.
+    func writeCaughtUp<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write { db in
+            if trail.behind { try trail.write(db) }
+            return try body(db)
+        }
     }
 
     /// The migrations applied to this database, oldest first.
@@ -44,7 +71,9 @@ public final class FeedbackStore: Sendable {
         try await pool.read { db in try Self.migrator.appliedMigrations(db) }
     }
 
-    /// Stores a submission and its outbox entry; returns its id once committed.
+    /// Stores a submission; returns its id once committed. Its `created` event and outbox entry follow within
+    /// `SubmissionTrail.interval`, and the entry's payload is built from the stored row when it is sent, so
+    /// `notification` (what the PostgreSQL store writes) is not used here.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64 {
         try await withCheckedThrowingContinuation { continuation in
             insert(new, notification: notification) { continuation.resume(with: $0) }
@@ -54,7 +83,7 @@ public final class FeedbackStore: Sendable {
     /// The same insert for a caller that cannot suspend: `answer` is called once its transaction committed or failed.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String,
                        answer: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
-        ingest.submit(Self.insertion(new, notification: notification)) { result in
+        ingest.submit(Self.insertion(new, replayFilter: replayFilter, trail: trail)) { result in
             if case .failure(let error as DatabaseError) = result, error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 answer(.failure(StoreError.duplicateNonce))
             } else {
@@ -63,19 +92,21 @@ public final class FeedbackStore: Sendable {
         }
     }
 
-    /// A submission's rows, as a work for the shared write transaction.
-    private static func insertion(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) -> SQLiteWork {
+    /// A submission's row (and its workshop request's, when asked for), as a work for the shared write transaction.
+    private static func insertion(_ new: NewSubmission, replayFilter: SubmissionReplayFilter, trail: SubmissionTrail) -> SQLiteWork {
         let status: SubmissionStatus = .open
         let fields = new.fieldsText
-        let payloadFor = notification
         // The same text GRDB stores for the date, written before the write lock is taken.
         let receivedAt = UTCDateText.storage(new.receivedAt)
         return { db in
-            if try Self.nonceUsed(db, accountPath: new.submission.account, viewer: new.submission.viewer, nonce: new.submission.nonce,
-                                  sentAt: new.submission.timestamp) {
+            let submission = new.submission
+            let key = SubmissionReplayFilter.Key(sentAt: submission.timestamp, accountPath: submission.account, viewer: submission.viewer,
+                                                 nonce: submission.nonce)
+            if replayFilter.mayHold(key),
+               try Self.nonceUsed(db, accountPath: submission.account, viewer: submission.viewer, nonce: submission.nonce,
+                                  sentAt: submission.timestamp) {
                 throw StoreError.duplicateNonce
             }
-            let submission = new.submission
             try db.run(db.cachedStatement(sql: """
                 INSERT INTO submission (received_at, account_slug, account_path, page, viewer, nonce, sent_at, fields, body,
                                         sme_name, sme_email, status)
@@ -86,12 +117,12 @@ public final class FeedbackStore: Sendable {
                 bind.blob(9, new.body); bind.text(10, new.sme?.name); bind.text(11, new.sme?.email); bind.text(12, status.rawValue)
             }
             let id = db.lastInsertedRowID
-            try Self.record(db, .feedback, id: id, at: receivedAt, actor: "reader", action: .created, to: status.rawValue)
-            try db.run(db.cachedStatement(sql: "INSERT INTO outbox (submission_id, payload, next_attempt_at) VALUES (?, ?, ?)")) { bind in
-                bind.integer(1, id); bind.text(2, payloadFor(id)); bind.text(3, receivedAt)
-            }
+            replayFilter.insert(key)
+            trail.inserted(id)
             // The `workshop` box ticked: a workshop request too, with its own notification, in the same transaction.
+            // The submission's own event and notification are written first, so that they come before the request's.
             if let workshop = new.workshopRequest, let notification = new.workshopNotification {
+                try trail.write(db)
                 _ = try Self.insertWorkshopRow(db, workshop, submissionID: id) { notification.with(id: $0, submissionID: id) }
             }
             return id
@@ -122,9 +153,12 @@ public final class FeedbackStore: Sendable {
     // MARK: outbox
 
     public func dueNotifications(at date: Date, limit: Int = 50) async throws -> [OutboxEntry] {
-        try await pool.read { db in
+        try await caughtUp()
+        return try await pool.read { db in
             try OutboxEntry.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                SELECT o.*, \(OutboxEntry.submissionColumns) FROM outbox o
+                LEFT JOIN submission s ON o.payload IS NULL AND s.id = o.submission_id
+                WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?
                 """, arguments: [date, limit])
         }
     }
@@ -143,8 +177,9 @@ public final class FeedbackStore: Sendable {
     }
 
     /// (pending, delivered) notification counts.
-    public func outboxCounts() throws -> (pending: Int, delivered: Int) {
-        try pool.read { db in
+    public func outboxCounts() async throws -> (pending: Int, delivered: Int) {
+        try await caughtUp()
+        return try await pool.read { db in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") ?? 0
             let delivered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL") ?? 0
             return (pending, delivered)

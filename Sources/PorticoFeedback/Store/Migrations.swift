@@ -131,6 +131,7 @@ extension FeedbackStore {
         registerReadingMigrations(in: &migrator)
         registerConsoleMigrations(&migrator)
         registerReplayKeyMigration(&migrator)
+        registerTrailMigration(&migrator)
         return migrator
     }
 

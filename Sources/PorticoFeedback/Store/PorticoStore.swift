@@ -102,6 +102,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case duplicateSession
     /// The database was migrated by a newer portico: its versions are not all known to this one.
     case schemaTooNew(applied: [String], known: [String])
+    /// An outbox entry with no payload (built when sent) whose submission is gone: not written by portico.
+    case notificationWithoutPayload(id: Int64)
 
     public var description: String {
         switch self {
@@ -110,6 +112,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .schemaTooNew(let applied, let known):
             "the database's schema is newer than this portico knows (it has \(applied.filter { !known.contains($0) }.joined(separator: ", "))); "
                 + "run the portico that migrated it, or a newer one"
+        case .notificationWithoutPayload(let id):
+            "outbox entry \(id) has no payload and no submission to build it from; delete it, or give it a payload"
         }
     }
 }

@@ -104,7 +104,7 @@ extension FeedbackStore {
     /// their rows in any other table of `readerTables`. `account` is the slug (or the site path). Returns the rows
     /// removed per table, in the order they were deleted.
     public func forget(account: String, viewer: String) throws -> [(table: String, rows: Int)] {
-        try pool.write { db in
+        try writeCaughtUp { db in
             var slugs: Set<String> = [account]
             for table in ["submission", "workshop_request", "reading_batch"] {
                 slugs.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT account_slug FROM \(table) WHERE account_path = ? AND account_slug IS NOT NULL",

@@ -8,6 +8,7 @@ public enum StoreSchema {
         "v3-reading: batches name their account slug; indexes for retention",
         "v4-console: covering index for per-account reading totals",
         "v5: the feedback replay key leads with the signed timestamp",
+        "v6: a submission's event and notification written after it; notifications built when sent",
     ]
 
     /// The tables, in an order where every row's references come before it (what `portico db copy` follows).

@@ -110,8 +110,23 @@ public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
         id = row["id"]
         submissionID = row["submission_id"]
         workshopID = row["workshop_id"]
-        payload = row["payload"]
         attempts = row["attempts"]
         nextAttemptAt = row["next_attempt_at"]
+        if let payload: String = row["payload"] {
+            self.payload = payload
+        } else if let submissionID, let accountSlug: String = row["s_account_slug"] {
+            let sme: NewSubmission.SME? = (row["s_sme_name"] as String?).map { NewSubmission.SME(name: $0, email: row["s_sme_email"]) }
+            payload = Notification.feedbackTemplate(accountSlug: accountSlug, fieldsText: row["s_fields"], page: row["s_page"],
+                                                    receivedAt: row["s_received_at"], sme: sme, viewer: row["s_viewer"]).with(id: submissionID)
+        } else {
+            throw StoreError.notificationWithoutPayload(id: id)
+        }
     }
+
+    /// A feedback notification written without its payload (SQLite since v6, `SubmissionTrail`) is built from its
+    /// submission's columns when sent, as they were when stored: the query joins `submission` as `s` and selects these.
+    static let submissionColumns = """
+        s.account_slug AS s_account_slug, s.fields AS s_fields, s.page AS s_page, s.received_at AS s_received_at, \
+        s.sme_name AS s_sme_name, s.sme_email AS s_sme_email, s.viewer AS s_viewer
+        """
 }

@@ -80,5 +80,11 @@ enum PostgresMigrations {
             "ALTER TABLE submission DROP CONSTRAINT submission_account_path_viewer_nonce_key",
             "CREATE UNIQUE INDEX submission_replay ON submission (sent_at, account_path, viewer, nonce)",
         ]),
+        // PostgreSQL keeps writing a submission's event and notification with it, and keeps its unique replay key
+        // (replicas share no memory); a notification without a payload comes only from a SQLite store `db copy`
+        // moved, and is built from its submission when sent, as there.
+        Migration(name: StoreSchema.versions[5], statements: [
+            "ALTER TABLE outbox ALTER COLUMN payload DROP NOT NULL",
+        ]),
     ]
 }

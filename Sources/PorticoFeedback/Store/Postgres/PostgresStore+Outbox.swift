@@ -12,10 +12,12 @@ extension PostgresStore {
     public func dueNotifications(at date: Date, limit: Int) async throws -> [OutboxEntry] {
         try await rows("""
             WITH due AS (
-              SELECT id, next_attempt_at FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?
-              ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-            UPDATE outbox SET next_attempt_at = ? FROM due WHERE outbox.id = due.id
-            RETURNING outbox.*, due.next_attempt_at AS due_at
+              SELECT id, next_attempt_at, submission_id, payload IS NULL AS bare FROM outbox
+              WHERE delivered_at IS NULL AND next_attempt_at <= ?
+              ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE OF outbox SKIP LOCKED)
+            UPDATE outbox SET next_attempt_at = ? FROM due LEFT JOIN submission s ON due.bare AND s.id = due.submission_id
+            WHERE outbox.id = due.id
+            RETURNING outbox.*, due.next_attempt_at AS due_at, \(OutboxEntry.submissionColumns)
             """, [.date(date), .int(limit), .date(date.addingTimeInterval(Self.claimSeconds))])
             .sorted { ($0["due_at"] as Date, $0["id"] as Int64) < ($1["due_at"] as Date, $1["id"] as Int64) }
             .map(OutboxEntry.init(row:))
