@@ -48,7 +48,7 @@ LUA = os.path.join(HERE, "ingest.lua")
 FLOOR_SOURCE = os.path.join(HERE, "sqlite_floor.c")
 FLOOR_BATCHES = (1, 8, 16, 32, 64)
 FLOOR_ROWS = 40_000
-BODIES_PER_SECOND = 30_000   # pre-signed bodies per second of each row (--bodies overrides the count, not this rate)
+BODIES_PER_SECOND = 45_000   # pre-signed bodies per second of each row (--bodies overrides the count, not this rate)
 
 
 def feedback_line(key, account, viewer, page, now, i):
@@ -268,7 +268,7 @@ def main():
     parser.add_argument("--slices", type=int, default=1,
                         help="run each load in this many turns of seconds/SLICES, the loads alternating (default 1: each load once)")
     parser.add_argument("--setups", default="sqlite,postgres,replicas", help="comma-separated, of: " + ", ".join(SETUPS))
-    parser.add_argument("--bodies", type=int, default=None, help="pre-signed bodies per endpoint (default 30,000 per second)")
+    parser.add_argument("--bodies", type=int, default=None, help="pre-signed bodies per endpoint (default 45,000 per second)")
     parser.add_argument("--results", help="write the tables into this Markdown file (e.g. bench/RESULTS.md), replacing the same setups' section")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--only", choices=("feedback", "engagement"), help="load just this endpoint (after /healthz), e.g. under perf")

@@ -26,15 +26,26 @@ import Testing
                 return try answer(works)
             }
         }
+
+        /// The same on a thread of the group's own (a store whose commits block, as SQLite's do).
+        func group(onAThread: Bool, answer: @escaping @Sendable ([Int]) throws -> [Result<Int, any Error>]) -> GroupCommit<Int, Int> {
+            guard onAThread else { return group(answer: answer) }
+            return GroupCommit(threadName: "test-writer") { works in
+                self.record(works)
+                while self.isHeld { usleep(1_000) }
+                return try answer(works)
+            }
+        }
     }
 
     static func waitUntil(_ condition: () async -> Bool) async throws {
         while !(await condition()) { try await Task.sleep(for: .milliseconds(1)) }
     }
 
-    @Test func worksThatArriveDuringACommitShareTheNextAndEachGetsItsOwnAnswer() async throws {
+    @Test(arguments: [false, true])
+    func worksThatArriveDuringACommitShareTheNextAndEachGetsItsOwnAnswer(onAThread: Bool) async throws {
         let recorder = Recorder()
-        let group = recorder.group { works in works.map { .success($0 * 10) } }
+        let group = recorder.group(onAThread: onAThread) { works in works.map { .success($0 * 10) } }
         let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { tasks in
             tasks.addTask { (0, try await group.submit(0)) }
             try await Self.waitUntil { recorder.batches.count == 1 }
@@ -82,9 +93,10 @@ import Testing
 
     /// A store whose shared transaction fails whenever it holds work 13 (a failure that takes the whole transaction):
     /// every other work is stored in a transaction of its own and answered; 13 gets its own error.
-    @Test func aTransactionThatFailsIsRetriedWorkByWorkSoOneBadWorkAnswersAlone() async throws {
+    @Test(arguments: [false, true])
+    func aTransactionThatFailsIsRetriedWorkByWorkSoOneBadWorkAnswersAlone(onAThread: Bool) async throws {
         let recorder = Recorder()
-        let group = recorder.group { works in
+        let group = recorder.group(onAThread: onAThread) { works in
             if works.contains(13) { throw Poison() }
             return works.map { .success($0 + 1000) }
         }
@@ -107,6 +119,17 @@ import Testing
         #expect(recorder.batches[1].sorted() == Array(1..<30))
         #expect(recorder.batches.dropFirst(2).map(\.count) == Array(repeating: 1, count: 29))
         #expect(recorder.batches.dropFirst(2).flatMap { $0 }.sorted() == Array(1..<30))
+    }
+
+    /// The writer thread holds its group weakly: a group no one holds is freed, and its thread ends.
+    @Test func aGroupOnAThreadIsFreedWhenReleased() async throws {
+        var group: GroupCommit<Int, Int>? = GroupCommit(threadName: "test-writer") { works in works.map { .success($0) } }
+        #expect(try await group?.submit(7) == 7)
+        weak let released = group
+        group = nil
+        // The thread may still be leaving the batch it answered.
+        for _ in 0..<2_000 where released != nil { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(released == nil)
     }
 
     // MARK: SQLite

@@ -13,9 +13,9 @@ extension FeedbackStore {
     /// left out and the transaction is rolled back and run again without it, so none of its rows are stored.
     static func groupCommit(_ pool: DatabasePool, checkpointer: WALCheckpointer, replayFilter: SubmissionReplayFilter,
                             trail: SubmissionTrail) -> GroupCommit<SQLiteWork, Int64> {
-        GroupCommit { works in
+        GroupCommit(threadName: "portico-writer") { works in
             defer { checkpointer.committed() }
-            return try await pool.writeWithoutTransaction { db in
+            return try pool.writeWithoutTransaction { db in
                 var leftOut: [Int: any Error] = [:]
                 while true {
                     var results: [Result<Int64, any Error>] = []

@@ -1,3 +1,4 @@
+import Foundation
 import PorticoCore
 
 /// Group commit: submissions that wait while a commit is on its way to disk share the next transaction, so a
@@ -10,8 +11,18 @@ import PorticoCore
 /// again in a transaction of its own, so one bad work cannot take the others down and every caller gets its own answer.
 ///
 /// A class with a lock rather than an actor: a submission queues without hopping to another executor and back.
+/// A store whose commits block (SQLite) runs them on a thread of the group's own (`init(maxBatch:threadName:commit:)`):
+/// one hand-off from the event loop to the writer and one back, where a task would add two more (onto Swift's pool, and
+/// from it to the database's queue and back).
 public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     public typealias Commit = @Sendable ([Work]) async throws -> [Result<Output, any Error>]
+    public typealias BlockingCommit = @Sendable ([Work]) throws -> [Result<Output, any Error>]
+
+    private enum Committer: Sendable {
+        case task(Commit)
+        /// The writer thread waits on the semaphore when no work waits; a work that finds no lane draining signals it.
+        case thread(BlockingCommit, DispatchSemaphore)
+    }
 
     private struct Waiting: Sendable {
         var work: Work
@@ -24,7 +35,7 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
         var committing = 0
     }
 
-    private let commit: Commit
+    private let committer: Committer
     private let maxBatch: Int
     private let lanes: Int
     private let queue = Locked(Queue())
@@ -36,7 +47,30 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
         precondition(maxBatch > 0 && lanes > 0, "a batch holds at least one work, and at least one batch commits")
         self.maxBatch = maxBatch
         self.lanes = lanes
-        self.commit = commit
+        committer = .task(commit)
+    }
+
+    /// One lane, drained by a thread of its own named `threadName`, which ends when the group is released.
+    public init(maxBatch: Int = 256, threadName: String, commit: @escaping BlockingCommit) {
+        precondition(maxBatch > 0, "a batch holds at least one work")
+        self.maxBatch = maxBatch
+        lanes = 1
+        let wake = DispatchSemaphore(value: 0)
+        committer = .thread(commit, wake)
+        let thread = Thread { [weak self] in
+            while true {
+                wake.wait()
+                guard let group = self else { return }
+                group.drainBlocking(commit)
+            }
+        }
+        thread.name = threadName
+        thread.start()
+    }
+
+    deinit {
+        // Wakes the writer thread, which finds the group gone and ends.
+        if case .thread(_, let wake) = committer { wake.signal() }
     }
 
     /// Runs `work` in the next shared transaction; returns its output once that transaction is committed.
@@ -57,7 +91,11 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
             queue.draining += 1
             return true
         }
-        if startsLane { Task { await drain() } }
+        guard startsLane else { return }
+        switch committer {
+        case .task(let commit): Task { await drain(commit) }
+        case .thread(_, let wake): wake.signal()
+        }
     }
 
     /// Works waiting for the next transaction (not those of the one committing).
@@ -67,12 +105,21 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     /// Lanes with a commit under way (or about to start one).
     var lanesInUse: Int { queue.withLock { $0.draining } }
 
-    private func drain() async {
+    private func drain(_ commit: Commit) async {
         while let batch = nextBatch() {
-            let results = await Self.run(batch.map(\.work), commit)
-            queue.withLock { $0.committing -= batch.count }
-            for (entry, result) in zip(batch, results) { entry.answer(result) }
+            answer(batch, await Self.run(batch.map(\.work), commit))
         }
+    }
+
+    private func drainBlocking(_ commit: BlockingCommit) {
+        while let batch = nextBatch() {
+            answer(batch, Self.run(batch.map(\.work), commit))
+        }
+    }
+
+    private func answer(_ batch: [Waiting], _ results: [Result<Output, any Error>]) {
+        queue.withLock { $0.committing -= batch.count }
+        for (entry, result) in zip(batch, results) { entry.answer(result) }
     }
 
     /// The next works to commit, or nil (and the lane freed) when none wait.
@@ -92,14 +139,26 @@ public final class GroupCommit<Work: Sendable, Output: Sendable>: Sendable {
     /// Runs while new works queue up behind this batch.
     private static func run(_ works: [Work], _ commit: Commit) async -> [Result<Output, any Error>] {
         do {
-            let results = try await commit(works)
-            precondition(results.count == works.count, "GroupCommit.commit gave \(results.count) results for \(works.count) works")
-            return results
+            return checked(try await commit(works), works)
         } catch {
             guard works.count > 1 else { return [.failure(error)] }
             var results: [Result<Output, any Error>] = []
             for work in works { results += await run([work], commit) }
             return results
         }
+    }
+
+    private static func run(_ works: [Work], _ commit: BlockingCommit) -> [Result<Output, any Error>] {
+        do {
+            return checked(try commit(works), works)
+        } catch {
+            guard works.count > 1 else { return [.failure(error)] }
+            return works.flatMap { run([$0], commit) }
+        }
+    }
+
+    private static func checked(_ results: [Result<Output, any Error>], _ works: [Work]) -> [Result<Output, any Error>] {
+        precondition(results.count == works.count, "GroupCommit.commit gave \(results.count) results for \(works.count) works")
+        return results
     }
 }
