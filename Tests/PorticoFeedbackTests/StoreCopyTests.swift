@@ -98,6 +98,11 @@ import Testing
         #expect(try await postgres.submissions(SubmissionFilter()) == sqlite.submissions(SubmissionFilter()))
         #expect(try await postgres.history(.feedback, id: 1) == sqlite.history(.feedback, id: 1))
         #expect(try await postgres.session(key: "console.abc")?.value == Data([0, 1, 2, 255]))
+        // SQLite's feedback notifications hold no payload (v6): PostgreSQL builds the same one from the copied row.
+        let pending = try await sqlite.dueNotifications(at: T.now.addingTimeInterval(3600), limit: 10)
+        let bare = try await sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE payload IS NULL AND delivered_at IS NULL") }
+        #expect(bare == 1)
+        #expect(try await postgres.dueNotifications(at: T.now.addingTimeInterval(3600), limit: 10).map(\.payload) == pending.map(\.payload))
         // Written on PostgreSQL after the copy, to the microsecond: ids continue, and the way back keeps it to the millisecond.
         #expect(try await T.insert(postgres, T.submission(at: T.now.addingTimeInterval(0.000_456_7))) == 3)
         let onPostgres = try await TableDigest.of(postgres)
