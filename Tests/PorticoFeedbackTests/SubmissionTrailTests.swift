@@ -133,6 +133,22 @@ import Testing
         #expect(try Self.rows(path, "SELECT through FROM submission_trail")[0][0] as Int64 == ids[1])
     }
 
+    /// No later submission and no read: the rows still come, written by the store's own timer.
+    @Test func anIdleStoreWritesTheRowsWithinTheInterval() async throws {
+        let path = Fixture.databasePath()
+        let store = try FeedbackStore(path: path, trailInterval: .milliseconds(50))
+        let id = try await Self.insert(store, Self.submission())
+        let start = ContinuousClock.now
+        var written: [Int64] = []
+        while written.isEmpty && start.duration(to: .now) < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(10))
+            // Another connection, which catches up nothing itself.
+            written = try Self.rows(path, "SELECT submission_id FROM outbox").map { $0[0] as Int64 }
+        }
+        #expect(written == [id])
+        #expect(try Self.rows(path, "SELECT item_id FROM follow_up_event WHERE action = 'created'").map { $0[0] as Int64 } == [id])
+    }
+
     @Test func anEventTheTeamAddsComesAfterTheCreatedOne() async throws {
         let store = try FeedbackStore(path: Fixture.databasePath(), trailInterval: .seconds(3600))
         let id = try await Self.insert(store, Self.submission())

@@ -58,6 +58,18 @@ public final class FeedbackStore: Sendable {
         try await pool.write { [trail] db in try trail.write(db) }
     }
 
+    /// Makes sure a stored submission's event and entry are written within `SubmissionTrail.interval` even when no
+    /// later group commit comes to write them: an idle server's history and outbox do not wait for the next reader.
+    private func writeTrailSoon() {
+        guard trail.scheduleTimer() else { return }
+        Task { [self] in
+            try? await Task.sleep(for: trail.waitingInterval)
+            trail.timerFired()
+            // A failure leaves them for the next group commit, read or opening of the store, which write them too.
+            try? await caughtUp()
+        }
+    }
+
     /// A write of the account team's (or of `portico`'s commands) that follows this process's submissions' events.
     func writeCaughtUp<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.write { db in
@@ -89,6 +101,7 @@ public final class FeedbackStore: Sendable {
             } else {
                 answer(result)
             }
+            if case .success = result { self.writeTrailSoon() }
         }
     }
 

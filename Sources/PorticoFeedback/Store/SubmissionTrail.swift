@@ -4,8 +4,9 @@ import PorticoCore
 
 /// What follows a feedback submission into the SQLite store: its `created` event and its outbox entry. Since v6 a
 /// submission is stored as one row, and these two are written after it, for every submission since the last time, in
-/// two statements: inside a later group commit (at most one in `interval`), and before anything reads or changes
-/// the events or the outbox (`FeedbackStore.caughtUp()`). Writing them with each submission was two more rows and
+/// two statements: inside a later group commit (at most one in `interval`), by a timer `interval` after a submission
+/// when no group commit comes (`FeedbackStore.writeTrailSoon`), and before anything reads or changes the events or the
+/// outbox (`FeedbackStore.caughtUp()`). Writing them with each submission was two more rows and
 /// five more indexes per submission, and a page of each per commit (bench/RESULTS.md, #18).
 ///
 /// `submission_trail.through` is the last submission whose rows are written, in the same transaction as they are:
@@ -21,6 +22,8 @@ final class SubmissionTrail: Sendable {
         /// The newest one whose rows are committed.
         var through: Int64 = 0
         var lastWrite = ContinuousClock.now
+        /// A timer will write the rows if no group commit does first (`scheduleTimer`).
+        var timerSet = false
     }
     private let state = Locked(State())
     private let interval: Duration
@@ -33,6 +36,23 @@ final class SubmissionTrail: Sendable {
     func inserted(_ id: Int64) {
         state.withLock { $0.latest = max($0.latest, id) }
     }
+
+    /// After a submission is stored: true when a timer should be started to write its rows in `interval`, for a
+    /// server that receives nothing more (the group commits write them otherwise). At most one timer runs at a time.
+    func scheduleTimer() -> Bool {
+        state.withLock { state in
+            guard !state.timerSet, state.latest > state.through else { return false }
+            state.timerSet = true
+            return true
+        }
+    }
+
+    /// The timer went off: submissions stored from now on may start another.
+    func timerFired() {
+        state.withLock { $0.timerSet = false }
+    }
+
+    var waitingInterval: Duration { interval }
 
     /// Whether submissions inserted by this process wait for their rows.
     var behind: Bool { state.withLock { $0.latest > $0.through } }
