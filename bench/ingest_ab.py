@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROW = re.compile(r"^\| SQLite, group commit \| `([^`]+)` \| ([\d,]+) \| ([\d,]*) \| ([\d ]*%?) \| (\S+) \| (\S+) \| (\d+) \| [\d.]+ \| [\d.]+ \|  \| (\d+) \|$", re.M)
+ROW = re.compile(r"^\| SQLite, group commit \| `([^`]+)` \| ([\d,]+) \| ([\d,]*) \| ([\d. ]*%?) \| (\S+) \| (\S+) \| (\d+) \| [\d.]+ \| [\d.]+ \|  \| (\d+) \|$", re.M)
 
 
 def run(binary, seconds, slices):

@@ -350,14 +350,14 @@ def report(a, results, started, finished, floor=None):
         health = phases[0][1]["rps"]
         for name, r, accepted in phases:
             rate = "" if accepted is None else f"{accepted / r['seconds']:,.0f}"
-            share = "" if accepted is None else f"{100 * accepted / r['seconds'] / health:.0f} %"
+            share = "" if accepted is None else f"{100 * accepted / r['seconds'] / health:.1f} %"
             db_cpu = "" if r["db_cpu"] is None else f"{r['db_cpu']:.1f}"
             out.append(f"| {SETUPS[setup]} | `{name}` | {r['rps']:,.0f} | {rate} | {share} | {r['p50']} | {r['p99']} | {r['non2xx']} | "
                        f"{r['wrk_cpu']:.1f} | {r['portico_cpu']:.1f} | {db_cpu} | {1e6 * r['portico_cpu'] / max(1, r['requests']):.0f} |")
             if accepted is not None:
                 ratio = accepted / r["seconds"] / health
                 verdict = (f" **{'PASS' if ratio >= TARGET else 'FAIL'}** (target ≥ {100 * TARGET:.0f} %)" if setup == "sqlite" else "")
-                verdicts.append(f"- {SETUPS[setup]}, `{name}`: {accepted / r['seconds']:,.0f} accepted/s = {100 * ratio:.0f} % of "
+                verdicts.append(f"- {SETUPS[setup]}, `{name}`: {accepted / r['seconds']:,.0f} accepted/s = {100 * ratio:.1f} % of "
                                 f"/healthz ({health:,.0f}/s).{verdict}")
     out += [""] + verdicts
     out.append(f"- CPU over each row ({os.cpu_count()} cores × {a.seconds} s = {os.cpu_count() * a.seconds} core-s): wrk's own (getrusage "

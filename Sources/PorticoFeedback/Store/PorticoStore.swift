@@ -10,8 +10,9 @@ import PorticoCore
 public protocol PorticoStore: StoreTables {
     // MARK: what readers send
 
-    /// Stores a submission, its `created` event and its outbox entry (and its workshop request, when asked for) in
-    /// one transaction; returns the submission's id.
+    /// Stores a submission (and its workshop request, when asked for); returns the submission's id. Its `created`
+    /// event and its outbox entry, whose payload `notification` writes, are in the same transaction on PostgreSQL; on
+    /// SQLite they follow within 50 ms and the payload is built from the stored row when sent (`SubmissionTrail`).
     func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String) async throws -> Int64
     /// The same for a caller that cannot suspend (the server's event-loop path): `answer` is called once, after the
     /// commit or the failure.
