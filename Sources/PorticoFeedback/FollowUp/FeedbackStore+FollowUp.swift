@@ -69,7 +69,7 @@ extension FeedbackStore {
     }
 
     /// `date` as `UTCDateText.storage` writes it (the text GRDB stores for a `Date`). Through `Database.run`: a reader's
-    /// submission or workshop request writes its `created` event on the ingest path.
+    /// workshop request writes its `created` event on the ingest path (a submission's follows it, `SubmissionTrail`).
     static func record(_ db: Database, _ kind: FollowUpKind, id: Int64, at date: String, actor: String, action: FollowUpEvent.Action,
                        from: String? = nil, to: String? = nil, note: String? = nil) throws {
         try db.run(db.cachedStatement(sql: """

@@ -3,7 +3,7 @@ import GRDB
 import GRDBSQLite
 
 /// Values bound to one of GRDB's prepared statements through SQLite's C API, for the statements every reader's write
-/// runs (a submission, its event and outbox entry, a reading batch). GRDB's `execute(arguments:)` wraps each value in an
+/// runs (a submission, a workshop request's rows, a reading batch). GRDB's `execute(arguments:)` wraps each value in an
 /// existential, nests a closure per argument and tracks the statement for observation: together more than SQLite's own
 /// time for these inserts (bench/RESULTS.md, #18). Texts and blobs are copied by SQLite when bound.
 struct SQLiteBindings {

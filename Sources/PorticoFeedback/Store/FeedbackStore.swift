@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The SQLite database (WAL, synchronous=FULL): submissions, workshop requests, their history and the notification outbox.
-/// A submission and its notification are written in one transaction, so neither exists without the other.
+/// A submission is one row when stored; its `created` event and its notification follow it (`SubmissionTrail`).
 public final class FeedbackStore: Sendable {
     let pool: DatabasePool
     /// Readers' submissions, workshop requests and reading batches: waiting ones share one transaction.
@@ -63,7 +63,7 @@ public final class FeedbackStore: Sendable {
     private func writeTrailSoon() {
         guard trail.scheduleTimer() else { return }
         Task { [self] in
-            try? await Task.sleep(for: trail.waitingInterval)
+            try? await Task.sleep(for: trail.interval)
             trail.timerFired()
             // A failure leaves them for the next group commit, read or opening of the store, which write them too.
             try? await caughtUp()
@@ -95,12 +95,10 @@ public final class FeedbackStore: Sendable {
     /// The same insert for a caller that cannot suspend: `answer` is called once its transaction committed or failed.
     public func insert(_ new: NewSubmission, notification: @escaping @Sendable (Int64) -> String,
                        answer: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
+        // A replay is refused by the work itself (`StoreError.duplicateNonce`): since v6 no unique index on the
+        // submission can fail its insert.
         ingest.submit(Self.insertion(new, replayFilter: replayFilter, trail: trail)) { result in
-            if case .failure(let error as DatabaseError) = result, error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                answer(.failure(StoreError.duplicateNonce))
-            } else {
-                answer(result)
-            }
+            answer(result)
             if case .success = result { self.writeTrailSoon() }
         }
     }

@@ -26,7 +26,8 @@ final class SubmissionTrail: Sendable {
         var timerSet = false
     }
     private let state = Locked(State())
-    private let interval: Duration
+    /// This trail's `SubmissionTrail.interval` (tests set a longer one).
+    let interval: Duration
 
     init(interval: Duration = SubmissionTrail.interval) {
         self.interval = interval
@@ -51,8 +52,6 @@ final class SubmissionTrail: Sendable {
     func timerFired() {
         state.withLock { $0.timerSet = false }
     }
-
-    var waitingInterval: Duration { interval }
 
     /// Whether submissions inserted by this process wait for their rows.
     var behind: Bool { state.withLock { $0.latest > $0.through } }
