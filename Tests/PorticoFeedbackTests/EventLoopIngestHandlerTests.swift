@@ -92,6 +92,24 @@ import Testing
         #expect(try statuses(channel) == [415])
     }
 
+    @Test func pausesReadingOnlyOnceSomethingWaitsBehindTheAnswer() throws {
+        let route = Route()
+        let reads = ReadCounter()
+        let channel = EmbeddedChannel(handlers: [reads, EventLoopIngestHandler(
+            routes: [route.route], directory: DirectoryHolder(FeedbackDirectory(portal: PortalConfig(), accounts: [])),
+            serverName: "portico", onAnswer: { _ in })])
+        for part in post("wait") { try channel.writeInbound(part) }
+        let before = reads.count
+        channel.read()
+        #expect(reads.count == before + 1, "nothing waits: the socket stays read")
+        try channel.writeInbound(get().first!)
+        channel.read()
+        #expect(reads.count == before + 1, "a part waits: reading pauses")
+        route.answers[0](Self.created)
+        #expect(reads.count == before + 2, "the answer resumes reading")
+        #expect(try statuses(channel) == [201])
+    }
+
     @Test func answersHeldRequestsInALoopNotACallEach() throws {
         let route = Route()
         let channel = try channel(route)
@@ -195,6 +213,17 @@ import Testing
         func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
             closes.append(mode)
             promise?.succeed(())
+        }
+    }
+
+    /// Stands before the handler: counts the reads that reach the socket's side.
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Any
+        var count = 0
+
+        func read(context: ChannelHandlerContext) {
+            count += 1
+            context.read()
         }
     }
 

@@ -14,7 +14,7 @@ import PorticoCore
 /// Hummingbird untouched. After `Connection: close` it ends its output as Hummingbird does, and lets nothing further
 /// through; once Hummingbird answers a `Connection: close` or closes, it takes nothing more. Until a taken request is
 /// answered the connection keeps its order: later parts, errors and events (a half-close, the quiesce on SIGTERM) wait
-/// here, reading pauses, and a close waits for the answer.
+/// here, reading pauses once one waits, and a close waits for the answer.
 final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -238,7 +238,10 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     // MARK: outbound
 
     func read(context: ChannelHandlerContext) {
-        if isAnswering { readPaused = true } else { context.read() }
+        // Paused only once something waits: a client that sends nothing until it has its answer (which is every client
+        // but a pipelining one) costs no change of the socket's interest, two epoll_ctl calls a request. What a
+        // pipelining client can put here stays bounded: what arrived before the pause plus one read.
+        if isAnswering, !held.isEmpty { readPaused = true } else { context.read() }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -18,9 +18,9 @@ struct FeedbackController: Sendable {
 
     func submit(_ request: Request, context: FeedbackRequestContext) async -> Response {
         await gate.respond(to: request, context: context, what: Self.what) { reader in
-            let (new, payload) = try prepare(reader)
+            let new = try prepare(reader)
             do {
-                return ReaderGate.receipt(id: try await store.insert(new) { payload.with(id: $0) })
+                return ReaderGate.receipt(id: try await store.insert(new, notification: Self.notification(new)))
             } catch StoreError.duplicateNonce {
                 throw Problem.replayed
             }
@@ -32,16 +32,15 @@ struct FeedbackController: Sendable {
     func submit(body: Data, headers: HTTPFields, peer: String, answer: @escaping @Sendable (HTTPAnswer) -> Void) {
         let client = gate.clientAddress(peer: peer, headers: headers)
         let new: NewSubmission
-        let payload: Notification.Template
         do {
             let reader = try gate.admit(body: body, headers: headers, client: client, now: gate.configuration.clock(), pages: .article)
-            (new, payload) = try prepare(reader)
+            new = try prepare(reader)
         } catch let problem as Problem {
             return answer(problem.answer)
         } catch {
             return answer(internalError(error))
         }
-        store.insert(new, notification: { payload.with(id: $0) }) { result in
+        store.insert(new, notification: Self.notification(new)) { result in
             switch result {
             case .success(let id): answer(ReaderGate.receiptAnswer(id: id))
             case .failure(StoreError.duplicateNonce): answer(Problem.replayed.answer)
@@ -55,7 +54,7 @@ struct FeedbackController: Sendable {
     }
 
     /// The rows to store for a verified reader, or the problem with the page or the fields.
-    private func prepare(_ reader: ReaderGate.Authenticated) throws -> (NewSubmission, Notification.Template) {
+    private func prepare(_ reader: ReaderGate.Authenticated) throws -> NewSubmission {
         let (envelope, account) = (reader.envelope, reader.account)
         guard let page = account.pages[envelope.page] else {
             throw Problem.invalid(ValidationFailure(field: "page", "`\(envelope.page)` is not a page of this account"))
@@ -72,6 +71,12 @@ struct FeedbackController: Sendable {
             new.workshopRequest = NewWorkshopRequest(receivedAt: reader.now, accountSlug: slug, accountPath: account.path, viewer: envelope.viewer,
                                                      page: envelope.page, nonce: nil, topic: page.title.isEmpty ? envelope.page : page.title, sme: sme)
         }
-        return (new, Notification.template(accountSlug: slug, new: new))
+        return new
+    }
+
+    /// The notification's payload, built only by a store that writes it with the row (PostgreSQL): SQLite builds it
+    /// from the stored row when it is sent, so a SQLite server does not spend a submission's time on it.
+    private static func notification(_ new: NewSubmission) -> @Sendable (Int64) -> String {
+        { Notification.template(accountSlug: new.accountSlug, new: new).with(id: $0) }
     }
 }
