@@ -71,7 +71,7 @@ bench:
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/run.py --preview-trials 20 $(BENCH_ARGS)
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/console_bench.py --results bench/RESULTS.md
 	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/first_open.py --results bench/RESULTS.md
-	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/ingest_bench.py --wrk-check --results bench/RESULTS.md
+	PORTICO_BIN=$(abspath .build-release/release/portico) $(PYTHON) bench/ingest_bench.py --seconds 12 --slices 4 --wrk-check --results bench/RESULTS.md
 
 clean:
 	rm -rf .build site/*

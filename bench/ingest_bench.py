@@ -4,7 +4,8 @@ commit), one on PostgreSQL, and two replicas on one PostgreSQL database behind D
 wrk loads GET /healthz, then POST /v1/feedback, then POST /v1/engagement, each for --seconds, against the same server(s).
 Bodies are signed beforehand (bench/ingest.lua sends each once), so an accepted request is a committed, durable row;
 accepted/s counts rows in the database, not wrk's answers. Also records each phase's CPU time of wrk, of portico and
-of PostgreSQL, to show which side is the ceiling.
+of PostgreSQL, to show which side is the ceiling. INGEST_LUA names another wrk script than bench/ingest.lua (to A/B a
+client change with the same binary).
 
 Usage: PORTICO_BIN=.build-release/release/portico python3 bench/ingest_bench.py [--seconds 10] [--setups sqlite,postgres,replicas]
        [--results bench/RESULTS.md]   (replaces that set of setups' section, between its markers)
@@ -44,7 +45,7 @@ LIMITS = ("--viewer-limit", "1000000000", "--ip-limit", "1000000000", "--reading
 SETUPS = {"sqlite": "SQLite, group commit", "postgres": "PostgreSQL, one replica", "replicas": "PostgreSQL, two replicas behind nginx"}
 ENDPOINTS = (("feedback", "/v1/feedback", "submission", "application/json"),
              ("engagement", "/v1/engagement", "reading_batch", "text/plain;charset=UTF-8"))
-LUA = os.path.join(HERE, "ingest.lua")
+LUA = os.environ.get("INGEST_LUA") or os.path.join(HERE, "ingest.lua")
 FLOOR_SOURCE = os.path.join(HERE, "sqlite_floor.c")
 FLOOR_BATCHES = (1, 8, 16, 32, 64)
 FLOOR_ROWS = 40_000
