@@ -87,6 +87,8 @@ def start_wrk(url, seconds, threads=THREADS, bodies=None, content_type="applicat
     env = dict(os.environ)
     if bodies:
         args += ["-s", LUA]
+        # ingest.lua reads INGEST_REQUESTS; the other three are what the scripts before 9fa1969 read, so that an A/B
+        # against them (INGEST_LUA, bench/RESULTS.md) can be run again.
         env.update({"INGEST_BODIES": bodies, "INGEST_THREADS": str(threads), "INGEST_CONTENT_TYPE": content_type,
                     "INGEST_REQUESTS": write_requests(bodies, url, threads, content_type)})
     return subprocess.Popen(args + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -99,7 +101,7 @@ def write_requests(bodies, url, threads, content_type):
     Formatted here rather than in the script's init: wrk runs init for each thread in turn and starts a thread's
     connections as soon as its own init is done, but starts its clock only after the last one's. Every request the
     first thread answers while the next one initializes counts, over a duration that leaves that time out. An init that
-    formatted 67,500 requests took 0.2–0.3 s, a tenth of a 3-s turn; reading one file takes about 0.01 s."""
+    formatted 67,500 requests took 0.21–0.27 s, a tenth of a 3-s turn; reading one file takes 0.03–0.04 s."""
     parts = urlsplit(url)
     prefix = bodies + ".requests"
     files = [open(f"{prefix}{i + 1}", "wb") for i in range(threads)]
