@@ -29,6 +29,15 @@ import Testing
         #expect(failedField(#"{"extra":1}"#) == "extra")
         #expect(failedField(Fixture.body().replacingOccurrences(of: "}", with: #","website":""}"#)) == "website",
                 "the honeypot is gone: `website` is an unknown key like any other")
+        #expect(failedField(String(Fixture.body().dropLast()) + #","zeta":1,"beta":2,"gamma":3}"#) == "beta",
+                "of several unknown keys, the first in sorted order is named, whatever order they came in")
+        #expect(failedField("{}") == "account", "the missing keys are named in the envelope's order")
+        #expect(failedField(#"{"account":"acme","page":"insights/x/index.html"}"#) == "viewer")
+    }
+
+    @Test func aRepeatedKeyKeepsItsFirstValue() throws {
+        let body = String(Fixture.body(account: "acme").dropLast()) + #","account":"other"}"#
+        #expect(try parse(body).get().account == "acme")
         #expect(failedField(Fixture.body().replacingOccurrences(of: #""timestamp":1748736000"#, with: #""timestamp":"now""#)) == "timestamp")
     }
 }

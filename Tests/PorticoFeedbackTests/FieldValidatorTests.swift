@@ -24,6 +24,17 @@ import Testing
         #expect(failure(valid.merging(["colour": .string("red")]) { a, _ in a })?.field == "fields.colour")
     }
 
+    @Test func namesTheFirstUnknownFieldInSortedOrderAndTheMissingOnesInTheFormsOrder() {
+        #expect(failure(valid.merging(["zeta": .integer(1), "beta": .integer(2), "gamma": .integer(3)]) { a, _ in a })?.field == "fields.beta")
+        #expect(failure([:])?.field == "fields.message", "message comes before agree in the form")
+        #expect(failure(["agree": .bool(true)])?.field == "fields.message")
+    }
+
+    @Test func storesARatingWrittenWithAFractionAsAWholeNumber() throws {
+        let checked = try validator.validate(valid.merging(["rating": .number(3.0), "topic": .string("a")]) { _, b in b })
+        #expect(checked == valid.merging(["rating": .integer(3), "topic": .string("a")]) { _, b in b })
+    }
+
     @Test func countsTextInCodePointsAsJSONSchemaDoes() {
         #expect(failure(valid.merging(["message": .string("很好很好好")]) { _, b in b }) == nil)
         #expect(failure(valid.merging(["message": .string("123456")]) { _, b in b })?.field == "fields.message")

@@ -100,7 +100,8 @@ struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("`:` was expected after a key") }
             index += 1
             let member = try value()
-            if object[key] == nil { object[key] = member }
+            // One hash per key: a repeated key (rare) gets its first value back.
+            if let first = object.updateValue(member, forKey: key) { object[key] = first }
             skipWhitespace()
             guard index < bytes.count else { throw fail("the object is not closed") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

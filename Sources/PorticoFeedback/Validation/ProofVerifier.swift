@@ -18,8 +18,10 @@ public enum ProofVerifier {
         let expected = mac(feedbackKey ?? dummyKey, body)
         let given = header.flatMap { $0.utf8.count == 43 ? Base64URL.decode($0) : nil } ?? Data()
         var difference: UInt8 = given.count == expected.count ? 0 : 1
-        for (index, byte) in expected.enumerated() {
-            difference |= byte ^ (index < given.count ? given[given.startIndex + index] : 0)
+        expected.withUnsafeBytes { expected in
+            given.withUnsafeBytes { given in
+                for index in expected.indices { difference |= expected[index] ^ (index < given.count ? given[index] : 0) }
+            }
         }
         return difference == 0 && feedbackKey != nil
     }
