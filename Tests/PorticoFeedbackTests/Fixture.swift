@@ -18,13 +18,22 @@ enum Fixture {
 
     static var acmePath: String { KeyDerivation.accountPath(secret: secret, account: AccountConfig(slug: "acme", name: LocalizedText("Acme"))) }
 
+    /// One folder per test process for the databases and key files the tests make, removed when the process exits
+    /// (a run used to leave some ninety SQLite files in the temporary folder).
+    static let scratchFolder: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portico-feedback-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixture.scratchFolder) }
+        return folder
+    }()
+
     static func databasePath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("portico-feedback-\(UUID().uuidString).sqlite").path
+        scratchFolder.appendingPathComponent("portico-feedback-\(UUID().uuidString).sqlite").path
     }
 
     /// The key file a build of the fixture writes (`portico build`), once per test process.
     static let serverKeysFile: URL = {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("portico-server-keys-\(UUID().uuidString)")
+        let file = scratchFolder.appendingPathComponent("portico-server-keys-\(UUID().uuidString)")
         try! serverKeys().write(to: file)
         return file
     }()
