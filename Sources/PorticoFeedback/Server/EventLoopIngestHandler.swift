@@ -159,7 +159,7 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func answer(_ head: HTTPRequest, body: ByteBuffer, route: Route, context: ChannelHandlerContext) {
-        let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let peer = peerAddress(context)
         let origin = head.headerFields[.origin]
         let closes = Self.endsConnection(head)
         let eventLoop = context.eventLoop
@@ -175,6 +175,15 @@ final class EventLoopIngestHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private static let close = "close"
+
+    /// The client's address, formatted once per connection rather than for every request on it.
+    private var peer: String?
+    private func peerAddress(_ context: ChannelHandlerContext) -> String {
+        if let peer { return peer }
+        guard let address = context.channel.remoteAddress?.ipAddress else { return "unknown" }
+        peer = address
+        return address
+    }
 
     /// Hummingbird's own test for ending the connection after the answer, for the requests this takes and for those it
     /// leaves to Hummingbird alike.

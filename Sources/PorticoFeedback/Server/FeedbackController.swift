@@ -64,7 +64,7 @@ struct FeedbackController: Sendable {
 
         let submission = Submission(account: envelope.account, page: envelope.page, viewer: envelope.viewer,
                                     timestamp: envelope.timestamp, nonce: envelope.nonce, fields: fields)
-        let sme = SMERouting.assign(page: page, account: account.config).map { NewSubmission.SME(name: $0.name, email: $0.email) }
+        let sme = account.followUp(onPage: envelope.page)
         let slug = account.config.slug
         var new = NewSubmission(receivedAt: reader.now, accountSlug: slug, submission: submission, body: reader.body, sme: sme)
         if fields[Self.workshopField] == .bool(true) {

@@ -27,6 +27,17 @@ public struct FeedbackDirectory: Sendable {
         public var pages: [String: PageRouting]
         /// Every HTML page the account publishes (home, lists, search, articles): where reading signals may come from.
         public var readablePages: Set<String> = []
+        /// Who follows up on each page (`SMERouting`), decided when the directory loads rather than on every submission.
+        var followUps: [String: NewSubmission.SME] = [:]
+
+        /// Who follows up on a submission or workshop request about `page` (a page path, or a home page).
+        func followUp(onPage page: String) -> NewSubmission.SME? {
+            followUps[page] ?? Self.route(pages[page], config)
+        }
+
+        static func route(_ page: PageRouting?, _ account: AccountConfig) -> NewSubmission.SME? {
+            SMERouting.assign(page: page, account: account).map { NewSubmission.SME(name: $0.name, email: $0.email) }
+        }
     }
 
     public var portal: PortalConfig
@@ -75,7 +86,8 @@ public struct FeedbackDirectory: Sendable {
             let pages = Dictionary(resolved.pages.map { ($0.outputPath, PageRouting(tags: $0.source.tags, sme: $0.source.sme, title: $0.source.title)) },
                                    uniquingKeysWith: { first, _ in first })
             return AccountEntry(config: account.config, path: keys.path, viewers: viewers, pages: pages,
-                                readablePages: Set(AccountRenderer.htmlPagePaths(of: resolved, portal: portal.config)))
+                                readablePages: Set(AccountRenderer.htmlPagePaths(of: resolved, portal: portal.config)),
+                                followUps: pages.compactMapValues { AccountEntry.route($0, account.config) })
         }
         let known = Set(portal.accounts.map(\.slug))
         for account in serverKeys.accounts where !known.contains(account.slug) {

@@ -21,7 +21,7 @@ struct WorkshopController: Sendable {
         let fields: [String: JSONValue]
         do { fields = try WorkshopForm.validator.validate(envelope.rawFields) } catch { throw Problem.invalid(error) }
 
-        let sme = SMERouting.assign(page: page, account: account.config).map { NewSubmission.SME(name: $0.name, email: $0.email) }
+        let sme = account.followUp(onPage: envelope.page)
         let new = NewWorkshopRequest(
             receivedAt: reader.now, accountSlug: account.config.slug, accountPath: account.path, viewer: envelope.viewer, page: envelope.page,
             nonce: envelope.nonce, topic: fields["topic"]?.stringValue ?? "", preferredWeeks: fields["preferred_weeks"]?.stringValue ?? "",
