@@ -40,10 +40,24 @@ import Testing
         #expect(throws: JSONReader.Malformed.self) { try JSONValue.parse(Data(text.utf8)) }
     }
 
-    @Test func refusesInvalidUTF8InAString() {
-        let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
-        #expect(throws: JSONReader.Malformed.self) { try JSONValue.parse(Data(bytes)) }
-        #expect(throws: (any Error).self) { try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) }
+    /// A bad continuation, an overlong form, a surrogate, a code point past U+10FFFF, a truncated sequence and a lone
+    /// continuation byte: in a plain string, after an escape, and as a key.
+    static let invalidUTF8: [[UInt8]] = [[0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0x80]]
+
+    @Test(arguments: invalidUTF8)
+    func refusesInvalidUTF8InAString(_ bad: [UInt8]) {
+        for bytes in [Array(#"{"a":"x"#.utf8) + bad + Array(#""}"#.utf8),
+                      Array(#"{"a":"\n"#.utf8) + bad + Array(#""}"#.utf8),
+                      Array(#"{"k"#.utf8) + bad + Array(#"":1}"#.utf8)] {
+            #expect(throws: JSONReader.Malformed.self) { try JSONValue.parse(Data(bytes)) }
+            #expect(throws: (any Error).self) { try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) }
+        }
+    }
+
+    @Test func readsValidUTF8AsItIs() throws {
+        let text = "意见 Grüße \u{FFFD} 😀 end"   // U+FFFD itself is valid, and stays
+        #expect(try JSONValue.parse(Data(("{\"a\":\"" + text + "\",\"b\":\"\\n" + text + "\"}").utf8))
+                == .object(["a": .string(text), "b": .string("\n" + text)]))
     }
 
     @Test func refusesNestingDeeperThan512() throws {
