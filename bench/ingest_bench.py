@@ -391,10 +391,15 @@ def report(a, results, started, finished, floor=None):
                        f"{r['wrk_cpu']:.1f} | {r['portico_cpu']:.1f} | {db_cpu} | {1e6 * r['portico_cpu'] / max(1, r['requests']):.0f} |")
             if accepted is not None:
                 ratio = accepted / r["seconds"] / health
-                # The issue's target is for submissions (answered 201); reading batches (204) are held to it too.
-                bar = (f"target ≥ {100 * TARGET:.0f} %" if "feedback" in name else
-                       f"the submissions' target, ≥ {100 * TARGET:.0f} %, held to reading batches too; the issue sets them none")
-                verdict = (f" **{'PASS' if ratio >= TARGET else 'FAIL'}** ({bar})" if setup == "sqlite" else "")
+                # The issue's target is for submissions (answered 201); it sets reading batches (204) none, so they are
+                # only placed against it.
+                if setup != "sqlite":
+                    verdict = ""
+                elif "feedback" in name:
+                    verdict = f" **{'PASS' if ratio >= TARGET else 'FAIL'}** (target ≥ {100 * TARGET:.0f} %)"
+                else:
+                    verdict = (f" No target: the issue's {100 * TARGET:.0f} % is for submissions; reading batches are "
+                               f"{'below' if ratio < TARGET else 'at or above'} it.")
                 verdicts.append(f"- {SETUPS[setup]}, `{name}`: {accepted / r['seconds']:,.0f} accepted/s = {100 * ratio:.1f} % of "
                                 f"/healthz ({health:,.0f}/s).{verdict}")
     out += [""] + verdicts
