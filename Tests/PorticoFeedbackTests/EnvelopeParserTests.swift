@@ -33,11 +33,11 @@ import Testing
                 "of several unknown keys, the first in sorted order is named, whatever order they came in")
         #expect(failedField("{}") == "account", "the missing keys are named in the envelope's order")
         #expect(failedField(#"{"account":"acme","page":"insights/x/index.html"}"#) == "viewer")
+        #expect(failedField(Fixture.body().replacingOccurrences(of: #""timestamp":1748736000"#, with: #""timestamp":"now""#)) == "timestamp")
     }
 
     @Test func aRepeatedKeyKeepsItsFirstValue() throws {
         let body = String(Fixture.body(account: "acme").dropLast()) + #","account":"other"}"#
         #expect(try parse(body).get().account == "acme")
-        #expect(failedField(Fixture.body().replacingOccurrences(of: #""timestamp":1748736000"#, with: #""timestamp":"now""#)) == "timestamp")
     }
 }
