@@ -35,7 +35,7 @@ public enum EnvelopeParser {
             case "timestamp": timestamp = value
             case "nonce": nonce = value
             case "fields": fields = value
-            default: if unknown.map({ key < $0 }) ?? true { unknown = key }   // the first in sorted order is named
+            default: unknown = firstInSortedOrder(unknown, key)
             }
         }
         if let unknown { throw ValidationFailure(field: unknown, "`\(unknown)` is not part of a submission") }
@@ -71,9 +71,11 @@ public enum EnvelopeParser {
 /// The first key of `object`, in sorted order, that `allowed` lacks (the one an error names), without sorting all of them.
 func firstUnknownKey(of object: [String: JSONValue], allowed: Set<String>) -> String? {
     var first: String?
-    for key in object.keys where !allowed.contains(key) {
-        if let found = first, found <= key { continue }
-        first = key
-    }
+    for key in object.keys where !allowed.contains(key) { first = firstInSortedOrder(first, key) }
     return first
+}
+
+/// Of the unknown keys seen so far and one more, the one an error names: the first in sorted order.
+func firstInSortedOrder(_ found: String?, _ key: String) -> String {
+    found.map { min($0, key) } ?? key
 }

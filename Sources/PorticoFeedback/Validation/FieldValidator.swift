@@ -17,8 +17,8 @@ public struct FieldValidator: Sendable {
         for (name, value) in fields {
             if let index = rules.firstIndex(where: { $0.name == name }) {
                 values[index] = value
-            } else if unknown.map({ name < $0 }) ?? true {
-                unknown = name   // the first in sorted order is named
+            } else {
+                unknown = firstInSortedOrder(unknown, name)
             }
         }
         if let unknown {
